@@ -1,0 +1,15 @@
+//! Cryptographic building blocks: Curve25519 key pairs, libsignal's XEdDSA-style signatures,
+//! thin wrappers over the chosen RustCrypto primitives, and the media cipher.
+
+mod error;
+mod keys;
+mod primitives;
+mod xeddsa;
+
+pub use error::CryptoError;
+pub use keys::{KeyPair, PublicKey, DJB_TYPE};
+pub use primitives::{
+    aes_cbc_decrypt, aes_cbc_encrypt, aes_gcm_decrypt, aes_gcm_encrypt, hkdf_sha256,
+    hkdf_sha256_into, hmac_sha256, hmac_sha256_parts, sha256,
+};
+pub use xeddsa::{sign, verify, verify_strict_result};

@@ -1,0 +1,6 @@
+//! wazap: a WhatsApp Web multi-device client.
+//!
+//! The layers, bottom up: [`proto`] (protobuf schemas), [`binary`] (WhatsApp's binary XML),
+//! [`crypto`] (keys, XEdDSA, ciphers, media), [`socket`] (frames, Noise, websocket).
+
+pub mod crypto;

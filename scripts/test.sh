@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite. Installs what it needs on a fresh machine, then runs formatting, lints
+# and every test. Usage: ./scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cargo >/dev/null 2>&1; then
+  curl --proto '=https' -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+  # shellcheck disable=SC1091
+  . "$HOME/.cargo/env"
+fi
+if command -v rustup >/dev/null 2>&1; then
+  rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+  rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+fi
+
+if [ ! -d ../shared/vectors ] && [ -z "${WAZAP_VECTORS:-}" ]; then
+  echo "error: the known-answer vectors are expected in ../shared/vectors (or set WAZAP_VECTORS)" >&2
+  exit 1
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo test"
+cargo test --workspace
