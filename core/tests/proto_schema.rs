@@ -288,3 +288,188 @@ fn truncated_input_is_an_error_not_a_panic() {
     assert!(ClientPayload::decode(&bytes[..bytes.len() - 1]).is_err());
     assert!(Message::decode(&[0x0a, 0x05, b'h'][..]).is_err(), "length past the end");
 }
+
+/// Minimal protobuf writer for hand-assembled wire bytes: the field numbers below are written
+/// independently of the schema, so a wrong number or wire type in `proto/` fails these tests.
+fn key(field: u32, wire: u8) -> Vec<u8> {
+    varint(u64::from(field) << 3 | u64::from(wire))
+}
+
+fn varint(mut v: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+    out
+}
+
+fn len_field(field: u32, body: &[u8]) -> Vec<u8> {
+    let mut out = key(field, 2);
+    out.extend(varint(body.len() as u64));
+    out.extend_from_slice(body);
+    out
+}
+
+fn varint_field(field: u32, v: u64) -> Vec<u8> {
+    let mut out = key(field, 0);
+    out.extend(varint(v));
+    out
+}
+
+#[test]
+fn deep_future_proof_nesting_is_bounded() {
+    // ephemeralMessage (40) { message (1) { ... conversation (1) } }, `depth` wrappers deep.
+    let nest = |depth: usize| {
+        let mut bytes = len_field(1, b"inner");
+        for _ in 0..depth {
+            bytes = len_field(40, &len_field(1, &bytes));
+        }
+        bytes
+    };
+    let mut msg = Message::decode(nest(20).as_slice()).expect("20 wrappers decode");
+    for _ in 0..20 {
+        msg = *msg.ephemeral_message.expect("wrapper").message.expect("inner message");
+    }
+    assert_eq!(msg.conversation(), "inner");
+    // Far past prost's recursion limit: a clean error, not a stack overflow.
+    assert!(Message::decode(nest(5000).as_slice()).is_err());
+}
+
+#[test]
+fn protocol_message_fields_sit_at_upstream_numbers() {
+    use wazap::proto::{protocol_message, HistorySyncType};
+    // Message.protocolMessage (12) { type (2) = HISTORY_SYNC_NOTIFICATION (5),
+    //   historySyncNotification (6) { fileLength (2), mediaKey (3), directPath (5),
+    //   syncType (6) = RECENT (3), chunkOrder (7) } }
+    let hsn = [
+        varint_field(2, 1234),
+        len_field(3, &[7; 32]),
+        len_field(5, b"/v/t62.1/x"),
+        varint_field(6, 3),
+        varint_field(7, 2),
+    ]
+    .concat();
+    let pm = [varint_field(2, 5), len_field(6, &hsn)].concat();
+    let msg = Message::decode(len_field(12, &pm).as_slice()).unwrap();
+    let pm = msg.protocol_message.expect("protocolMessage");
+    assert_eq!(pm.r#type(), protocol_message::Type::HistorySyncNotification);
+    let n = pm.history_sync_notification.expect("historySyncNotification");
+    assert_eq!(n.file_length(), 1234);
+    assert_eq!(n.media_key(), [7; 32]);
+    assert_eq!(n.direct_path(), "/v/t62.1/x");
+    assert_eq!(n.sync_type(), HistorySyncType::Recent);
+    assert_eq!(n.chunk_order(), 2);
+
+    // protocolMessage { type = APP_STATE_SYNC_KEY_SHARE (6), appStateSyncKeyShare (7) {
+    //   keys (1) { keyId (1) { keyId (1) }, keyData (2) { keyData (1), fingerprint (2)
+    //   { rawId (1), currentIndex (2), deviceIndexes (3, packed) }, timestamp (3) } } } }
+    let fingerprint = [varint_field(1, 99), varint_field(2, 1), len_field(3, &[0, 1, 2])].concat();
+    let data = [len_field(1, &[9; 32]), len_field(2, &fingerprint), varint_field(3, 1700)].concat();
+    let key_bytes = [len_field(1, &len_field(1, b"\x00\x00\x01")), len_field(2, &data)].concat();
+    let pm = [varint_field(2, 6), len_field(7, &len_field(1, &key_bytes))].concat();
+    let msg = Message::decode(len_field(12, &pm).as_slice()).unwrap();
+    let pm = msg.protocol_message.expect("protocolMessage");
+    assert_eq!(pm.r#type(), protocol_message::Type::AppStateSyncKeyShare);
+    let share = pm.app_state_sync_key_share.expect("share");
+    let k = &share.keys[0];
+    assert_eq!(k.key_id.as_ref().unwrap().key_id(), b"\x00\x00\x01");
+    let d = k.key_data.as_ref().unwrap();
+    assert_eq!(d.key_data(), [9; 32]);
+    assert_eq!(d.timestamp(), 1700);
+    let f = d.fingerprint.as_ref().unwrap();
+    assert_eq!((f.raw_id(), f.current_index()), (99, 1));
+    assert_eq!(f.device_indexes, [0, 1, 2]);
+}
+
+#[test]
+fn app_state_and_history_fields_sit_at_upstream_numbers() {
+    use wazap::proto::{syncd_mutation, HistorySync, HistorySyncType, SyncActionData, SyncdPatch};
+    // SyncdPatch { version (1) { version (1) }, mutations (2) { operation (1) = REMOVE,
+    //   record (2) { index (1) { blob }, value (2) { blob }, keyId (3) { id } } },
+    //   snapshotMac (4), patchMac (5), keyId (6), deviceIndex (8) }
+    let record = [
+        len_field(1, &len_field(1, b"idx")),
+        len_field(2, &len_field(1, b"val")),
+        len_field(3, &len_field(1, b"kid")),
+    ]
+    .concat();
+    let patch = [
+        len_field(1, &varint_field(1, 42)),
+        len_field(2, &[varint_field(1, 1), len_field(2, &record)].concat()),
+        len_field(4, b"smac"),
+        len_field(5, b"pmac"),
+        len_field(6, &len_field(1, b"kid")),
+        varint_field(8, 3),
+    ]
+    .concat();
+    let p = SyncdPatch::decode(patch.as_slice()).unwrap();
+    assert_eq!(p.version.unwrap().version(), 42);
+    let m = &p.mutations[0];
+    assert_eq!(m.operation(), syncd_mutation::SyncdOperation::Remove);
+    let r = m.record.as_ref().unwrap();
+    assert_eq!(r.index.as_ref().unwrap().blob(), b"idx");
+    assert_eq!(r.value.as_ref().unwrap().blob(), b"val");
+    assert_eq!(r.key_id.as_ref().unwrap().id(), b"kid");
+    assert_eq!((p.snapshot_mac(), p.patch_mac()), (&b"smac"[..], &b"pmac"[..]));
+    assert_eq!(p.device_index(), 3);
+    assert_eq!(p.encode_to_vec(), patch);
+
+    // SyncActionData { index (1), value (2) { timestamp (1), muteAction (4) { muted (1),
+    //   muteEndTimestamp (2) }, pushNameSetting (7) { name (1) } }, version (4) }
+    let value = [
+        varint_field(1, 1_700_000_000_000),
+        len_field(4, &[varint_field(1, 1), varint_field(2, 1_800_000_000_000)].concat()),
+        len_field(7, &len_field(1, b"Alice")),
+    ]
+    .concat();
+    let index = br#"["mute","15551234567@s.whatsapp.net"]"#;
+    let data = [len_field(1, index), len_field(2, &value), varint_field(4, 2)].concat();
+    let d = SyncActionData::decode(data.as_slice()).unwrap();
+    assert_eq!(d.index(), index);
+    assert_eq!(d.version(), 2);
+    let v = d.value.unwrap();
+    assert_eq!(v.timestamp(), 1_700_000_000_000);
+    let mute = v.mute_action.unwrap();
+    assert_eq!((mute.muted(), mute.mute_end_timestamp()), (true, 1_800_000_000_000));
+    assert_eq!(v.push_name_setting.unwrap().name(), "Alice");
+
+    // HistorySync { syncType (1) = PUSH_NAME, conversations (2) { id (1), messages (2) {
+    //   message (1) { key (1) { remoteJid (1), fromMe (2), id (3) }, message (2) {
+    //   conversation (1) }, messageTimestamp (3), pushName (19) }, msgOrderId (2) } },
+    //   pushnames (7) { id (1), pushname (2) }, phoneNumberToLidMappings (15) { pnJid, lidJid } }
+    let key_bytes = [len_field(1, b"1@s.whatsapp.net"), varint_field(2, 1), len_field(3, b"ABC")];
+    let wmi = [
+        len_field(1, &key_bytes.concat()),
+        len_field(2, &len_field(1, b"hi")),
+        varint_field(3, 1_700_000_000),
+        len_field(19, b"Bob"),
+    ]
+    .concat();
+    let conv = [
+        len_field(1, b"1@s.whatsapp.net"),
+        len_field(2, &[len_field(1, &wmi), varint_field(2, 5)].concat()),
+    ]
+    .concat();
+    let hs = [
+        varint_field(1, 4),
+        len_field(2, &conv),
+        len_field(7, &[len_field(1, b"1@s.whatsapp.net"), len_field(2, b"Bob")].concat()),
+        len_field(15, &[len_field(1, b"1@s.whatsapp.net"), len_field(2, b"9@lid")].concat()),
+    ]
+    .concat();
+    let h = HistorySync::decode(hs.as_slice()).unwrap();
+    assert_eq!(h.sync_type(), HistorySyncType::PushName);
+    let c = &h.conversations[0];
+    assert_eq!(c.id(), "1@s.whatsapp.net");
+    assert_eq!(c.messages[0].msg_order_id(), 5);
+    let w = c.messages[0].message.as_ref().unwrap();
+    let k = w.key.as_ref().unwrap();
+    assert_eq!((k.remote_jid(), k.from_me(), k.id()), ("1@s.whatsapp.net", true, "ABC"));
+    assert_eq!(w.message.as_ref().unwrap().conversation(), "hi");
+    assert_eq!((w.message_timestamp(), w.push_name()), (1_700_000_000, "Bob"));
+    assert_eq!(h.pushnames[0].pushname(), "Bob");
+    assert_eq!(h.phone_number_to_lid_mappings[0].lid_jid(), "9@lid");
+    assert_eq!(h.encode_to_vec(), hs);
+}
