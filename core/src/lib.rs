@@ -4,3 +4,4 @@
 //! [`crypto`] (keys, XEdDSA, ciphers, media), [`socket`] (frames, Noise, websocket).
 
 pub mod crypto;
+pub mod proto;
