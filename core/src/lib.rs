@@ -4,4 +4,5 @@
 //! [`crypto`] (keys, XEdDSA, ciphers, media), [`socket`] (frames, Noise, websocket).
 
 pub mod crypto;
+pub mod proto;
 pub mod socket;
