@@ -6,6 +6,6 @@ mod responder;
 pub(crate) mod symmetric;
 
 pub use initiator::{ClientAwaitingFinish, ClientHandshake, ServerIdentity};
-pub use messages::{ClientFinish, ServerHello};
+pub use messages::{decode_client_hello, encode_client_hello, ClientFinish, ServerHello};
 pub use responder::{ClientIdentity, ServerAwaitingFinish, ServerHandshake};
 pub use symmetric::{SymmetricState, NOISE_PROTOCOL_NAME};
