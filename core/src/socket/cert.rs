@@ -203,3 +203,31 @@ pub fn verify_cert_chain(
     check_validity(&leaf, level, now)?;
     Ok(VerifiedChain { intermediate, leaf })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_root_is_whatsapps_key() {
+        let expected =
+            hex::decode("142375574d0a587166aae71ebe516437c4a28b73e3695c6ce1f7f9545da8ee6b")
+                .expect("hex");
+        assert_eq!(DEFAULT_ROOT_KEY.as_bytes().to_vec(), expected);
+    }
+
+    #[test]
+    fn built_chain_verifies_against_its_root_only() {
+        let root = KeyPair::from_private([1; 32]);
+        let intermediate = KeyPair::from_private([2; 32]);
+        let server = KeyPair::from_private([3; 32]);
+        let chain = build_cert_chain(&root, &intermediate, &server.public, Some(10), Some(20));
+        let verified = verify_cert_chain(&chain, &root.public, &server.public, 15).unwrap();
+        assert_eq!(verified.leaf.key, server.public.as_bytes().to_vec());
+        assert_eq!((verified.intermediate.serial, verified.leaf.issuer_serial), (1, 1));
+        assert_eq!(
+            verify_cert_chain(&chain, &intermediate.public, &server.public, 15),
+            Err(CertError::BadIntermediateSignature)
+        );
+    }
+}
