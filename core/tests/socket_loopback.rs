@@ -122,6 +122,16 @@ async fn handshake_and_frames_both_ways() {
         assert_eq!(bounded(client.recv_frame()).await.unwrap(), msg);
     }
 
+    // A frame over the limit is refused before it uses a nonce; the connection goes on.
+    let too_big = vec![0; wazap::socket::MAX_WIRE_LENGTH];
+    let refused = bounded(client.send_frame(&too_big)).await;
+    assert!(
+        matches!(refused, Err(SocketError::Frame(wazap::socket::FrameError::TooLarge { .. }))),
+        "{refused:?}"
+    );
+    bounded(client.send_frame(b"after")).await.unwrap();
+    assert_eq!(bounded(server.recv_frame()).await.unwrap(), b"after");
+
     // Split halves: the client reads in one task while writing in another.
     let (mut reader, mut writer) = client.split();
     let echo = tokio::spawn(async move {
