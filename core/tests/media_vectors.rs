@@ -379,3 +379,78 @@ impl Write for HashWriterAdapter<'_> {
         Ok(())
     }
 }
+
+/// Accepts `budget` bytes, then fails.
+struct FailingWriter {
+    budget: usize,
+}
+
+impl Write for FailingWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.budget == 0 {
+            return Err(io::Error::other("disk full"));
+        }
+        let n = buf.len().min(self.budget);
+        self.budget -= n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Yields `good` bytes of the pattern, then fails.
+struct FailingReader {
+    good: PatternReader,
+}
+
+impl Read for FailingReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.good.read(buf)? {
+            0 => Err(io::Error::other("connection reset")),
+            n => Ok(n),
+        }
+    }
+}
+
+#[test]
+fn io_failures_surface_as_errors_mid_stream() {
+    let key = [9; 32];
+    let plain = pattern(5 * CHUNK_SIZE);
+    let (enc, _) = encrypt(&plain, &key, MediaType::Image);
+    for budget in [0, 100, 3 * CHUNK_SIZE + 1] {
+        let r = encrypt_stream(&plain[..], FailingWriter { budget }, &key, MediaType::Image);
+        assert_eq!(r.unwrap_err().to_string(), "disk full", "budget {budget}");
+        let r = decrypt_stream(
+            &enc[..],
+            FailingWriter { budget },
+            &key,
+            MediaType::Image,
+            Expected::default(),
+        );
+        assert!(matches!(r, Err(MediaError::Io(ref e)) if e.to_string() == "disk full"), "{r:?}");
+    }
+    let good = PatternReader { remaining: 2 * CHUNK_SIZE as u64 + 7, next: 0 };
+    let r = encrypt_stream(FailingReader { good }, io::sink(), &key, MediaType::Image);
+    assert_eq!(r.unwrap_err().to_string(), "connection reset");
+    let mut src = FailingReader { good: PatternReader { remaining: 0, next: 0 } };
+    let mut reader = enc.chain(&mut src);
+    let r = decrypt_stream(&mut reader, io::sink(), &key, MediaType::Image, Expected::default());
+    assert!(matches!(r, Err(MediaError::Io(_))), "{r:?}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #[test]
+    fn any_plaintext_round_trips(
+        plain in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2000),
+        key in proptest::prelude::any::<[u8; 32]>(),
+        ty in proptest::sample::select(MediaType::ALL.to_vec()),
+    ) {
+        let (enc, info) = encrypt(&plain, &key, ty);
+        proptest::prop_assert_eq!(enc.len() as u64, encrypted_len(plain.len() as u64));
+        proptest::prop_assert_eq!(info.file_sha256, sha256(&plain));
+        proptest::prop_assert_eq!(info.file_enc_sha256, sha256(&enc));
+        proptest::prop_assert_eq!(decrypt(&enc, &key, ty, expect_all(&info)).unwrap(), plain);
+    }
+}

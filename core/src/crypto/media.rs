@@ -28,7 +28,7 @@ pub use media_type::MediaType;
 pub const MAC_LEN: usize = 10;
 
 /// Bytes the streaming functions read per step; a multiple of the AES block size.
-pub const CHUNK_SIZE: usize = 256 * 1024;
+pub const CHUNK_SIZE: usize = 64 * 1024;
 
 const BLOCK: usize = 16;
 
