@@ -4,3 +4,5 @@
 //! [`crypto`] (keys, XEdDSA, ciphers, media), [`socket`] (frames, Noise, websocket).
 
 pub mod crypto;
+pub mod signal;
+pub mod store;
