@@ -6,4 +6,6 @@
 pub mod binary;
 pub mod crypto;
 pub mod proto;
+pub mod signal;
 pub mod socket;
+pub mod store;
