@@ -4,10 +4,16 @@
 //! [`crypto`] (keys, XEdDSA, ciphers, media), [`socket`] (frames, Noise, websocket).
 
 pub mod binary;
+pub mod client;
 pub mod crypto;
 pub mod pair;
 pub mod payload;
 pub mod proto;
+pub mod runtime;
 pub mod signal;
 pub mod socket;
 pub mod store;
+pub mod types;
+
+pub use client::{Client, ClientConfig, ClientError};
+pub use types::Event;

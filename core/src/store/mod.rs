@@ -6,11 +6,14 @@
 //! and from `tokio::task::spawn_blocking` (or a dedicated thread) for SQLite, whose calls touch
 //! the disk.
 
+pub mod device;
 mod error;
 pub mod memory;
 pub mod signal;
 pub mod sqlite;
+pub mod sqlite_device;
 
+pub use device::{Device, DeviceStore, MemoryDeviceStore};
 pub use error::StoreError;
 pub use memory::MemorySignalStore;
 pub use signal::{
@@ -18,3 +21,4 @@ pub use signal::{
     StoreChanges,
 };
 pub use sqlite::SqliteSignalStore;
+pub use sqlite_device::{SqliteDeviceStore, SqliteStore};

@@ -1,0 +1,262 @@
+//! The connection lifecycle. [`start`] opens the first connection (errors go back to the
+//! caller) and spawns the supervisor, which serves one connection at a time: a read loop that
+//! decodes frames into nodes and dispatches them, a writer task draining the send queue, and
+//! the keepalive. When a connection ends, its [`EndReason`] decides: stop, reconnect at once
+//! (515 after pairing), or reconnect after a backoff.
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use prost::Message;
+use rand::rngs::OsRng;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use super::reconnect::Backoff;
+use super::{dispatch, keepalive, ClientError, Inner};
+use crate::binary::{self, Node};
+use crate::crypto::KeyPair;
+use crate::payload::{
+    login_payload, registration_payload, CompanionProps, PayloadConfig, RegistrationKeys,
+};
+use crate::socket::{
+    client_handshake, connect_with, ClientHandshakeConfig, ConnectOptions, ConnectionHeader,
+    NoiseSocket, SocketError, SocketWriter, WsConnection, MAX_FRAME_SIZE,
+};
+use crate::store::Device;
+use crate::types::Event;
+
+/// How many encoded stanzas may wait for the writer.
+const SEND_QUEUE: usize = 256;
+
+static CONN_IDS: AtomicU64 = AtomicU64::new(1);
+
+/// Why a connection ended, and so what happens next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum EndReason {
+    /// The socket failed or the server closed it: reconnect after a backoff.
+    Dropped(String),
+    /// `stream:error` 515: reconnect at once (with the login payload after pairing).
+    Restart,
+    /// Terminal: the matching event was emitted; no reconnect.
+    Terminal(&'static str),
+    /// [`stop`] was called.
+    ClientDisconnect,
+}
+
+/// The sending side of a live connection, shared with handlers.
+#[derive(Clone)]
+pub(crate) struct Conn {
+    pub(crate) id: u64,
+    queue: mpsc::Sender<Vec<u8>>,
+    end: mpsc::UnboundedSender<EndReason>,
+}
+
+impl Conn {
+    /// Encodes `node` and queues it for the writer.
+    pub(crate) async fn send(&self, node: &Node) -> Result<(), ClientError> {
+        tracing::trace!(%node, "send");
+        let frame = binary::try_encode(node)?;
+        self.queue.send(frame).await.map_err(|_| ClientError::NotConnected)
+    }
+
+    /// Asks the read loop to end the connection.
+    pub(crate) fn end(&self, reason: EndReason) {
+        let _ = self.end.send(reason);
+    }
+}
+
+/// The supervisor of one `connect()` session.
+pub(crate) struct RunHandle {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+type Socket = NoiseSocket<WsConnection>;
+
+fn payload_config(inner: &Inner, device: &Device) -> PayloadConfig {
+    PayloadConfig {
+        version: inner.config.version,
+        language: inner.config.language.clone(),
+        country: inner.config.country.clone(),
+        push_name: (!device.push_name.is_empty()).then(|| device.push_name.clone()),
+    }
+}
+
+/// The marshalled `ClientPayload`: login when paired, registration otherwise.
+fn client_payload(inner: &Inner, device: &Device) -> Result<Vec<u8>, ClientError> {
+    let config = payload_config(inner, device);
+    let payload = match &device.jid {
+        Some(jid) if device.is_paired() => {
+            let user =
+                jid.user.parse().map_err(|_| ClientError::InvalidDeviceJid(jid.to_string()))?;
+            login_payload(user, jid.device, &config)
+        }
+        _ => {
+            let keys = RegistrationKeys {
+                registration_id: device.registration_id,
+                identity: device.identity_key.public,
+                signed_prekey_id: device.signed_pre_key.id,
+                signed_prekey: device.signed_pre_key.key_pair.public,
+                signed_prekey_signature: device.signed_pre_key.signature,
+            };
+            let mut props = CompanionProps::new(&inner.config.device_name, inner.config.platform);
+            props.version = CompanionProps::default().version;
+            registration_payload(&keys, &config, &props)
+        }
+    };
+    Ok(payload.encode_to_vec())
+}
+
+/// Websocket + Noise handshake.
+async fn open(inner: &Inner) -> Result<Socket, ClientError> {
+    let device = inner.ensure_device().await?;
+    let payload = client_payload(inner, &device)?;
+    let options = ConnectOptions {
+        timeout: inner.config.connect_timeout,
+        max_message_size: 2 * MAX_FRAME_SIZE,
+    };
+    let ws = connect_with(&inner.config.url, &inner.config.origin, &options).await?;
+    let handshake = ClientHandshakeConfig {
+        header: ConnectionHeader::new(inner.config.dict_version),
+        trusted_root: inner.config.trusted_root,
+        now: None,
+        server_hello_timeout: inner.config.handshake_timeout,
+        max_frame_size: MAX_FRAME_SIZE,
+    };
+    let ephemeral = KeyPair::generate(&mut OsRng);
+    let socket = client_handshake(ws, &handshake, &device.noise_key, ephemeral, &payload).await?;
+    tracing::info!(url = %inner.config.url, paired = device.is_paired(), "handshake done");
+    Ok(socket)
+}
+
+/// Connects and spawns the supervisor; fails if a session is already running.
+pub(crate) async fn start(inner: Arc<Inner>) -> Result<(), ClientError> {
+    let mut run = inner.run.lock().await;
+    if run.as_ref().is_some_and(|r| !r.task.is_finished()) {
+        return Err(ClientError::AlreadyConnected);
+    }
+    let socket = open(&inner).await?;
+    let (stop, stop_rx) = watch::channel(false);
+    let task = tokio::spawn(supervise(inner.clone(), socket, stop_rx));
+    *run = Some(RunHandle { stop, task });
+    Ok(())
+}
+
+/// Ends the session (if any) and waits until its connection is closed.
+pub(crate) async fn stop(inner: Arc<Inner>) {
+    let run = inner.run.lock().await.take();
+    if let Some(run) = run {
+        let _ = run.stop.send(true);
+        let _ = run.task.await;
+    }
+}
+
+async fn supervise(inner: Arc<Inner>, first: Socket, mut stop: watch::Receiver<bool>) {
+    let mut backoff = Backoff::new(inner.config.reconnect.clone());
+    let mut socket = Some(first);
+    loop {
+        if let Some(live) = socket.take() {
+            let (reason, logged_in) = serve(&inner, live, stop.clone()).await;
+            tracing::info!(?reason, "connection ended");
+            if logged_in {
+                backoff.reset();
+            }
+            match reason {
+                EndReason::ClientDisconnect | EndReason::Terminal(_) => return,
+                EndReason::Restart => match open(&inner).await {
+                    Ok(s) => {
+                        socket = Some(s);
+                        continue;
+                    }
+                    Err(e) => {
+                        inner.emit(Event::Disconnected { reason: e.to_string() });
+                    }
+                },
+                EndReason::Dropped(why) => {
+                    inner.emit(Event::Disconnected { reason: why });
+                }
+            }
+            if !inner.config.reconnect.enabled {
+                return;
+            }
+        }
+        let delay = backoff.next_delay();
+        tracing::info!(?delay, "reconnecting");
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+        match open(&inner).await {
+            Ok(s) => socket = Some(s),
+            Err(e) => tracing::warn!(error = %e, "reconnect failed"),
+        }
+    }
+}
+
+async fn write_loop(
+    mut writer: SocketWriter<WsConnection>,
+    mut queue: mpsc::Receiver<Vec<u8>>,
+    end: mpsc::UnboundedSender<EndReason>,
+) {
+    while let Some(frame) = queue.recv().await {
+        if let Err(e) = writer.send_frame(&frame).await {
+            let _ = end.send(EndReason::Dropped(format!("send failed: {e}")));
+            return;
+        }
+    }
+    // Every sender is gone: the connection is over; close it politely.
+    let _ = writer.close().await;
+}
+
+/// Serves one connection until it ends. Returns why, and whether it got logged in.
+async fn serve(
+    inner: &Arc<Inner>,
+    socket: Socket,
+    mut stop: watch::Receiver<bool>,
+) -> (EndReason, bool) {
+    let (mut reader, writer) = socket.split();
+    let (queue_tx, queue_rx) = mpsc::channel(SEND_QUEUE);
+    let (end_tx, mut end_rx) = mpsc::unbounded_channel();
+    let conn =
+        Conn { id: CONN_IDS.fetch_add(1, Ordering::Relaxed), queue: queue_tx, end: end_tx.clone() };
+    let writer_task = tokio::spawn(write_loop(writer, queue_rx, end_tx));
+    inner.set_conn(Some(conn.clone()));
+    let keepalive_task = tokio::spawn(keepalive::run(inner.clone(), conn.clone()));
+    let mut session = dispatch::Session::new(conn.clone());
+
+    let reason = loop {
+        tokio::select! {
+            frame = reader.recv_frame() => match frame {
+                Ok(frame) => match binary::decode(&frame) {
+                    Ok(node) => {
+                        if let Some(end) = dispatch::dispatch(inner, &mut session, node).await {
+                            break end;
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, len = frame.len(), "undecodable frame ignored"),
+                },
+                Err(SocketError::Closed) => break EndReason::Dropped("connection closed".into()),
+                Err(e) => break EndReason::Dropped(e.to_string()),
+            },
+            Some(end) = end_rx.recv() => break end,
+            _ = stop.changed() => break EndReason::ClientDisconnect,
+        }
+    };
+
+    let logged_in = session.logged_in;
+    session.finish();
+    keepalive_task.abort();
+    inner.clear_conn(conn.id);
+    inner.set_logged_in(false);
+    inner.iq.fail_all();
+    // Let queued stanzas (a logout iq, a last ack) go out, then the writer closes the socket.
+    drop(conn);
+    let mut writer_task = writer_task;
+    if tokio::time::timeout(std::time::Duration::from_secs(2), &mut writer_task).await.is_err() {
+        writer_task.abort();
+    }
+    (reason, logged_in)
+}

@@ -1,0 +1,52 @@
+use thiserror::Error;
+
+use crate::binary::EncodeError;
+use crate::pair::{AdvError, CodePairingError};
+use crate::socket::SocketError;
+use crate::store::StoreError;
+
+/// Why a client operation failed.
+#[derive(Debug, Error)]
+pub enum ClientError {
+    /// The connection or the handshake failed (a refused certificate chain is
+    /// `Socket(SocketError::Cert(..))`).
+    #[error("connection failed: {0}")]
+    Socket(#[from] SocketError),
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("cannot encode the stanza: {0}")]
+    Encode(#[from] EncodeError),
+    #[error("not connected")]
+    NotConnected,
+    #[error("already connected")]
+    AlreadyConnected,
+    /// The connection ended before the answer came.
+    #[error("disconnected while waiting for the answer")]
+    Disconnected,
+    #[error("the server did not answer in time")]
+    IqTimeout,
+    /// The server answered `<iq type="error">`.
+    #[error("server error {code}: {text}")]
+    ServerError { code: u16, text: String },
+    /// The server's answer lacks what the protocol requires.
+    #[error("unexpected answer from the server: {0}")]
+    BadResponse(String),
+    #[error("no device loaded: connect first")]
+    NoDevice,
+    #[error("this device is already paired")]
+    AlreadyPaired,
+    #[error("this device is not paired")]
+    NotPaired,
+    /// The stored JID is not a phone-number JID (cannot build the login payload).
+    #[error("the stored device JID {0:?} has no numeric user")]
+    InvalidDeviceJid(String),
+    #[error("invalid phone number: {0}")]
+    InvalidPhone(&'static str),
+    #[error("pairing: {0}")]
+    Adv(#[from] AdvError),
+    #[error("code pairing: {0}")]
+    CodePairing(#[from] CodePairingError),
+    /// The shared runtime dropped the task (panic or shutdown).
+    #[error("the wazap runtime dropped the task")]
+    RuntimeGone,
+}

@@ -1,0 +1,371 @@
+//! The client: one linked device's connection to WhatsApp.
+//!
+//! - `config`: [`ClientConfig`].
+//! - `connection`: websocket + Noise, the read loop, the write queue, the supervisor that
+//!   reconnects (`reconnect` computes the delays).
+//! - `iq`: request/response correlation; `keepalive`: pings.
+//! - `dispatch`: routes received stanzas by tag; `login` handles `success`, `failure` and
+//!   `stream:error`; `pairing` and `pair_code` link the device; `prekeys` keeps one-time
+//!   prekeys on the server.
+//! - `events`: the event subscriptions ([`Events`]).
+//!
+//! Everything runs on the core's shared runtime ([`crate::runtime`]); the public async methods
+//! only exchange messages with it, so they work from any executor.
+pub mod config;
+mod connection;
+mod dispatch;
+mod error;
+pub mod events;
+mod iq;
+mod keepalive;
+mod login;
+mod pair_code;
+mod pairing;
+mod prekeys;
+mod reconnect;
+
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rand::rngs::OsRng;
+
+pub use config::{ClientConfig, KeepaliveConfig, PreKeyConfig, ReconnectConfig};
+pub use error::ClientError;
+pub use events::Events;
+
+use crate::binary::{Jid, Node, Server};
+use crate::pair::CompanionClientType;
+use crate::runtime;
+use crate::store::{Device, DeviceStore, SignalStore, StoreError};
+use crate::types::Event;
+
+use connection::{Conn, RunHandle};
+use events::EventBus;
+use iq::{IqTracker, RequestIds};
+
+/// State shared by the public handle and the tasks on the runtime.
+pub(crate) struct Inner {
+    pub(crate) config: ClientConfig,
+    store: Arc<dyn DeviceStore>,
+    /// The device as last loaded or saved.
+    device: Mutex<Option<Device>>,
+    pub(crate) events: EventBus,
+    pub(crate) iq: IqTracker,
+    ids: RequestIds,
+    /// The live connection, if any.
+    conn: Mutex<Option<Conn>>,
+    /// The supervisor of the current connect() session.
+    run: tokio::sync::Mutex<Option<RunHandle>>,
+    logged_in: AtomicBool,
+    /// Server time minus local time, seconds (from `success t`).
+    server_time_offset: AtomicI64,
+    /// A pending phone-code pairing.
+    pub(crate) code_pairing: Mutex<Option<pair_code::PendingCodePairing>>,
+    /// Serialises prekey uploads.
+    pub(crate) pre_key_lock: tokio::sync::Mutex<()>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Inner {
+    pub(crate) fn emit(&self, event: Event) {
+        self.events.emit(event);
+    }
+
+    pub(crate) fn current_conn(&self) -> Option<Conn> {
+        lock(&self.conn).clone()
+    }
+
+    pub(crate) fn set_conn(&self, conn: Option<Conn>) {
+        *lock(&self.conn) = conn;
+    }
+
+    /// Clears the connection slot if it still holds connection `id`.
+    pub(crate) fn clear_conn(&self, id: u64) {
+        let mut slot = lock(&self.conn);
+        if slot.as_ref().is_some_and(|c| c.id == id) {
+            *slot = None;
+        }
+    }
+
+    pub(crate) fn set_logged_in(&self, value: bool) {
+        self.logged_in.store(value, Ordering::SeqCst);
+    }
+
+    pub(crate) fn set_server_time_offset(&self, offset: i64) {
+        self.server_time_offset.store(offset, Ordering::Relaxed);
+    }
+
+    pub(crate) fn next_id(&self) -> String {
+        self.ids.next()
+    }
+
+    /// The cached device (loaded by [`Inner::ensure_device`]).
+    pub(crate) fn device(&self) -> Result<Device, ClientError> {
+        lock(&self.device).clone().ok_or(ClientError::NoDevice)
+    }
+
+    /// Runs a store call on the blocking pool (SQLite touches the disk).
+    pub(crate) async fn with_store<T, F>(&self, f: F) -> Result<T, ClientError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn DeviceStore) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&*store))
+            .await
+            .map_err(|_| ClientError::RuntimeGone)?
+            .map_err(ClientError::from)
+    }
+
+    /// Loads the device, or creates and saves a fresh one.
+    pub(crate) async fn ensure_device(&self) -> Result<Device, ClientError> {
+        if let Ok(device) = self.device() {
+            return Ok(device);
+        }
+        let device = self
+            .with_store(|store| match store.load_device()? {
+                Some(device) => Ok(device),
+                None => {
+                    let device = Device::generate(&mut OsRng);
+                    store.save_device(&device)?;
+                    Ok(device)
+                }
+            })
+            .await?;
+        *lock(&self.device) = Some(device.clone());
+        Ok(device)
+    }
+
+    /// Applies `change` to the device and saves it.
+    pub(crate) async fn update_device<F>(&self, change: F) -> Result<Device, ClientError>
+    where
+        F: FnOnce(&mut Device),
+    {
+        let mut device = self.device()?;
+        change(&mut device);
+        let saved = device.clone();
+        self.with_store(move |store| store.save_device(&saved)).await?;
+        *lock(&self.device) = Some(device.clone());
+        Ok(device)
+    }
+
+    /// Deletes the device and all its keys (logged out).
+    pub(crate) async fn wipe_device(&self) -> Result<(), ClientError> {
+        *lock(&self.device) = None;
+        self.with_store(|store| store.delete_device()).await
+    }
+
+    pub(crate) async fn signal_store(&self) -> Result<Arc<dyn SignalStore>, ClientError> {
+        let device = self.device()?;
+        self.with_store(move |store| store.signal_store(&device)).await
+    }
+
+    /// Queues `node` on the live connection.
+    pub(crate) async fn send_node(&self, node: Node) -> Result<(), ClientError> {
+        let conn = self.current_conn().ok_or(ClientError::NotConnected)?;
+        conn.send(&node).await
+    }
+
+    /// Sends an iq and waits for its answer (at most `timeout`, or the configured default).
+    /// An `<iq type="error">` answer is [`ClientError::ServerError`].
+    pub(crate) async fn send_iq(
+        &self,
+        mut node: Node,
+        timeout: Option<Duration>,
+    ) -> Result<Node, ClientError> {
+        let id = self.next_id();
+        node.set_attr("id", id.clone());
+        let rx = self.iq.register(id.clone());
+        if let Err(e) = self.send_node(node).await {
+            self.iq.cancel(&id);
+            return Err(e);
+        }
+        let limit = timeout.unwrap_or(self.config.iq_timeout);
+        let response = match tokio::time::timeout(limit, rx).await {
+            Err(_) => {
+                self.iq.cancel(&id);
+                return Err(ClientError::IqTimeout);
+            }
+            Ok(Err(_)) => return Err(ClientError::Disconnected),
+            Ok(Ok(response)) => response,
+        };
+        if response.attr_str("type") == Some("error") {
+            let error = response.child_by_tag("error");
+            let code = error.and_then(|e| e.attr_str("code")).and_then(|c| c.parse().ok());
+            let text = error.and_then(|e| e.attr_str("text")).unwrap_or_default().to_owned();
+            return Err(ClientError::ServerError { code: code.unwrap_or(0), text });
+        }
+        Ok(response)
+    }
+}
+
+/// A `<iq xmlns type to="s.whatsapp.net">` with the given children.
+pub(crate) fn server_iq(xmlns: &'static str, kind: &'static str, children: Vec<Node>) -> Node {
+    let iq = Node::new("iq")
+        .attr("xmlns", xmlns)
+        .attr("type", kind)
+        .attr("to", Jid::server_only(Server::Pn));
+    if children.is_empty() {
+        iq
+    } else {
+        iq.children(children)
+    }
+}
+
+/// One WhatsApp account's linked device. Cheap to clone (a shared handle); many clients can
+/// live in one process and share the core's runtime.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl Client {
+    /// A client over `store` (one account). Nothing is loaded or connected until
+    /// [`Client::connect`].
+    pub fn new(store: Arc<dyn DeviceStore>, config: ClientConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                device: Mutex::new(None),
+                events: EventBus::default(),
+                iq: IqTracker::default(),
+                ids: RequestIds::new(),
+                conn: Mutex::new(None),
+                run: tokio::sync::Mutex::new(None),
+                logged_in: AtomicBool::new(false),
+                server_time_offset: AtomicI64::new(0),
+                code_pairing: Mutex::new(None),
+                pre_key_lock: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// A new subscription to this client's events.
+    pub fn events(&self) -> Events {
+        self.inner.events.subscribe()
+    }
+
+    /// Connects: websocket, Noise handshake with the login payload (or the registration payload
+    /// when the device is not paired yet, after which QR events follow). Returns once the
+    /// handshake succeeded; `Connected` is emitted when the server accepted the login. From then
+    /// on the client stays connected by itself until [`Client::disconnect`].
+    pub async fn connect(&self) -> Result<(), ClientError> {
+        let inner = self.inner.clone();
+        runtime::run(connection::start(inner)).await.unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Closes the connection and stops reconnecting; the pairing is kept.
+    pub async fn disconnect(&self) {
+        let inner = self.inner.clone();
+        runtime::run(connection::stop(inner)).await;
+    }
+
+    /// Unlinks this device (`remove-companion-device`), disconnects and deletes its keys.
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        let inner = self.inner.clone();
+        runtime::run(login::logout(inner)).await.unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Starts pairing by phone number instead of a QR scan: returns the code (`XXXX-XXXX`) the
+    /// user types into the phone ("Link with phone number"). Call after [`Client::connect`] on
+    /// an unpaired device, once the first QR event arrived. `client_type` and `display_name` are
+    /// what the phone shows.
+    pub async fn pair_phone(
+        &self,
+        phone: &str,
+        show_push_notification: bool,
+        client_type: CompanionClientType,
+        display_name: &str,
+    ) -> Result<String, ClientError> {
+        let inner = self.inner.clone();
+        let (phone, display_name) = (phone.to_owned(), display_name.to_owned());
+        runtime::run(async move {
+            pair_code::pair_phone(
+                &inner,
+                &phone,
+                show_push_notification,
+                client_type,
+                &display_name,
+            )
+            .await
+        })
+        .await
+        .unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Sends an iq and waits for the answer; for features built on the client.
+    pub async fn send_iq(
+        &self,
+        node: Node,
+        timeout: Option<Duration>,
+    ) -> Result<Node, ClientError> {
+        let inner = self.inner.clone();
+        runtime::run(async move { inner.send_iq(node, timeout).await })
+            .await
+            .unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Sends a stanza without waiting for an answer.
+    pub async fn send_node(&self, node: Node) -> Result<(), ClientError> {
+        let inner = self.inner.clone();
+        runtime::run(async move { inner.send_node(node).await })
+            .await
+            .unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Whether a connection is up (logged in or not).
+    pub fn is_connected(&self) -> bool {
+        self.inner.current_conn().is_some()
+    }
+
+    /// Whether the server accepted our login on the current connection.
+    pub fn is_logged_in(&self) -> bool {
+        self.inner.logged_in.load(Ordering::SeqCst)
+    }
+
+    /// The device as loaded (after connect), if any.
+    pub fn device(&self) -> Option<Device> {
+        self.inner.device().ok()
+    }
+
+    /// Our device JID, once paired.
+    pub fn jid(&self) -> Option<Jid> {
+        self.device().and_then(|d| d.jid)
+    }
+
+    /// Our LID, once paired.
+    pub fn lid(&self) -> Option<Jid> {
+        self.device().and_then(|d| d.lid)
+    }
+
+    /// Server time minus local time, in seconds, as of the last login.
+    pub fn server_time_offset(&self) -> i64 {
+        self.inner.server_time_offset.load(Ordering::Relaxed)
+    }
+
+    /// Sets and saves the push name (sent with the next login and with presence updates).
+    pub async fn set_push_name(&self, name: &str) -> Result<(), ClientError> {
+        let inner = self.inner.clone();
+        let name = name.to_owned();
+        runtime::run(async move {
+            inner.ensure_device().await?;
+            inner.update_device(|d| d.push_name = name).await.map(|_| ())
+        })
+        .await
+        .unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Requests currently waiting for an answer (diagnostics, tests).
+    pub fn pending_requests(&self) -> usize {
+        self.inner.iq.pending()
+    }
+}

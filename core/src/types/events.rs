@@ -1,0 +1,78 @@
+//! [`Event`]: everything a client reports to the application. The JSON form is the stable
+//! contract of the bindings: an object whose `type` names the variant in snake_case, with the
+//! variant's fields beside it, e.g. `{"type":"qr","code":"…","timeout_ms":60000}`.
+use serde::{Deserialize, Serialize};
+
+use crate::binary::Jid;
+
+/// An event of a [`crate::client::Client`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A QR code to show; the phone scans it to link this device. Replaced by the next `Qr`
+    /// after `timeout_ms`.
+    Qr { code: String, timeout_ms: u64 },
+    /// Every QR code expired unscanned; the client disconnected.
+    QrTimeout,
+    /// The phone linked this device. A reconnect with the login payload follows.
+    PairSuccess { jid: Jid, lid: Option<Jid>, platform: String, business_name: String },
+    /// Pairing failed (the phone's identity did not verify, or saving failed).
+    PairError { reason: String },
+    /// Logged in: the server accepted us and the post-login set-up is done.
+    Connected,
+    /// The connection ended; unless a terminal event (LoggedOut, StreamReplaced, TemporaryBan,
+    /// ClientOutdated) came first, the client reconnects by itself.
+    Disconnected { reason: String },
+    /// The device was unlinked (from the phone, or by the server); its keys were deleted.
+    LoggedOut { reason: String, on_connect: bool },
+    /// Another connection with the same device took over; no automatic reconnect.
+    StreamReplaced,
+    /// The account is temporarily banned; `expire_secs` is how long the ban lasts.
+    TemporaryBan { code: u32, expire_secs: u64 },
+    /// The server rejected our web version (failure 405): update `ClientConfig::version`.
+    ClientOutdated,
+    /// A `failure` with a reason not handled above.
+    ConnectFailure { reason: u32, message: String },
+    /// A `stream:error` with a code not handled above.
+    StreamError { code: String },
+    /// Offline messages queued while we were away have all been delivered.
+    OfflineSyncCompleted { count: u64 },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shape_is_stable() {
+        let cases = [
+            (
+                Event::Qr { code: "r,a,b,c".into(), timeout_ms: 60_000 },
+                r#"{"type":"qr","code":"r,a,b,c","timeout_ms":60000}"#,
+            ),
+            (Event::QrTimeout, r#"{"type":"qr_timeout"}"#),
+            (
+                Event::PairSuccess {
+                    jid: "123:4@s.whatsapp.net".parse().unwrap(),
+                    lid: Some("9:4@lid".parse().unwrap()),
+                    platform: "android".into(),
+                    business_name: String::new(),
+                },
+                r#"{"type":"pair_success","jid":"123:4@s.whatsapp.net","lid":"9:4@lid","platform":"android","business_name":""}"#,
+            ),
+            (Event::Connected, r#"{"type":"connected"}"#),
+            (
+                Event::LoggedOut { reason: "device_removed".into(), on_connect: false },
+                r#"{"type":"logged_out","reason":"device_removed","on_connect":false}"#,
+            ),
+            (
+                Event::TemporaryBan { code: 101, expire_secs: 3600 },
+                r#"{"type":"temporary_ban","code":101,"expire_secs":3600}"#,
+            ),
+        ];
+        for (event, json) in cases {
+            assert_eq!(serde_json::to_string(&event).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Event>(json).unwrap(), event);
+        }
+    }
+}
