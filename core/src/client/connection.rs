@@ -37,8 +37,9 @@ pub(crate) enum EndReason {
     Dropped(String),
     /// `stream:error` 515: reconnect at once (with the login payload after pairing).
     Restart,
-    /// Terminal: the matching event was emitted; no reconnect.
-    Terminal(&'static str),
+    /// Terminal: no reconnect; the event is emitted once the connection is closed (so a handler
+    /// may call `connect()` again at once).
+    Terminal(Event),
     /// [`stop`] was called.
     ClientDisconnect,
 }
@@ -132,10 +133,16 @@ async fn open(inner: &Inner) -> Result<Socket, ClientError> {
 /// Connects and spawns the supervisor; fails if a session is already running.
 pub(crate) async fn start(inner: Arc<Inner>) -> Result<(), ClientError> {
     let mut run = inner.run.lock().await;
-    if run.as_ref().is_some_and(|r| !r.task.is_finished()) {
-        return Err(ClientError::AlreadyConnected);
+    if let Some(previous) = run.take() {
+        if inner.session_active.load(Ordering::SeqCst) {
+            *run = Some(previous);
+            return Err(ClientError::AlreadyConnected);
+        }
+        // The previous session has ended and its task is returning.
+        let _ = previous.task.await;
     }
     let socket = open(&inner).await?;
+    inner.session_active.store(true, Ordering::SeqCst);
     let (stop, stop_rx) = watch::channel(false);
     let task = tokio::spawn(supervise(inner.clone(), socket, stop_rx));
     *run = Some(RunHandle { stop, task });
@@ -151,19 +158,33 @@ pub(crate) async fn stop(inner: Arc<Inner>) {
     }
 }
 
-async fn supervise(inner: Arc<Inner>, first: Socket, mut stop: watch::Receiver<bool>) {
+async fn supervise(inner: Arc<Inner>, first: Socket, stop: watch::Receiver<bool>) {
+    let terminal = run_session(&inner, first, stop).await;
+    inner.session_active.store(false, Ordering::SeqCst);
+    if let Some(event) = terminal {
+        inner.emit(event);
+    }
+}
+
+/// Serves and re-makes connections until the session ends; returns the terminal event, if any.
+async fn run_session(
+    inner: &Arc<Inner>,
+    first: Socket,
+    mut stop: watch::Receiver<bool>,
+) -> Option<Event> {
     let mut backoff = Backoff::new(inner.config.reconnect.clone());
     let mut socket = Some(first);
     loop {
         if let Some(live) = socket.take() {
-            let (reason, logged_in) = serve(&inner, live, stop.clone()).await;
+            let (reason, logged_in) = serve(inner, live, stop.clone()).await;
             tracing::info!(?reason, "connection ended");
             if logged_in {
                 backoff.reset();
             }
             match reason {
-                EndReason::ClientDisconnect | EndReason::Terminal(_) => return,
-                EndReason::Restart => match open(&inner).await {
+                EndReason::ClientDisconnect => return None,
+                EndReason::Terminal(event) => return Some(event),
+                EndReason::Restart => match open(inner).await {
                     Ok(s) => {
                         socket = Some(s);
                         continue;
@@ -177,19 +198,19 @@ async fn supervise(inner: Arc<Inner>, first: Socket, mut stop: watch::Receiver<b
                 }
             }
             if !inner.config.reconnect.enabled {
-                return;
+                return None;
             }
         }
         let delay = backoff.next_delay();
         tracing::info!(?delay, "reconnecting");
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}
-            _ = stop.changed() => return,
+            _ = stop.changed() => return None,
         }
         if *stop.borrow() {
-            return;
+            return None;
         }
-        match open(&inner).await {
+        match open(inner).await {
             Ok(s) => socket = Some(s),
             Err(e) => tracing::warn!(error = %e, "reconnect failed"),
         }

@@ -58,6 +58,8 @@ pub(crate) struct Inner {
     /// The supervisor of the current connect() session.
     run: tokio::sync::Mutex<Option<RunHandle>>,
     logged_in: AtomicBool,
+    /// A connect() session is running (connected, or reconnecting).
+    pub(crate) session_active: AtomicBool,
     /// Server time minus local time, seconds (from `success t`).
     server_time_offset: AtomicI64,
     /// A pending phone-code pairing.
@@ -238,6 +240,7 @@ impl Client {
                 conn: Mutex::new(None),
                 run: tokio::sync::Mutex::new(None),
                 logged_in: AtomicBool::new(false),
+                session_active: AtomicBool::new(false),
                 server_time_offset: AtomicI64::new(0),
                 code_pairing: Mutex::new(None),
                 pre_key_lock: tokio::sync::Mutex::new(()),
