@@ -54,7 +54,7 @@ fn jid() -> impl Strategy<Value = Jid> {
 fn attr_value(version: DictVersion) -> impl Strategy<Value = AttrValue> {
     prop_oneof![
         3 => wire_string(version).prop_map(|s| AttrValue::Str(s.into())),
-        1 => jid().prop_map(AttrValue::Jid),
+        1 => jid().prop_map(AttrValue::from),
     ]
 }
 

@@ -258,16 +258,22 @@ impl Writer<'_> {
     }
 
     fn packed(&mut self, s: &[u8], kind: u8) {
-        let head = s.len().div_ceil(2) as u8 | if s.len() % 2 == 1 { 0x80 } else { 0 };
-        self.out.extend_from_slice(&[kind, head]);
+        // Built on the stack and appended at once (s.len() <= PACKED_MAX).
+        let mut buf = [0u8; 2 + PACKED_MAX.div_ceil(2)];
+        buf[0] = kind;
+        buf[1] = s.len().div_ceil(2) as u8 | if s.len() % 2 == 1 { 0x80 } else { 0 };
+        let mut len = 2;
         let mut pairs = s.chunks_exact(2);
         for pair in &mut pairs {
-            self.out.push(PACK_VALUE[pair[0] as usize] << 4 | PACK_VALUE[pair[1] as usize]);
+            buf[len] = PACK_VALUE[pair[0] as usize] << 4 | PACK_VALUE[pair[1] as usize];
+            len += 1;
         }
         if let [last] = pairs.remainder() {
             // The odd character is followed by the filler nibble 0xF.
-            self.out.push(PACK_VALUE[*last as usize] << 4 | 0x0F);
+            buf[len] = PACK_VALUE[*last as usize] << 4 | 0x0F;
+            len += 1;
         }
+        self.out.extend_from_slice(&buf[..len]);
     }
 
     fn raw(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
