@@ -143,8 +143,16 @@ enum JidForm {
     Pair,
 }
 
+/// Domain bytes that name a server in AD_JID; any other byte is a raw agent on s.whatsapp.net.
+const RESERVED_DOMAINS: [u8; 3] = [1, 128, 129];
+
 fn jid_form(jid: &Jid) -> JidForm {
     match jid.server {
+        // A raw agent goes where the decoder finds it (whatsmeow NewADJID); agents that collide
+        // with a domain byte cannot be written and are dropped, as whatsmeow drops all of them.
+        Server::Pn if jid.agent != 0 && !RESERVED_DOMAINS.contains(&jid.agent) => {
+            JidForm::Ad { domain: jid.agent }
+        }
         Server::Pn | Server::Lid if jid.device > 0 => JidForm::Ad { domain: jid.actual_agent() },
         Server::Hosted | Server::HostedLid => JidForm::Ad { domain: jid.actual_agent() },
         Server::Messenger => JidForm::Fb,
