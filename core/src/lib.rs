@@ -5,4 +5,6 @@
 
 pub mod crypto;
 pub mod proto;
+pub mod signal;
 pub mod socket;
+pub mod store;
