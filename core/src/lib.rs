@@ -4,5 +4,7 @@
 //! [`crypto`] (keys, XEdDSA, ciphers, media), [`socket`] (frames, Noise, websocket).
 
 pub mod crypto;
+pub mod pair;
+pub mod payload;
 pub mod proto;
 pub mod socket;
