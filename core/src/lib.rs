@@ -4,6 +4,8 @@
 //! [`crypto`] (keys, XEdDSA, ciphers, media), [`socket`] (frames, Noise, websocket).
 
 pub mod crypto;
+pub mod pair;
+pub mod payload;
 pub mod proto;
 pub mod signal;
 pub mod socket;
