@@ -5,6 +5,10 @@ use std::path::PathBuf;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let proto_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../proto");
     println!("cargo:rerun-if-changed={}", proto_dir.display());
+    // Worktrees sharing one CARGO_TARGET_DIR get the same OUT_DIR, and cargo records these paths
+    // relative to the package, so another checkout's run looks fresh here. Keying the run on the
+    // directory cargo was started from makes each checkout regenerate its own code.
+    println!("cargo:rerun-if-env-changed=PWD");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&proto_dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "proto"))

@@ -5,3 +5,9 @@
 
 pub mod binary;
 pub mod crypto;
+pub mod pair;
+pub mod payload;
+pub mod proto;
+pub mod signal;
+pub mod socket;
+pub mod store;
