@@ -5,5 +5,7 @@
 
 pub mod binary;
 pub mod crypto;
+pub mod pair;
+pub mod payload;
 pub mod proto;
 pub mod socket;
