@@ -9,3 +9,5 @@ pub mod pair;
 pub mod payload;
 pub mod proto;
 pub mod socket;
+pub mod signal;
+pub mod store;

@@ -1,0 +1,20 @@
+//! Persistence. Store traits are split by concern; the Signal ones are in [`signal`], with an
+//! in-memory implementation ([`MemorySignalStore`]) and a SQLite one ([`SqliteSignalStore`]).
+//!
+//! The traits are synchronous and every implementation is `Send + Sync` (`&self` methods,
+//! interior locking). Async code (the tokio client) calls them directly for the in-memory store
+//! and from `tokio::task::spawn_blocking` (or a dedicated thread) for SQLite, whose calls touch
+//! the disk.
+
+mod error;
+pub mod memory;
+pub mod signal;
+pub mod sqlite;
+
+pub use error::StoreError;
+pub use memory::MemorySignalStore;
+pub use signal::{
+    IdentityStore, PreKeyStore, SenderKeyStore, SessionStore, SignalStore, SignedPreKeyStore,
+    StoreChanges,
+};
+pub use sqlite::SqliteSignalStore;
