@@ -8,6 +8,6 @@ pub mod crypto;
 pub mod pair;
 pub mod payload;
 pub mod proto;
-pub mod socket;
 pub mod signal;
+pub mod socket;
 pub mod store;
