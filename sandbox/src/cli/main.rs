@@ -1,0 +1,77 @@
+//! `wazap-sandbox --listen 127.0.0.1:0 [--data DIR]`: prints one JSON line with the sandbox's
+//! addresses and root key on stdout when ready, then logs to stderr (`RUST_LOG` filters).
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use wazap_sandbox::{Sandbox, SandboxConfig};
+
+const USAGE: &str = "usage: wazap-sandbox [--listen ADDR] [--data DIR]\n  \
+    --listen ADDR  address to listen on (default 127.0.0.1:0, a free port)\n  \
+    --data DIR     keep accounts, devices and keys in DIR (default: in memory)";
+
+fn parse_args(args: impl Iterator<Item = String>) -> Result<SandboxConfig, String> {
+    let mut config = SandboxConfig::ephemeral();
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.to_owned(), Some(v.to_owned())),
+            None => (arg.clone(), None),
+        };
+        let mut value =
+            || inline.clone().or_else(|| args.next()).ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--listen" => {
+                let v = value()?;
+                config.listen =
+                    v.parse::<SocketAddr>().map_err(|e| format!("--listen {v}: {e}"))?;
+            }
+            "--data" => config.data_dir = Some(PathBuf::from(value()?)),
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(config)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match parse_args(std::env::args().skip(1)) {
+        Ok(config) => config,
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("wazap-sandbox: {message}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let mut sandbox = match Sandbox::start(config).await {
+        Ok(sandbox) => sandbox,
+        Err(e) => {
+            eprintln!("wazap-sandbox: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{}", sandbox.ready_line()).and_then(|()| stdout.flush()).is_err() {
+        return ExitCode::FAILURE;
+    }
+    drop(stdout);
+    tokio::select! {
+        _ = sandbox.wait() => {}
+        _ = tokio::signal::ctrl_c() => {
+            tracing::info!("interrupted; shutting down");
+            sandbox.shutdown().await;
+        }
+    }
+    ExitCode::SUCCESS
+}

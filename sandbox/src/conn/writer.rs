@@ -1,0 +1,41 @@
+//! The writer task: encodes queued nodes with the connection's dictionary and sends them.
+use futures_util::Sink;
+use tokio::sync::mpsc;
+use wazap::binary::Encoder;
+use wazap::socket::{NoiseWriter, SocketError};
+
+use super::handle::Outbound;
+
+pub async fn run<W>(
+    mut writer: NoiseWriter<W>,
+    mut queue: mpsc::UnboundedReceiver<Outbound>,
+    encoder: Encoder,
+) where
+    W: Sink<Vec<u8>, Error = SocketError> + Unpin,
+{
+    while let Some(next) = queue.recv().await {
+        let (node, sent, last) = match next {
+            Outbound::Node(node, sent) => (Some(node), sent, false),
+            Outbound::Close(node) => (node, None, true),
+        };
+        if let Some(node) = node {
+            tracing::trace!(node = %super::show(&node), "send");
+            match encoder.try_encode(&node) {
+                Ok(bytes) => {
+                    if let Err(e) = writer.send_frame(&bytes).await {
+                        tracing::debug!(error = %e, "sending failed");
+                        break;
+                    }
+                    if let Some(sent) = sent {
+                        let _ = sent.send(());
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, tag = %node.tag, "cannot encode a reply"),
+            }
+        }
+        if last {
+            break;
+        }
+    }
+    let _ = writer.close().await;
+}

@@ -1,0 +1,27 @@
+//! The control API under `/control`: what tests and demos use to play the phones' part.
+//! Every failure answers a 4xx (or 5xx) status with `{"error": "..."}`.
+mod accounts;
+mod body;
+mod devices;
+mod error;
+mod pair;
+
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use devices::DeviceInfo;
+pub use error::ControlError;
+
+use crate::shared::Shared;
+
+/// The routes, to be nested under `/control`.
+pub fn router() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/accounts", post(accounts::create))
+        .route("/devices", get(devices::list))
+        .route("/pair", post(pair::by_qr))
+        .route("/pair-code", post(pair::by_code))
+        .fallback(|| async { ControlError::not_found("no such control endpoint") })
+}
