@@ -609,3 +609,19 @@ async fn disconnect_keeps_the_pairing_and_connect_twice_is_refused() {
     assert!(store.load_device().unwrap().unwrap().is_paired());
     assert!(server.accept_within(Duration::from_millis(200)).await.is_none(), "no reconnect");
 }
+
+#[tokio::test]
+async fn dropping_the_last_handle_closes_the_connection_and_ends_events() {
+    let mut server = FakeServer::start().await;
+    let (client, mut events, mut conn, _) = logged_in(&mut server).await;
+    let clone = client.clone();
+    drop(client);
+    assert!(clone.is_connected(), "a clone keeps the client alive");
+    drop(clone);
+    conn.closed().await;
+    bounded(async {
+        while events.recv().await.is_some() {}
+    })
+    .await;
+    assert!(server.accept_within(Duration::from_millis(200)).await.is_none(), "no reconnect");
+}

@@ -72,6 +72,13 @@ pub(crate) struct RunHandle {
     task: JoinHandle<()>,
 }
 
+impl RunHandle {
+    /// Tells the supervisor to close the connection and end, without waiting.
+    pub(crate) fn stop(self) {
+        let _ = self.stop.send(true);
+    }
+}
+
 type Socket = NoiseSocket<WsConnection>;
 
 fn payload_config(inner: &Inner, device: &Device) -> PayloadConfig {

@@ -219,33 +219,50 @@ pub(crate) fn server_iq(xmlns: &'static str, kind: &'static str, children: Vec<N
 }
 
 /// One WhatsApp account's linked device. Cheap to clone (a shared handle); many clients can
-/// live in one process and share the core's runtime.
+/// live in one process and share the core's runtime. When the last clone is dropped, the
+/// connection is closed (as by [`Client::disconnect`]) and event subscriptions end.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    _owner: Arc<Owner>,
+}
+
+/// Stops the session when the last [`Client`] clone goes away (the runtime's tasks only hold
+/// [`Inner`], so they would otherwise keep the connection alive forever).
+struct Owner {
+    inner: Arc<Inner>,
+}
+
+impl Drop for Owner {
+    fn drop(&mut self) {
+        if let Ok(mut run) = self.inner.run.try_lock() {
+            if let Some(run) = run.take() {
+                run.stop();
+            }
+        }
+    }
 }
 
 impl Client {
     /// A client over `store` (one account). Nothing is loaded or connected until
     /// [`Client::connect`].
     pub fn new(store: Arc<dyn DeviceStore>, config: ClientConfig) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                config,
-                store,
-                device: Mutex::new(None),
-                events: EventBus::default(),
-                iq: IqTracker::default(),
-                ids: RequestIds::new(),
-                conn: Mutex::new(None),
-                run: tokio::sync::Mutex::new(None),
-                logged_in: AtomicBool::new(false),
-                session_active: AtomicBool::new(false),
-                server_time_offset: AtomicI64::new(0),
-                code_pairing: Mutex::new(None),
-                pre_key_lock: tokio::sync::Mutex::new(()),
-            }),
-        }
+        let inner = Arc::new(Inner {
+            config,
+            store,
+            device: Mutex::new(None),
+            events: EventBus::default(),
+            iq: IqTracker::default(),
+            ids: RequestIds::new(),
+            conn: Mutex::new(None),
+            run: tokio::sync::Mutex::new(None),
+            logged_in: AtomicBool::new(false),
+            session_active: AtomicBool::new(false),
+            server_time_offset: AtomicI64::new(0),
+            code_pairing: Mutex::new(None),
+            pre_key_lock: tokio::sync::Mutex::new(()),
+        });
+        Self { _owner: Arc::new(Owner { inner: inner.clone() }), inner }
     }
 
     pub fn config(&self) -> &ClientConfig {
