@@ -619,9 +619,6 @@ async fn dropping_the_last_handle_closes_the_connection_and_ends_events() {
     assert!(clone.is_connected(), "a clone keeps the client alive");
     drop(clone);
     conn.closed().await;
-    bounded(async {
-        while events.recv().await.is_some() {}
-    })
-    .await;
+    bounded(async { while events.recv().await.is_some() {} }).await;
     assert!(server.accept_within(Duration::from_millis(200)).await.is_none(), "no reconnect");
 }

@@ -193,7 +193,7 @@ fn keys_identities_and_sender_keys_persist() {
         skdm
     };
     let s = SqliteSignalStore::open(&db.0).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.schema_version().unwrap(), 2);
     assert_eq!(s.identity_key_pair().unwrap().public, identity.public);
     assert_eq!(s.local_registration_id().unwrap(), 99);
     let loaded = s.load_signed_pre_key(3).unwrap().unwrap();
@@ -216,7 +216,7 @@ fn migrations_are_idempotent_and_a_newer_schema_is_refused() {
     let db = TempDb::new("schema");
     drop(SqliteSignalStore::open(&db.0).unwrap());
     let s = SqliteSignalStore::open(&db.0).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.schema_version().unwrap(), 2);
     s.commit_with(Default::default(), |tx| {
         tx.execute("UPDATE wazap_schema SET version = 99 WHERE component = 'signal'", [])
             .map(|_| ())
@@ -225,7 +225,7 @@ fn migrations_are_idempotent_and_a_newer_schema_is_refused() {
     drop(s);
     assert!(matches!(
         SqliteSignalStore::open(&db.0),
-        Err(StoreError::SchemaTooNew { found: 99, supported: 1 })
+        Err(StoreError::SchemaTooNew { found: 99, supported: 2 })
     ));
 }
 

@@ -17,10 +17,6 @@ pub enum StoreError {
     /// Our own identity key pair and registration id have not been saved yet.
     #[error("no local identity has been set")]
     NoLocalIdentity,
-    /// The file's Signal tables already belong to another account (see
-    /// [`crate::store::sqlite_device`]).
-    #[error("the Signal tables of this database belong to account {owner:?}")]
-    SignalStoreTaken { owner: String },
     /// A thread panicked while holding the store's lock.
     #[error("store lock poisoned")]
     Poisoned,

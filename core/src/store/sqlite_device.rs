@@ -2,10 +2,9 @@
 //! a caller-chosen name (`SqliteStore::account("alice")`). The device table is versioned in the
 //! shared `wazap_schema` table under the component `device`, like the Signal tables.
 //!
-//! Limitation (to lift with the Signal store): the Signal tables of
-//! [`SqliteSignalStore`] hold one identity per file, so a file can hold many *device* rows but
-//! only one of them may own Signal data; [`DeviceStore::signal_store`] refuses a second one with
-//! [`StoreError::SignalStoreTaken`] rather than mixing keys.
+//! Each account's Signal state lives in the same file, in the rows of [`SqliteSignalStore`]
+//! scoped to the account's name.
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -44,16 +43,6 @@ const MIGRATIONS: &[&str] = &[
     );",
 ];
 
-/// Tables of [`SqliteSignalStore`] wiped when a device is deleted.
-const SIGNAL_TABLES: &[&str] = &[
-    "signal_local_identity",
-    "signal_identities",
-    "signal_pre_keys",
-    "signal_signed_pre_keys",
-    "signal_sessions",
-    "signal_sender_keys",
-];
-
 fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
     let tx = conn.transaction()?;
     tx.execute(
@@ -86,8 +75,8 @@ struct Shared {
     conn: Mutex<Connection>,
     /// `None` for an in-memory database (the Signal store then lives in its own one).
     path: Option<PathBuf>,
-    /// The Signal store of the file and the account that owns it.
-    signal: Mutex<Option<(String, Arc<SqliteSignalStore>)>>,
+    /// The Signal stores opened so far, by account.
+    signal: Mutex<HashMap<String, Arc<SqliteSignalStore>>>,
 }
 
 /// A SQLite database holding the devices of many accounts.
@@ -114,7 +103,11 @@ impl SqliteStore {
     fn from_connection(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
         migrate(&mut conn)?;
         Ok(Self {
-            shared: Arc::new(Shared { conn: Mutex::new(conn), path, signal: Mutex::new(None) }),
+            shared: Arc::new(Shared {
+                conn: Mutex::new(conn),
+                path,
+                signal: Mutex::new(HashMap::new()),
+            }),
         })
     }
 
@@ -269,39 +262,40 @@ impl DeviceStore for SqliteDeviceStore {
     }
 
     fn delete_device(&self) -> Result<(), StoreError> {
-        let mut signal = self.shared.signal.lock().map_err(|_| StoreError::Poisoned)?;
-        let owns_signal = signal.as_ref().is_some_and(|(owner, _)| *owner == self.name);
-        let mut conn = self.shared.lock()?;
-        let tx = conn.transaction()?;
-        tx.execute("DELETE FROM wazap_devices WHERE account = ?1", [&self.name])?;
-        if owns_signal && self.shared.path.is_some() {
-            for table in SIGNAL_TABLES {
-                tx.execute(&format!("DELETE FROM {table}"), [])?;
+        // Signal keys first: a crash in between leaves a device that cannot decrypt (and is
+        // deleted again on the next logout), never keys without an owner.
+        let cached =
+            self.shared.signal.lock().map_err(|_| StoreError::Poisoned)?.remove(&self.name);
+        match (cached, &self.shared.path) {
+            (Some(store), _) => store.delete_account()?,
+            (None, Some(path)) => {
+                SqliteSignalStore::open_account(path, &self.name)?.delete_account()?
             }
+            // A private in-memory database that was never opened holds nothing.
+            (None, None) => {}
         }
-        tx.commit()?;
-        if owns_signal {
-            *signal = None;
-        }
+        self.shared
+            .lock()?
+            .execute("DELETE FROM wazap_devices WHERE account = ?1", [&self.name])?;
         Ok(())
     }
 
     fn signal_store(&self, device: &Device) -> Result<Arc<dyn SignalStore>, StoreError> {
-        let mut slot = self.shared.signal.lock().map_err(|_| StoreError::Poisoned)?;
-        if let Some((owner, store)) = slot.as_ref() {
-            if *owner != self.name {
-                return Err(StoreError::SignalStoreTaken { owner: owner.clone() });
-            }
+        let mut stores = self.shared.signal.lock().map_err(|_| StoreError::Poisoned)?;
+        if let Some(store) = stores.get(&self.name) {
             let store: Arc<dyn SignalStore> = store.clone();
             return Ok(store);
         }
         let store = match &self.shared.path {
-            Some(path) => SqliteSignalStore::open(path)?,
-            None => SqliteSignalStore::open_in_memory()?,
+            Some(path) => SqliteSignalStore::open_account(path, &self.name)?,
+            None => SqliteSignalStore::from_connection_account(
+                Connection::open_in_memory()?,
+                &self.name,
+            )?,
         };
         store.set_local_identity(&device.identity_key, device.registration_id)?;
         let store = Arc::new(store);
-        *slot = Some((self.name.clone(), store.clone()));
+        stores.insert(self.name.clone(), store.clone());
         Ok(store)
     }
 }
@@ -376,17 +370,29 @@ mod tests {
         signal
             .store_pre_key(&crate::signal::PreKeyRecord::new(1, KeyPair::generate(&mut OsRng)))
             .unwrap();
-        // A second account may not share the file's Signal tables.
+        // A second account keeps its own Signal rows in the same file.
         let other = store.account("b");
-        assert!(matches!(
-            other.signal_store(&paired("222")),
-            Err(StoreError::SignalStoreTaken { owner }) if owner == "a"
-        ));
+        let other_device = paired("222");
+        other.save_device(&other_device).unwrap();
+        let other_signal = other.signal_store(&other_device).unwrap();
+        assert_eq!(other_signal.pre_key_count().unwrap(), 0);
+        other_signal
+            .store_pre_key(&crate::signal::PreKeyRecord::new(1, KeyPair::generate(&mut OsRng)))
+            .unwrap();
+        other_signal
+            .store_pre_key(&crate::signal::PreKeyRecord::new(2, KeyPair::generate(&mut OsRng)))
+            .unwrap();
+        assert_eq!(signal.pre_key_count().unwrap(), 1);
         account.delete_device().unwrap();
         assert!(account.load_device().unwrap().is_none());
-        let reopened = SqliteSignalStore::open(&path).unwrap();
+        let reopened = SqliteSignalStore::open_account(&path, "a").unwrap();
         assert_eq!(reopened.pre_key_count().unwrap(), 0);
         assert!(matches!(reopened.identity_key_pair(), Err(StoreError::NoLocalIdentity)));
+        // Account b is untouched.
+        let b = SqliteSignalStore::open_account(&path, "b").unwrap();
+        assert_eq!(b.pre_key_count().unwrap(), 2);
+        assert_eq!(b.identity_key_pair().unwrap().public, other_device.identity_key.public);
+        assert!(store.account("b").load_device().unwrap().is_some());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -253,3 +253,37 @@ async fn qr_codes_run_out_into_a_timeout_event() {
     assert_eq!(refs.len(), 6, "each code shows a different ref");
     assert!(!client.is_connected());
 }
+
+#[tokio::test]
+async fn two_accounts_share_one_sqlite_file() {
+    let sandbox = sandbox().await;
+    create_account(&sandbox, "15550000008").await;
+    create_account(&sandbox, "15550000009").await;
+    let dir = temp_dir("two-accounts");
+    let path = dir.join("wazap.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let mut jids = Vec::new();
+    for (name, phone) in [("alice", "15550000008"), ("bob", "15550000009")] {
+        let client = Client::new(Arc::new(store.account(name)), config(&sandbox));
+        let mut events = client.events();
+        jids.push(pair_by_qr(sandbox.local_addr(), &client, &mut events, phone).await);
+        client.disconnect().await;
+    }
+    drop(store);
+    // After a restart both log in from the same file, at the same time.
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.accounts().unwrap(), vec!["alice".to_owned(), "bob".to_owned()]);
+    let mut clients = Vec::new();
+    for (name, jid) in ["alice", "bob"].into_iter().zip(&jids) {
+        let client = Client::new(Arc::new(store.account(name)), config(&sandbox));
+        let mut events = client.events();
+        bounded(client.connect()).await.unwrap();
+        wait_for(&mut events, |e| *e == Event::Connected).await;
+        assert_eq!(client.jid().as_ref(), Some(jid));
+        clients.push(client);
+    }
+    for client in clients {
+        client.disconnect().await;
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

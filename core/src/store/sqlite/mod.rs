@@ -26,6 +26,9 @@ use crate::signal::{
 
 pub struct SqliteSignalStore {
     conn: Mutex<Connection>,
+    /// The account whose rows this store reads and writes ('' by default): one file can hold
+    /// the Signal state of many accounts.
+    account: String,
     /// Our identity, read once: it is needed on every session start.
     local: Mutex<Option<(KeyPair, u32)>>,
 }
@@ -45,10 +48,16 @@ fn key_pair(public: Vec<u8>, private: Vec<u8>) -> Result<KeyPair, StoreError> {
 impl SqliteSignalStore {
     /// Opens (or creates) the database at `path` and brings its schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::open_account(path, "")
+    }
+
+    /// Like [`SqliteSignalStore::open`], for the rows of `account` only.
+    pub fn open_account(path: impl AsRef<Path>, account: &str) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        Self::from_connection(conn)
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Self::from_connection_account(conn, account)
     }
 
     /// A private in-memory database (tests).
@@ -57,9 +66,41 @@ impl SqliteSignalStore {
     }
 
     /// Uses an open connection (which may hold other components' tables too).
-    pub fn from_connection(mut conn: Connection) -> Result<Self, StoreError> {
+    pub fn from_connection(conn: Connection) -> Result<Self, StoreError> {
+        Self::from_connection_account(conn, "")
+    }
+
+    /// Like [`SqliteSignalStore::from_connection`], for the rows of `account` only.
+    pub fn from_connection_account(
+        mut conn: Connection,
+        account: &str,
+    ) -> Result<Self, StoreError> {
         migrations::migrate(&mut conn)?;
-        Ok(Self { conn: Mutex::new(conn), local: Mutex::new(None) })
+        Ok(Self { conn: Mutex::new(conn), account: account.to_owned(), local: Mutex::new(None) })
+    }
+
+    /// The account this store is scoped to.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    /// Deletes every row of this account (its identity included), in one transaction.
+    pub fn delete_account(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        for table in [
+            "signal_local_identity",
+            "signal_identities",
+            "signal_pre_keys",
+            "signal_signed_pre_keys",
+            "signal_sessions",
+            "signal_sender_keys",
+        ] {
+            tx.execute(&format!("DELETE FROM {table} WHERE account = ?1"), [&self.account])?;
+        }
+        tx.commit()?;
+        *self.local.lock().map_err(|_| StoreError::Poisoned)? = None;
+        Ok(())
     }
 
     /// The schema version of the Signal tables.
@@ -78,11 +119,16 @@ impl SqliteSignalStore {
         registration_id: u32,
     ) -> Result<(), StoreError> {
         self.conn()?.execute(
-            "INSERT INTO signal_local_identity (id, public, private, registration_id)
-             VALUES (0, ?1, ?2, ?3)
-             ON CONFLICT (id) DO UPDATE SET public = excluded.public,
+            "INSERT INTO signal_local_identity (account, public, private, registration_id)
+             VALUES (?4, ?1, ?2, ?3)
+             ON CONFLICT (account) DO UPDATE SET public = excluded.public,
                  private = excluded.private, registration_id = excluded.registration_id",
-            params![&identity.public.0[..], &identity.private_bytes()[..], registration_id],
+            params![
+                &identity.public.0[..],
+                &identity.private_bytes()[..],
+                registration_id,
+                self.account
+            ],
         )?;
         *self.local.lock().map_err(|_| StoreError::Poisoned)? =
             Some((identity.clone(), registration_id));
@@ -97,7 +143,7 @@ impl SqliteSignalStore {
     {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
-        apply(&tx, &changes)?;
+        apply(&tx, &self.account, &changes)?;
         extra(&tx)?;
         tx.commit()?;
         Ok(())
@@ -115,8 +161,9 @@ impl SqliteSignalStore {
         let row = self
             .conn()?
             .query_row(
-                "SELECT public, private, registration_id FROM signal_local_identity WHERE id = 0",
-                [],
+                "SELECT public, private, registration_id FROM signal_local_identity
+                 WHERE account = ?1",
+                [&self.account],
                 |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, u32>(2)?)),
             )
             .optional()?
@@ -129,55 +176,60 @@ impl SqliteSignalStore {
 
 fn put_session(
     conn: &Connection,
+    account: &str,
     address: &ProtocolAddress,
     record: &SessionRecord,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO signal_sessions (address, record) VALUES (?1, ?2)
-         ON CONFLICT (address) DO UPDATE SET record = excluded.record",
+        "INSERT INTO signal_sessions (account, address, record) VALUES (?3, ?1, ?2)
+         ON CONFLICT (account, address) DO UPDATE SET record = excluded.record",
     )?
-    .execute(params![address.to_string(), record.serialize()])?;
+    .execute(params![address.to_string(), record.serialize(), account])?;
     Ok(())
 }
 
 fn put_identity(
     conn: &Connection,
+    account: &str,
     address: &ProtocolAddress,
     key: &PublicKey,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO signal_identities (address, public) VALUES (?1, ?2)
-         ON CONFLICT (address) DO UPDATE SET public = excluded.public",
+        "INSERT INTO signal_identities (account, address, public) VALUES (?3, ?1, ?2)
+         ON CONFLICT (account, address) DO UPDATE SET public = excluded.public",
     )?
-    .execute(params![address.to_string(), &key.0[..]])?;
+    .execute(params![address.to_string(), &key.0[..], account])?;
     Ok(())
 }
 
 fn put_sender_key(
     conn: &Connection,
+    account: &str,
     name: &SenderKeyName,
     record: &SenderKeyRecord,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO signal_sender_keys (group_id, sender, record) VALUES (?1, ?2, ?3)
-         ON CONFLICT (group_id, sender) DO UPDATE SET record = excluded.record",
+        "INSERT INTO signal_sender_keys (account, group_id, sender, record)
+         VALUES (?4, ?1, ?2, ?3)
+         ON CONFLICT (account, group_id, sender) DO UPDATE SET record = excluded.record",
     )?
-    .execute(params![name.group_id, name.sender.to_string(), record.serialize()])?;
+    .execute(params![name.group_id, name.sender.to_string(), record.serialize(), account])?;
     Ok(())
 }
 
-fn apply(conn: &Connection, changes: &StoreChanges) -> Result<(), StoreError> {
+fn apply(conn: &Connection, account: &str, changes: &StoreChanges) -> Result<(), StoreError> {
     for (address, record) in &changes.sessions {
-        put_session(conn, address, record)?;
+        put_session(conn, account, address, record)?;
     }
     for (address, key) in &changes.identities {
-        put_identity(conn, address, key)?;
+        put_identity(conn, account, address, key)?;
     }
     for id in &changes.removed_pre_keys {
-        conn.prepare_cached("DELETE FROM signal_pre_keys WHERE id = ?1")?.execute([id])?;
+        conn.prepare_cached("DELETE FROM signal_pre_keys WHERE account = ?2 AND id = ?1")?
+            .execute(params![id, account])?;
     }
     for (name, record) in &changes.sender_keys {
-        put_sender_key(conn, name, record)?;
+        put_sender_key(conn, account, name, record)?;
     }
     Ok(())
 }
@@ -194,8 +246,10 @@ impl IdentityStore for SqliteSignalStore {
     fn get_identity(&self, address: &ProtocolAddress) -> Result<Option<PublicKey>, StoreError> {
         let key: Option<Vec<u8>> = self
             .conn()?
-            .prepare_cached("SELECT public FROM signal_identities WHERE address = ?1")?
-            .query_row([address.to_string()], |r| r.get(0))
+            .prepare_cached(
+                "SELECT public FROM signal_identities WHERE account = ?2 AND address = ?1",
+            )?
+            .query_row(params![address.to_string(), self.account], |r| r.get(0))
             .optional()?;
         key.map(|k| Ok(PublicKey(key32(k, "identity key")?))).transpose()
     }
@@ -206,7 +260,7 @@ impl IdentityStore for SqliteSignalStore {
         key: &PublicKey,
     ) -> Result<bool, StoreError> {
         let old = self.get_identity(address)?;
-        put_identity(&*self.conn()?, address, key)?;
+        put_identity(&*self.conn()?, &self.account, address, key)?;
         Ok(old.is_some_and(|o| o != *key))
     }
 }
@@ -215,8 +269,10 @@ impl PreKeyStore for SqliteSignalStore {
     fn load_pre_key(&self, id: u32) -> Result<Option<PreKeyRecord>, StoreError> {
         let row: Option<(Vec<u8>, Vec<u8>)> = self
             .conn()?
-            .prepare_cached("SELECT public, private FROM signal_pre_keys WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached(
+                "SELECT public, private FROM signal_pre_keys WHERE account = ?2 AND id = ?1",
+            )?
+            .query_row(params![id, self.account], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         row.map(|(public, private)| Ok(PreKeyRecord::new(id, key_pair(public, private)?)))
             .transpose()
@@ -225,25 +281,32 @@ impl PreKeyStore for SqliteSignalStore {
     fn store_pre_key(&self, record: &PreKeyRecord) -> Result<(), StoreError> {
         self.conn()?
             .prepare_cached(
-                "INSERT INTO signal_pre_keys (id, public, private) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (id) DO UPDATE SET public = excluded.public, private = excluded.private",
+                "INSERT INTO signal_pre_keys (account, id, public, private) VALUES (?4, ?1, ?2, ?3)
+                 ON CONFLICT (account, id) DO UPDATE SET public = excluded.public,
+                     private = excluded.private",
             )?
             .execute(params![
                 record.id,
                 &record.key_pair.public.0[..],
-                &record.key_pair.private_bytes()[..]
+                &record.key_pair.private_bytes()[..],
+                self.account
             ])?;
         Ok(())
     }
 
     fn remove_pre_key(&self, id: u32) -> Result<(), StoreError> {
-        self.conn()?.prepare_cached("DELETE FROM signal_pre_keys WHERE id = ?1")?.execute([id])?;
+        self.conn()?
+            .prepare_cached("DELETE FROM signal_pre_keys WHERE account = ?2 AND id = ?1")?
+            .execute(params![id, self.account])?;
         Ok(())
     }
 
     fn pre_key_count(&self) -> Result<usize, StoreError> {
-        let n: i64 =
-            self.conn()?.query_row("SELECT COUNT(*) FROM signal_pre_keys", [], |r| r.get(0))?;
+        let n: i64 = self.conn()?.query_row(
+            "SELECT COUNT(*) FROM signal_pre_keys WHERE account = ?1",
+            [&self.account],
+            |r| r.get(0),
+        )?;
         Ok(n as usize)
     }
 }
@@ -253,9 +316,10 @@ impl SignedPreKeyStore for SqliteSignalStore {
         let row: Option<(Vec<u8>, Vec<u8>, Vec<u8>)> = self
             .conn()?
             .prepare_cached(
-                "SELECT public, private, signature FROM signal_signed_pre_keys WHERE id = ?1",
+                "SELECT public, private, signature FROM signal_signed_pre_keys
+                 WHERE account = ?2 AND id = ?1",
             )?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row(params![id, self.account], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         row.map(|(public, private, signature)| {
             let signature: [u8; 64] =
@@ -268,16 +332,17 @@ impl SignedPreKeyStore for SqliteSignalStore {
     fn store_signed_pre_key(&self, record: &SignedPreKeyRecord) -> Result<(), StoreError> {
         self.conn()?
             .prepare_cached(
-                "INSERT INTO signal_signed_pre_keys (id, public, private, signature)
-                 VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET public = excluded.public,
+                "INSERT INTO signal_signed_pre_keys (account, id, public, private, signature)
+                 VALUES (?5, ?1, ?2, ?3, ?4)
+                 ON CONFLICT (account, id) DO UPDATE SET public = excluded.public,
                      private = excluded.private, signature = excluded.signature",
             )?
             .execute(params![
                 record.id,
                 &record.key_pair.public.0[..],
                 &record.key_pair.private_bytes()[..],
-                &record.signature[..]
+                &record.signature[..],
+                self.account
             ])?;
         Ok(())
     }
@@ -287,8 +352,10 @@ impl SessionStore for SqliteSignalStore {
     fn load_session(&self, address: &ProtocolAddress) -> Result<Option<SessionRecord>, StoreError> {
         let bytes: Option<Vec<u8>> = self
             .conn()?
-            .prepare_cached("SELECT record FROM signal_sessions WHERE address = ?1")?
-            .query_row([address.to_string()], |r| r.get(0))
+            .prepare_cached(
+                "SELECT record FROM signal_sessions WHERE account = ?2 AND address = ?1",
+            )?
+            .query_row(params![address.to_string(), self.account], |r| r.get(0))
             .optional()?;
         bytes.map(|b| SessionRecord::deserialize(&b)).transpose()
     }
@@ -298,13 +365,13 @@ impl SessionStore for SqliteSignalStore {
         address: &ProtocolAddress,
         record: &SessionRecord,
     ) -> Result<(), StoreError> {
-        put_session(&*self.conn()?, address, record)
+        put_session(&*self.conn()?, &self.account, address, record)
     }
 
     fn delete_session(&self, address: &ProtocolAddress) -> Result<(), StoreError> {
         self.conn()?
-            .prepare_cached("DELETE FROM signal_sessions WHERE address = ?1")?
-            .execute([address.to_string()])?;
+            .prepare_cached("DELETE FROM signal_sessions WHERE account = ?2 AND address = ?1")?
+            .execute(params![address.to_string(), self.account])?;
         Ok(())
     }
 }
@@ -314,9 +381,10 @@ impl SenderKeyStore for SqliteSignalStore {
         let bytes: Option<Vec<u8>> = self
             .conn()?
             .prepare_cached(
-                "SELECT record FROM signal_sender_keys WHERE group_id = ?1 AND sender = ?2",
+                "SELECT record FROM signal_sender_keys
+                 WHERE account = ?3 AND group_id = ?1 AND sender = ?2",
             )?
-            .query_row(params![name.group_id, name.sender.to_string()], |r| r.get(0))
+            .query_row(params![name.group_id, name.sender.to_string(), self.account], |r| r.get(0))
             .optional()?;
         bytes.map(|b| SenderKeyRecord::deserialize(&b)).transpose()
     }
@@ -326,7 +394,7 @@ impl SenderKeyStore for SqliteSignalStore {
         name: &SenderKeyName,
         record: &SenderKeyRecord,
     ) -> Result<(), StoreError> {
-        put_sender_key(&*self.conn()?, name, record)
+        put_sender_key(&*self.conn()?, &self.account, name, record)
     }
 }
 
