@@ -2,6 +2,7 @@
 //! and the protocol timings (real defaults; tests shorten them).
 use std::time::Duration;
 
+use super::proxy::Proxy;
 use crate::crypto::PublicKey;
 use crate::pair::qr::{FIRST_QR_TIMEOUT, NEXT_QR_TIMEOUT};
 use crate::payload::WebVersion;
@@ -74,6 +75,9 @@ pub struct ClientConfig {
     pub url: String,
     /// The `Origin` header of the websocket upgrade.
     pub origin: String,
+    /// Reach the server through this proxy (`"socks5://host:port".parse()?`); `None` connects
+    /// directly.
+    pub proxy: Option<Proxy>,
     /// The root key the server's certificate chain must lead to.
     pub trusted_root: PublicKey,
     /// The WhatsApp Web version we claim; the server answers failure 405 when it is too old.
@@ -105,6 +109,7 @@ impl Default for ClientConfig {
         Self {
             url: DEFAULT_URL.to_owned(),
             origin: DEFAULT_ORIGIN.to_owned(),
+            proxy: None,
             trusted_root: DEFAULT_ROOT_KEY,
             version: WebVersion::CURRENT,
             device_name: "wazap".to_owned(),

@@ -11,6 +11,7 @@ use rand::rngs::OsRng;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
+use super::proxy::connect_via;
 use super::reconnect::Backoff;
 use super::{dispatch, keepalive, ClientError, Inner};
 use crate::binary::{self, Node};
@@ -123,7 +124,20 @@ async fn open(inner: &Inner) -> Result<Socket, ClientError> {
         timeout: inner.config.connect_timeout,
         max_message_size: 2 * MAX_FRAME_SIZE,
     };
-    let ws = connect_with(&inner.config.url, &inner.config.origin, &options).await?;
+    let config = &inner.config;
+    let ws = match &config.proxy {
+        None => connect_with(&config.url, &config.origin, &options).await?,
+        Some(proxy) => {
+            connect_via(
+                proxy,
+                &config.url,
+                &config.origin,
+                options.timeout,
+                options.max_message_size,
+            )
+            .await?
+        }
+    };
     let handshake = ClientHandshakeConfig {
         header: ConnectionHeader::new(inner.config.dict_version),
         trusted_root: inner.config.trusted_root,

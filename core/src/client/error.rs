@@ -12,6 +12,8 @@ pub enum ClientError {
     /// `Socket(SocketError::Cert(..))`).
     #[error("connection failed: {0}")]
     Socket(#[from] SocketError),
+    #[error("proxy: {0}")]
+    Proxy(#[from] super::proxy::ProxyError),
     #[error("store: {0}")]
     Store(#[from] StoreError),
     #[error("cannot encode the stanza: {0}")]

@@ -22,6 +22,7 @@ mod login;
 mod pair_code;
 mod pairing;
 mod prekeys;
+pub mod proxy;
 mod reconnect;
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -33,6 +34,7 @@ use rand::rngs::OsRng;
 pub use config::{ClientConfig, KeepaliveConfig, PreKeyConfig, ReconnectConfig};
 pub use error::ClientError;
 pub use events::Events;
+pub use proxy::{Proxy, ProxyError};
 
 use crate::binary::{Jid, Node, Server};
 use crate::pair::CompanionClientType;
