@@ -622,3 +622,19 @@ async fn dropping_the_last_handle_closes_the_connection_and_ends_events() {
     bounded(async { while events.recv().await.is_some() {} }).await;
     assert!(server.accept_within(Duration::from_millis(200)).await.is_none(), "no reconnect");
 }
+
+#[tokio::test]
+async fn disconnect_interrupts_a_hanging_reconnect() {
+    let mut server = FakeServer::start().await;
+    let (client, mut events, conn, _) = logged_in(&mut server).await;
+    server.stall(true);
+    conn.close().await;
+    wait_for(&mut events, |e| matches!(e, Event::Disconnected { .. })).await;
+    // The reconnect now hangs in the websocket upgrade (20 s connect timeout); disconnect must
+    // not wait for it.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    tokio::time::timeout(Duration::from_secs(2), client.disconnect())
+        .await
+        .expect("disconnect returns at once");
+    assert!(!client.is_connected());
+}

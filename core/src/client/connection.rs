@@ -205,7 +205,7 @@ async fn run_session(
             match reason {
                 EndReason::ClientDisconnect => return None,
                 EndReason::Terminal(event) => return Some(event),
-                EndReason::Restart => match open(inner).await {
+                EndReason::Restart => match open_unless_stopped(inner, &mut stop).await? {
                     Ok(s) => {
                         socket = Some(s);
                         continue;
@@ -228,13 +228,24 @@ async fn run_session(
             _ = tokio::time::sleep(delay) => {}
             _ = stop.changed() => return None,
         }
-        if *stop.borrow() {
-            return None;
-        }
-        match open(inner).await {
+        match open_unless_stopped(inner, &mut stop).await? {
             Ok(s) => socket = Some(s),
             Err(e) => tracing::warn!(error = %e, "reconnect failed"),
         }
+    }
+}
+
+/// [`open`], abandoned (`None`) as soon as the session is told to stop.
+async fn open_unless_stopped(
+    inner: &Inner,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<Result<Socket, ClientError>> {
+    if *stop.borrow() {
+        return None;
+    }
+    tokio::select! {
+        opened = open(inner) => Some(opened),
+        _ = stop.changed() => None,
     }
 }
 

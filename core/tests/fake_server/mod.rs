@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use prost::Message;
@@ -30,6 +32,7 @@ pub struct FakeServer {
     pub url: String,
     pub root: KeyPair,
     conns: mpsc::UnboundedReceiver<ServerConn>,
+    stalled: Arc<AtomicBool>,
 }
 
 /// One handshaken connection, seen from the server.
@@ -55,8 +58,18 @@ impl FakeServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("ws://{}/ws/chat", listener.local_addr().unwrap());
         let (tx, conns) = mpsc::unbounded_channel();
+        let stalled = Arc::new(AtomicBool::new(false));
+        let stall = stalled.clone();
         tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
+                if stall.load(Ordering::SeqCst) {
+                    // Accept the TCP connection and never answer.
+                    tokio::spawn(async move {
+                        let _held = tcp;
+                        std::future::pending::<()>().await;
+                    });
+                    continue;
+                }
                 let (tx, config) = (tx.clone(), config.clone());
                 tokio::spawn(async move {
                     let Ok(ws) = tokio_tungstenite::accept_async(tcp).await else { return };
@@ -71,7 +84,12 @@ impl FakeServer {
                 });
             }
         });
-        Self { url, root, conns }
+        Self { url, root, conns, stalled }
+    }
+
+    /// While stalled, new connections are accepted but never answered.
+    pub fn stall(&self, on: bool) {
+        self.stalled.store(on, Ordering::SeqCst);
     }
 
     /// The next handshaken connection.
