@@ -638,3 +638,80 @@ async fn disconnect_interrupts_a_hanging_reconnect() {
         .expect("disconnect returns at once");
     assert!(!client.is_connected());
 }
+
+#[tokio::test]
+async fn random_frames_and_odd_stanzas_do_not_wedge_the_client() {
+    use rand::{Rng, SeedableRng};
+    let mut server = FakeServer::start().await;
+    let (client, _events, mut conn, store) = logged_in(&mut server).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    for _ in 0..300 {
+        let len = rng.gen_range(0..64);
+        let mut frame: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
+        if let Some(flags) = frame.first_mut() {
+            *flags &= 0x02; // plain or "compressed"
+        }
+        conn.send_raw(&frame).await;
+    }
+    let odd = [
+        Node::new("iq")
+            .attr("type", "set")
+            .attr("from", server_jid())
+            .child(Node::new("pair-device")),
+        Node::new("iq")
+            .attr("type", "set")
+            .attr("id", "x1")
+            .attr("from", server_jid())
+            .child(Node::new("pair-success")),
+        Node::new("iq").attr("type", "set").attr("id", "x2").attr("from", server_jid()).child(
+            Node::new("pair-success").child(Node::new("device-identity").bytes(vec![1, 2, 3])),
+        ),
+        Node::new("notification")
+            .attr("id", "x3")
+            .attr("type", "link_code_companion_reg")
+            .attr("from", server_jid())
+            .child(Node::new("link_code_companion_reg")),
+        Node::new("notification")
+            .attr("id", "x4")
+            .attr("type", "encrypt")
+            .child(Node::new("count").attr("value", "many")),
+        Node::new("ib").child(Node::new("dirty")),
+        Node::new("ib").child(Node::new("offline").attr("count", "-1")),
+        Node::new("success").attr("t", "soon").attr("lid", "not a jid@@"),
+        Node::new("iq").attr("type", "error").attr("id", "nobody"),
+        Node::new("ack").attr("id", "nobody"),
+    ];
+    for node in &odd {
+        conn.send(node).await;
+    }
+    // The client is still there and answering, and still paired.
+    let probe = tokio::spawn({
+        let client = client.clone();
+        async move {
+            client
+                .send_iq(
+                    Node::new("iq")
+                        .attr("xmlns", "test")
+                        .attr("type", "get")
+                        .attr("to", server_jid()),
+                    None,
+                )
+                .await
+        }
+    });
+    loop {
+        let node = conn.recv().await;
+        if node.attr_str("xmlns") == Some("test") {
+            conn.reply(&node, vec![]).await;
+            break;
+        }
+        // Acks of the odd notifications, and the post-login iqs of the odd success.
+        if node.tag == "iq" && node.attr_str("type") != Some("result") {
+            conn.reply(&node, vec![Node::new("count").attr("value", "100")]).await;
+        }
+    }
+    bounded(probe).await.unwrap().expect("the client still answers");
+    assert!(client.is_connected());
+    assert!(store.load_device().unwrap().unwrap().is_paired());
+    client.disconnect().await;
+}
