@@ -3,6 +3,7 @@
 //! The layers, bottom up: [`proto`] (protobuf schemas), [`binary`] (WhatsApp's binary XML),
 //! [`crypto`] (keys, XEdDSA, ciphers, media), [`socket`] (frames, Noise, websocket).
 
+pub mod binary;
 pub mod crypto;
 pub mod proto;
 pub mod signal;
