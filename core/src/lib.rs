@@ -5,7 +5,9 @@
 
 pub mod binary;
 pub mod crypto;
+pub mod message;
 pub mod proto;
 pub mod signal;
 pub mod socket;
 pub mod store;
+pub mod types;
