@@ -105,7 +105,7 @@ fn a_device_linked_later_gets_the_sender_key() {
     let newcomer = Jid::pn("15550003333").with_device(9);
     let members: Vec<&Account> = w.accounts.iter().collect();
     let sent = w.send_group(&w.accounts[0].devices[0], &g, &members, &first, &text("after"));
-    assert_eq!(sent.out.sender_key_recipients, [newcomer.clone()]);
+    assert_eq!(sent.out.sender_key_recipients, std::slice::from_ref(&newcomer));
     let participants = sent.stanza.child_by_tag("participants").unwrap();
     assert_eq!(participants.get_children().len(), 1);
 
