@@ -221,7 +221,7 @@ fn prekey_bundles_round_trip() {
     let with_one_time = device.bundle();
     let mut signed_only = device.bundle();
     signed_only.pre_key = None;
-    let request = build_prekey_request("k1", &[device.jid.clone()]);
+    let request = build_prekey_request("k1", std::slice::from_ref(&device.jid));
     assert_eq!(request.attr_text("xmlns").as_deref(), Some("encrypt"));
     assert_eq!(
         request.child_by_path(&["key", "user"]).unwrap().attr_text("reason").as_deref(),
