@@ -16,7 +16,8 @@ pub struct Delivery {
 /// `<device-identity>` with a pkmsg) in `<message id from t type [participant] [recipient]
 /// [edit]>`; in a group `from` is the group and `participant` the sender; our own devices get
 /// `recipient` (the chat). In a group, `group_devices` not named in `<participants>` get the
-/// skmsg alone. A stanza with a direct `<enc>` (a retry answer) goes to its single target.
+/// skmsg alone. A stanza with a direct `<enc>` (a retry answer, a peer message) goes to its
+/// single target.
 pub fn fan_out(
     stanza: &Node,
     sender: &Jid,
@@ -35,7 +36,9 @@ pub fn fan_out(
         .attr("id", stanza.req_str("id")?.to_owned())
         .attr("t", timestamp.to_string())
         .opt_attr("type", stanza.attr_text("type").map(|s| s.into_owned()))
-        .opt_attr("edit", stanza.attr_text("edit").map(|s| s.into_owned()));
+        .opt_attr("edit", stanza.attr_text("edit").map(|s| s.into_owned()))
+        .opt_attr("category", stanza.attr_text("category").map(|s| s.into_owned()));
+    let is_peer = stanza.attr_text("category").as_deref() == Some("peer");
     if is_group {
         base = base.attr("from", to.clone()).attr("participant", sender.clone());
     } else {
@@ -46,7 +49,7 @@ pub fn fan_out(
     let identity = stanza.child_by_tag("device-identity");
     let deliver = |device: &Jid, enc: Option<&Node>| {
         let mut node = base.clone();
-        if !is_group && device.user == sender.user && device.server == sender.server {
+        if !is_group && !is_peer && device.user == sender.user && device.server == sender.server {
             node = node.attr("recipient", to.clone());
         }
         if let Some(enc) = enc {

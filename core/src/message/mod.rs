@@ -45,9 +45,9 @@ pub use fanout::{fan_out, Delivery};
 pub use id::{message_id, message_id_with, MESSAGE_ID_LEN, MESSAGE_ID_PREFIX};
 pub use info::{parse_message_info, sender_encryption_jid};
 pub use outgoing::{
-    build_direct_message, build_group_message, has_own_sender_key, sender_key_distribution,
-    sender_key_distribution_plaintext, sender_key_targets, DirectMessage, GroupMessage,
-    OutgoingMessage,
+    build_direct_message, build_group_message, build_peer_message, has_own_sender_key,
+    sender_key_distribution, sender_key_distribution_plaintext, sender_key_targets, DirectMessage,
+    GroupMessage, OutgoingMessage,
 };
 pub use phash::participant_hash;
 pub use prekeys::{

@@ -9,7 +9,9 @@ use crate::types::OwnJids;
 
 use super::address::sender_key_name;
 use super::content::{edit_attribute, media_type, message_type};
-use super::encrypt::{encrypt_for_devices, EncryptedParticipants, OutgoingDevice};
+use super::encrypt::{
+    encrypt_for_device, encrypt_for_devices, EncryptedParticipants, OutgoingDevice,
+};
 use super::phash::participant_hash;
 use super::MessageError;
 
@@ -247,4 +249,30 @@ pub fn build_group_message<S: SignalStore + ?Sized>(
         failed,
         new_sender_key,
     })
+}
+
+/// A message to one of our own devices (`category="peer"`: app state key shares and
+/// requests, history sync notifications): `<message id to=device type="text"
+/// category="peer"><meta appdata="default"/><enc/>[<device-identity>]</message>` (whatsmeow
+/// `preparePeerMessageNode`). The device needs a session.
+pub fn build_peer_message<S: SignalStore + ?Sized>(
+    store: &S,
+    device: &OutgoingDevice,
+    id: &str,
+    message: &proto::Message,
+    device_identity: Option<&[u8]>,
+) -> Result<Node, MessageError> {
+    let (enc, is_pre_key) = encrypt_for_device(store, device, &message.encode_to_vec(), &[])?;
+    let mut node = Node::new("message")
+        .attr("id", id.to_owned())
+        .attr("type", "text")
+        .attr("category", "peer")
+        .attr("to", device.jid.clone())
+        .children([Node::new("meta").attr("appdata", "default"), enc]);
+    if is_pre_key {
+        if let Some(identity) = device_identity {
+            node.push_child(Node::new("device-identity").bytes(identity.to_vec()));
+        }
+    }
+    Ok(node)
 }

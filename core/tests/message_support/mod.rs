@@ -74,6 +74,7 @@ impl Device {
 
 pub struct Account {
     pub user: String,
+    pub lid_user: String,
     pub devices: Vec<Device>,
 }
 
@@ -81,6 +82,7 @@ impl Account {
     pub fn new(user: &str, lid_user: &str, device_ids: &[u16]) -> Account {
         Account {
             user: user.to_owned(),
+            lid_user: lid_user.to_owned(),
             devices: device_ids.iter().map(|&d| Device::new(user, lid_user, d)).collect(),
         }
     }
@@ -91,6 +93,17 @@ impl Account {
 
     pub fn outgoing(&self) -> Vec<OutgoingDevice> {
         self.devices.iter().map(|d| OutgoingDevice::new(d.jid.clone())).collect()
+    }
+
+    /// The devices addressed by phone number, with their sessions under their LIDs.
+    pub fn outgoing_lid(&self) -> Vec<OutgoingDevice> {
+        self.devices
+            .iter()
+            .map(|d| {
+                let lid = Jid::lid(self.lid_user.clone()).with_device(d.jid.device);
+                OutgoingDevice::new(d.jid.clone()).with_encryption_jid(lid)
+            })
+            .collect()
     }
 }
 
@@ -103,7 +116,7 @@ impl World {
         self.accounts
             .iter()
             .flat_map(|a| &a.devices)
-            .find(|d| &d.jid == jid)
+            .find(|d| &d.jid == jid || d.own.lid.as_ref() == Some(jid))
             .unwrap_or_else(|| panic!("no device {jid}"))
     }
 
@@ -126,11 +139,20 @@ impl World {
 
     /// Sends a 1:1 message from `sender` to `to`'s account: sessions, stanza, fan-out.
     pub fn send_direct(&self, sender: &Device, to: &Account, message: &proto::Message) -> Sent {
-        let own_account = self.account_of(sender);
-        let recipients = to.outgoing();
-        let own_devices = own_account.outgoing();
+        let own_devices = self.account_of(sender).outgoing();
+        self.send_direct_to(sender, &to.jid(), &to.outgoing(), &own_devices, message)
+    }
+
+    pub fn send_direct_to(
+        &self,
+        sender: &Device,
+        to: &Jid,
+        recipients: &[OutgoingDevice],
+        own_devices: &[OutgoingDevice],
+        message: &proto::Message,
+    ) -> Sent {
         let others: Vec<_> = own_devices.iter().filter(|d| d.jid != sender.jid).cloned().collect();
-        self.ensure_sessions(sender, &recipients);
+        self.ensure_sessions(sender, recipients);
         self.ensure_sessions(sender, &others);
         let id = message_id(&sender.jid.user, NOW);
         let out = build_direct_message(
@@ -138,10 +160,10 @@ impl World {
             &sender.own,
             &DirectMessage {
                 id: &id,
-                to: &to.jid(),
+                to,
                 message,
-                recipient_devices: &recipients,
-                own_devices: &own_devices,
+                recipient_devices: recipients,
+                own_devices,
                 device_identity: Some(&sender.device_identity),
             },
         )
