@@ -51,7 +51,7 @@ fn malformed_messages_give_typed_errors() {
     assert!(matches!(decrypt(&dm(vec![])), MessageError::NoEncryptedContent));
     assert!(matches!(
         decrypt(&dm(vec![Node::new("unavailable").attr("type", "view_once")])),
-        MessageError::NoEncryptedContent
+        MessageError::Unavailable(kind) if kind == "view_once"
     ));
     assert!(
         matches!(decrypt(&dm(vec![enc("frob", b"x")])), MessageError::UnknownEncType(t) if t == "frob")

@@ -6,10 +6,10 @@ use message_support::{wire, Device};
 use wazap::binary::{Jid, Node, Server};
 use wazap::message::{
     build_ack, build_bundle_node, build_device_query, build_device_response, build_prekey_request,
-    build_read_receipt, build_receipt, edit_attribute, media_type, message_id, message_id_with,
-    message_type, parse_bundle, parse_device_response, parse_prekey_response, parse_receipt,
-    participant_hash, protocol_address, sender_key_name, unwrap_message, MessageError, UserDevices,
-    MESSAGE_ID_LEN,
+    build_read_receipt, build_receipt, build_server_ack, edit_attribute, media_type, message_id,
+    message_id_with, message_type, parse_bundle, parse_device_response, parse_prekey_response,
+    parse_receipt, parse_server_ack, participant_hash, protocol_address, sender_key_name,
+    unwrap_message, MessageError, UserDevices, MESSAGE_ID_LEN,
 };
 use wazap::proto;
 use wazap::types::{OwnJids, ReceiptType};
@@ -161,6 +161,26 @@ fn acks_copy_the_right_attributes() {
     let ack = build_ack(&receipt, Some(491)).unwrap();
     assert_eq!(ack.attr_text("type").as_deref(), Some("read"));
     assert_eq!(ack.attr_text("error").as_deref(), Some("491"));
+}
+
+#[test]
+fn server_acks_round_trip() {
+    let sent = Node::new("message")
+        .attr("id", "3EB0AB")
+        .attr("to", Jid::pn("15550002222"))
+        .attr("type", "text");
+    let ack = build_server_ack(&sent, 1_700_000_007, Some("2:kgVuVtZv")).unwrap();
+    let parsed = parse_server_ack(&wire(&ack)).unwrap();
+    assert_eq!(parsed.id, "3EB0AB");
+    assert_eq!(parsed.timestamp, Some(1_700_000_007));
+    assert_eq!(parsed.error, None);
+    assert!(!parsed.phash_mismatch("2:kgVuVtZv"));
+    assert!(parsed.phash_mismatch("2:AAAAAAAA"));
+    let refused = Node::new("ack").attr("class", "message").attr("id", "X").attr("error", "479");
+    assert_eq!(parse_server_ack(&refused).unwrap().error, Some(479));
+    let bad = Node::new("ack").attr("id", "X").attr("t", "later");
+    assert!(matches!(parse_server_ack(&bad), Err(MessageError::MissingAttribute(_))));
+    assert!(matches!(parse_server_ack(&sent), Err(MessageError::UnexpectedTag { .. })));
 }
 
 #[test]

@@ -77,6 +77,10 @@ pub fn decrypt_with_info<S: SignalStore + ?Sized>(
         }
     }
     if parts.is_empty() {
+        if let Some(unavailable) = node.child_by_tag("unavailable") {
+            let kind = unavailable.attr_text("type").map(|s| s.into_owned());
+            return Err(MessageError::Unavailable(kind.unwrap_or_default()));
+        }
         return Err(match unknown {
             Some(kind) => MessageError::UnknownEncType(kind),
             None => MessageError::NoEncryptedContent,

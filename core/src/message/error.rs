@@ -18,6 +18,10 @@ pub enum MessageError {
     /// A `<message>` without any `<enc>` child.
     #[error("message has no <enc> child")]
     NoEncryptedContent,
+    /// The server could not deliver the content (`<unavailable type>`, e.g. a view-once
+    /// message to a companion); the phone may resend it.
+    #[error("message content unavailable ({0})")]
+    Unavailable(String),
     /// An `<enc>` whose type we cannot decrypt (not pkmsg, msg or skmsg).
     #[error("unknown <enc> type {0:?}")]
     UnknownEncType(String),

@@ -12,8 +12,10 @@
 //!
 //! # Receiving
 //! [`decrypt_message`] → commit `changes` → [`build_message_receipt`] (or, on failure,
-//! [`build_retry_receipt`]); [`MessageError::Duplicate`] means a redelivery: ack only.
+//! [`build_retry_receipt`]); [`MessageError::Duplicate`] means a redelivery: ack only
+//! ([`build_ack`]). The server's ack of what we sent: [`parse_server_ack`].
 
+mod ack;
 mod address;
 mod compose;
 mod content;
@@ -32,6 +34,7 @@ mod retry;
 mod unwrap;
 mod usync;
 
+pub use ack::{build_ack, build_server_ack, parse_server_ack, ServerAck};
 pub use address::{protocol_address, sender_key_name};
 pub use compose::{message_key, reaction, reply, text, QuotedMessage};
 pub use content::{edit, edit_attribute, media_type, message_type};
@@ -53,9 +56,7 @@ pub use phash::participant_hash;
 pub use prekeys::{
     build_bundle_node, build_prekey_request, parse_bundle, parse_prekey_response, BundleResult,
 };
-pub use receipt::{
-    build_ack, build_message_receipt, build_read_receipt, build_receipt, parse_receipt,
-};
+pub use receipt::{build_message_receipt, build_read_receipt, build_receipt, parse_receipt};
 pub use retry::{
     build_retry_message, build_retry_receipt, parse_retry_receipt, RetryKeys, RetryRequest,
     MAX_RETRIES,

@@ -67,26 +67,6 @@ pub fn build_read_receipt(
     Ok(node)
 }
 
-/// `<ack class=tag id to [participant] [recipient] [type] [error]>` for a received stanza
-/// (whatsmeow `sendAck`; messages are acked without their type).
-pub fn build_ack(stanza: &Node, error: Option<u16>) -> Result<Node, MessageError> {
-    let mut ack = Node::new("ack")
-        .attr("class", stanza.tag.to_string())
-        .attr("id", stanza.req_str("id")?.to_owned())
-        .attr("to", stanza.req_jid("from")?);
-    for key in ["participant", "recipient"] {
-        if let Some(jid) = stanza.opt_jid(key)? {
-            ack = ack.attr(key, jid);
-        }
-    }
-    if stanza.tag != "message" {
-        if let Some(kind) = stanza.attr_text("type") {
-            ack = ack.attr("type", kind.into_owned());
-        }
-    }
-    Ok(ack.opt_attr("error", error.map(|e| e.to_string())))
-}
-
 /// Reads a `<receipt>`: type, ids (the `id` and any `<list><item id/>`), who sent it and in
 /// which chat. A grouped group receipt (`<participants key><user jid t/>…`) lists its readers
 /// in `participants`.
