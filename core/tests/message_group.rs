@@ -201,3 +201,31 @@ fn missing_sender_key_is_recovered_by_a_retry() {
     let next = w.send_group(sender, &other_group, &members, &with_key, &text("next"));
     assert_eq!(text_of(&receive(receiver, next.delivery(&receiver.jid)).unwrap().message), "next");
 }
+
+#[test]
+fn key_and_skmsg_can_arrive_apart() {
+    let w = world();
+    let g = group();
+    let members: Vec<&Account> = w.accounts.iter().collect();
+    let sender = &w.accounts[2].devices[1];
+    let receiver = &w.accounts[0].devices[1];
+    let sent = w.send_group(sender, &g, &members, &[], &text("split"));
+    let node = sent.delivery(&receiver.jid);
+    let only = |kind: &str| -> Node {
+        let children: Vec<Node> = node
+            .get_children()
+            .iter()
+            .filter(|c| c.tag != "enc" || c.attr_text("type").as_deref() == Some(kind))
+            .cloned()
+            .collect();
+        node.clone().with_content(children)
+    };
+    let skmsg = only("skmsg");
+    assert!(matches!(receive(receiver, &skmsg), Err(MessageError::NoSenderKey { .. })));
+    let key = receive(receiver, &only("pkmsg")).unwrap();
+    assert!(key.received_sender_key);
+    assert!(key.is_key_distribution_only());
+    let got = receive(receiver, &skmsg).unwrap();
+    assert_eq!(text_of(&got.message), "split");
+    assert!(!got.is_key_distribution_only());
+}

@@ -23,7 +23,8 @@ use super::MessageError;
 #[derive(Debug)]
 pub struct DecryptedMessage {
     pub info: MessageInfo,
-    /// The content, with deviceSent/ephemeral/viewOnce/edited wrappers removed.
+    /// The content, with deviceSent/ephemeral/viewOnce/edited wrappers removed. It may hold
+    /// nothing but a sender key (see [`DecryptedMessage::is_key_distribution_only`]).
     pub message: proto::Message,
     /// The message as decrypted, before unwrapping.
     pub raw: proto::Message,
@@ -34,6 +35,18 @@ pub struct DecryptedMessage {
     /// The `count` of a re-sent message (an answer to our retry receipt).
     pub retry_count: Option<u64>,
     pub changes: StoreChanges,
+}
+
+impl DecryptedMessage {
+    /// Whether the message only hands over a sender key (nothing to show): a group member's
+    /// key sent on its own, ahead of or apart from its skmsg.
+    pub fn is_key_distribution_only(&self) -> bool {
+        let mut rest = self.message.clone();
+        let had_key = rest.sender_key_distribution_message.take().is_some()
+            | rest.fast_ratchet_key_sender_key_distribution_message.take().is_some();
+        rest.message_context_info = None;
+        had_key && rest == proto::Message::default()
+    }
 }
 
 /// Parses and decrypts a `<message>` stanza, using the sender's LID session when the stanza
