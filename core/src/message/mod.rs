@@ -14,6 +14,16 @@
 //! [`decrypt_message`] → commit `changes` → [`build_message_receipt`] (or, on failure,
 //! [`build_retry_receipt`]); [`MessageError::Duplicate`] means a redelivery: ack only
 //! ([`build_ack`]). The server's ack of what we sent: [`parse_server_ack`].
+//!
+//! # Retries
+//! The receiver: [`build_retry_receipt`] (with [`RetryKeys`] from the second attempt on, at
+//! most [`MAX_RETRIES`]). The sender: [`parse_retry_receipt`] → [`build_retry_message`] from
+//! its copy of the message.
+//!
+//! # Server side
+//! [`fan_out`] turns a sent stanza into what each recipient device receives;
+//! [`build_device_response`], [`build_bundle_node`] and [`build_server_ack`] answer the
+//! client's queries (the sandbox uses them; the tests use them as a stand-in server).
 
 mod ack;
 mod address;
