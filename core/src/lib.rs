@@ -5,9 +5,11 @@
 
 pub mod binary;
 pub mod crypto;
+pub mod message;
 pub mod pair;
 pub mod payload;
 pub mod proto;
 pub mod signal;
 pub mod socket;
 pub mod store;
+pub mod types;
