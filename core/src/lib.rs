@@ -6,6 +6,7 @@
 pub mod binary;
 pub mod client;
 pub mod crypto;
+pub mod message;
 pub mod pair;
 pub mod payload;
 pub mod proto;

@@ -1,0 +1,62 @@
+//! Building the `Message` protos of texts, replies, mentions and reactions.
+use crate::binary::{Jid, Server};
+use crate::proto;
+
+/// A plain text message (`conversation`).
+pub fn text(body: impl Into<String>) -> proto::Message {
+    proto::Message { conversation: Some(body.into()), ..Default::default() }
+}
+
+/// The key naming a message in `chat`: `fromMe`, its id and, for other people's messages in
+/// groups, the sender (without device) as `participant` (whatsmeow `BuildMessageKey`).
+pub fn message_key(chat: &Jid, sender: &Jid, id: &str, from_me: bool) -> proto::MessageKey {
+    let one_to_one = matches!(chat.server, Server::Pn | Server::Lid | Server::Messenger);
+    proto::MessageKey {
+        remote_jid: Some(chat.to_string()),
+        from_me: Some(from_me),
+        id: Some(id.to_owned()),
+        participant: (!from_me && !one_to_one).then(|| sender.to_non_ad().to_string()),
+    }
+}
+
+/// A reaction to the message `key` names; an empty `emoji` removes our reaction.
+pub fn reaction(key: proto::MessageKey, emoji: &str, sender_timestamp_ms: i64) -> proto::Message {
+    proto::Message {
+        reaction_message: Some(proto::ReactionMessage {
+            key: Some(key),
+            text: Some(emoji.to_owned()),
+            grouping_key: None,
+            sender_timestamp_ms: Some(sender_timestamp_ms),
+        }),
+        ..Default::default()
+    }
+}
+
+/// The message a reply quotes.
+#[derive(Clone, Debug)]
+pub struct QuotedMessage<'a> {
+    pub id: &'a str,
+    /// Who sent it (any device of theirs; written without device).
+    pub sender: &'a Jid,
+    pub message: &'a proto::Message,
+}
+
+/// An `extendedTextMessage` with a ContextInfo quoting `quoted` (if any) and mentioning
+/// `mentions` (write them as `@<user>` in `body`).
+pub fn reply(body: &str, quoted: Option<&QuotedMessage<'_>>, mentions: &[Jid]) -> proto::Message {
+    let context = proto::ContextInfo {
+        stanza_id: quoted.map(|q| q.id.to_owned()),
+        participant: quoted.map(|q| q.sender.to_non_ad().to_string()),
+        quoted_message: quoted.map(|q| Box::new(q.message.clone())),
+        mentioned_jid: mentions.iter().map(|j| j.to_non_ad().to_string()).collect(),
+        ..Default::default()
+    };
+    proto::Message {
+        extended_text_message: Some(Box::new(proto::ExtendedTextMessage {
+            text: Some(body.to_owned()),
+            context_info: Some(Box::new(context)),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+}
