@@ -71,7 +71,7 @@ fn with_typed_jids(node: &Node) -> Node {
     for (_, value) in &mut out.attrs {
         if let AttrValue::Str(s) = value {
             if s.contains('@') {
-                *value = AttrValue::Jid(s.parse::<Jid>().expect("JID text"));
+                *value = AttrValue::from(s.parse::<Jid>().expect("JID text"));
             }
         }
     }
@@ -244,7 +244,7 @@ fn decoded_jid_attributes_are_typed() {
         .expect("decode");
     assert_eq!(
         decoded.get_attr("lid"),
-        Some(&AttrValue::Jid(Jid::lid("123456789012345").with_device(7)))
+        Some(&AttrValue::from(Jid::lid("123456789012345").with_device(7)))
     );
     assert_eq!(decoded.req_u64("t"), Ok(1700000000));
     // Tokens decode without allocating: the tag borrows the static table.

@@ -83,6 +83,19 @@ impl Decoder {
 /// Characters of NIBBLE_8 nibbles; 0 marks an invalid nibble (0xF is only the odd filler).
 const NIBBLE_CHARS: [u8; 16] = *b"0123456789-.\0\0\0\0";
 const HEX_CHARS: [u8; 16] = *b"0123456789ABCDEF";
+/// The two characters of every packed byte, so unpacking is one lookup per byte.
+const NIBBLE_PAIRS: [[u8; 2]; 256] = pair_table(&NIBBLE_CHARS);
+const HEX_PAIRS: [[u8; 2]; 256] = pair_table(&HEX_CHARS);
+
+const fn pair_table(chars: &[u8; 16]) -> [[u8; 2]; 256] {
+    let mut table = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = [chars[b >> 4], chars[b & 0x0F]];
+        b += 1;
+    }
+    table
+}
 
 struct Reader<'a> {
     data: &'a [u8],
@@ -168,6 +181,7 @@ impl<'a> Reader<'a> {
         Ok(Node { tag, attrs, content })
     }
 
+    #[inline(always)]
     fn attr_value(&mut self) -> Result<AttrValue, DecodeError> {
         let at = self.pos;
         let t = self.byte()?;
@@ -205,7 +219,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     fn string(&mut self, expected: &'static str) -> Result<Cow<'static, str>, DecodeError> {
         let at = self.pos;
         let t = self.byte()?;
@@ -213,6 +227,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string after its tag byte `t` (read at `at`): token, packed or raw UTF-8.
+    #[inline(always)]
     fn string_tagged(
         &mut self,
         t: u8,
@@ -262,21 +277,23 @@ impl<'a> Reader<'a> {
         }
         let start = self.pos;
         let bytes = self.take(pairs)?;
-        let chars = if t == tag::NIBBLE_8 { &NIBBLE_CHARS } else { &HEX_CHARS };
-        let mut out = String::with_capacity(pairs * 2);
-        for (i, &b) in bytes.iter().enumerate() {
-            let last = i + 1 == pairs;
-            for (k, nibble) in [b >> 4, b & 0x0F].into_iter().enumerate() {
-                if odd && last && k == 1 {
-                    break; // the filler of an odd length
-                }
-                match chars[nibble as usize] {
-                    0 => return Err(DecodeError::InvalidNibble { nibble, position: start + i }),
-                    c => out.push(c as char),
-                }
-            }
+        let table = if t == tag::NIBBLE_8 { &NIBBLE_PAIRS } else { &HEX_PAIRS };
+        // Unpacked on the stack (at most 127 pairs), then copied once into the string.
+        let mut buf = [0u8; 2 * 127];
+        for (dst, &b) in buf.chunks_exact_mut(2).zip(bytes) {
+            dst.copy_from_slice(&table[b as usize]);
         }
-        Ok(out)
+        // An odd length drops the filler nibble, whatever it holds.
+        let text = &buf[..pairs * 2 - usize::from(odd)];
+        // A zero marks an invalid nibble (only possible in NIBBLE_8).
+        if let Some(at) = text.iter().position(|&c| c == 0) {
+            let b = bytes[at / 2];
+            let nibble = if at % 2 == 0 { b >> 4 } else { b & 0x0F };
+            return Err(DecodeError::InvalidNibble { nibble, position: start + at / 2 });
+        }
+        let text =
+            std::str::from_utf8(text).map_err(|_| DecodeError::Utf8 { position: head_at })?;
+        Ok(text.to_owned())
     }
 
     /// A JID's user: a string, or LIST_EMPTY for none.

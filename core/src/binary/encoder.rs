@@ -143,8 +143,16 @@ enum JidForm {
     Pair,
 }
 
+/// Domain bytes that name a server in AD_JID; any other byte is a raw agent on s.whatsapp.net.
+const RESERVED_DOMAINS: [u8; 3] = [1, 128, 129];
+
 fn jid_form(jid: &Jid) -> JidForm {
     match jid.server {
+        // A raw agent goes where the decoder finds it (whatsmeow NewADJID); agents that collide
+        // with a domain byte cannot be written and are dropped, as whatsmeow drops all of them.
+        Server::Pn if jid.agent != 0 && !RESERVED_DOMAINS.contains(&jid.agent) => {
+            JidForm::Ad { domain: jid.agent }
+        }
         Server::Pn | Server::Lid if jid.device > 0 => JidForm::Ad { domain: jid.actual_agent() },
         Server::Hosted | Server::HostedLid => JidForm::Ad { domain: jid.actual_agent() },
         Server::Messenger => JidForm::Fb,
@@ -258,16 +266,22 @@ impl Writer<'_> {
     }
 
     fn packed(&mut self, s: &[u8], kind: u8) {
-        let head = s.len().div_ceil(2) as u8 | if s.len() % 2 == 1 { 0x80 } else { 0 };
-        self.out.extend_from_slice(&[kind, head]);
+        // Built on the stack and appended at once (s.len() <= PACKED_MAX).
+        let mut buf = [0u8; 2 + PACKED_MAX.div_ceil(2)];
+        buf[0] = kind;
+        buf[1] = s.len().div_ceil(2) as u8 | if s.len() % 2 == 1 { 0x80 } else { 0 };
+        let mut len = 2;
         let mut pairs = s.chunks_exact(2);
         for pair in &mut pairs {
-            self.out.push(PACK_VALUE[pair[0] as usize] << 4 | PACK_VALUE[pair[1] as usize]);
+            buf[len] = PACK_VALUE[pair[0] as usize] << 4 | PACK_VALUE[pair[1] as usize];
+            len += 1;
         }
         if let [last] = pairs.remainder() {
             // The odd character is followed by the filler nibble 0xF.
-            self.out.push(PACK_VALUE[*last as usize] << 4 | 0x0F);
+            buf[len] = PACK_VALUE[*last as usize] << 4 | 0x0F;
+            len += 1;
         }
+        self.out.extend_from_slice(&buf[..len]);
     }
 
     fn raw(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {

@@ -108,7 +108,7 @@ impl Dictionary {
             if code == 0 {
                 return None;
             }
-            if self.by_code(code).as_bytes() == bytes {
+            if same_bytes(self.by_code(code).as_bytes(), bytes) {
                 return Some(if code < DOUBLE_BASE {
                     Token::Single(code as u8)
                 } else {
@@ -158,6 +158,26 @@ const fn load8(b: &[u8], at: usize) -> u64 {
         b[at + 6],
         b[at + 7],
     ])
+}
+
+/// Byte equality without a `memcmp` call for the short strings tokens are: the two
+/// overlapping 8-byte loads cover strings up to 16 bytes.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        load8(a, 0) == load8(b, 0)
+            && load8(a, n - 8) == load8(b, n - 8)
+            && (n <= 16 || a[8..n - 8] == b[8..n - 8])
+    } else if n >= 4 {
+        load4(a, 0) == load4(b, 0) && load4(a, n - 4) == load4(b, n - 4)
+    } else {
+        // n <= 3: positions 0, n/2 and n-1 cover every byte.
+        n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1])
+    }
 }
 
 #[inline(always)]

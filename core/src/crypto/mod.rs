@@ -3,11 +3,17 @@
 
 mod error;
 mod keys;
+pub mod media;
 mod primitives;
 mod xeddsa;
 
 pub use error::CryptoError;
 pub use keys::{KeyPair, PublicKey, DJB_TYPE};
+pub use media::{
+    decrypt as decrypt_media, decrypt_stream as decrypt_media_stream, encrypt as encrypt_media,
+    encrypt_stream as encrypt_media_stream, generate_media_key, DecryptedInfo, EncryptedMedia,
+    Expected, MediaError, MediaKeys, MediaType,
+};
 pub use primitives::{
     aes_cbc_decrypt, aes_cbc_encrypt, aes_gcm_decrypt, aes_gcm_encrypt, hkdf_sha256,
     hkdf_sha256_into, hmac_sha256, hmac_sha256_parts, sha256,

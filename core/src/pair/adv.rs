@@ -147,10 +147,6 @@ pub fn verify_adv_hmac(
     hmac_over(adv_secret, details, kind).verify_slice(hmac).map_err(|_| AdvError::HmacMismatch)
 }
 
-fn concat(parts: &[&[u8]]) -> Vec<u8> {
-    parts.concat()
-}
-
 /// The account (primary) signs `prefix ‖ details ‖ device identity pub`.
 pub fn sign_account(
     account: &KeyPair,
@@ -158,7 +154,7 @@ pub fn sign_account(
     device_identity: &PublicKey,
     kind: AccountKind,
 ) -> [u8; 64] {
-    account.sign(&concat(&[&kind.account_prefix(), details, &device_identity.0]))
+    account.sign(&[&kind.account_prefix(), details, &device_identity.0].concat())
 }
 
 pub fn verify_account_signature(
@@ -168,14 +164,14 @@ pub fn verify_account_signature(
     kind: AccountKind,
     signature: &[u8],
 ) -> Result<(), AdvError> {
-    let message = concat(&[&kind.account_prefix(), details, &device_identity.0]);
+    let message = [&kind.account_prefix(), details, &device_identity.0].concat();
     verify_strict_result(account_key, &message, signature)
         .map_err(|_| AdvError::AccountSignatureMismatch)
 }
 
 /// The device signs `06 01 ‖ details ‖ device identity pub ‖ account key`.
 pub fn sign_device(identity: &KeyPair, details: &[u8], account_key: &PublicKey) -> [u8; 64] {
-    identity.sign(&concat(&[&DEVICE_SIGNATURE_PREFIX, details, &identity.public.0, &account_key.0]))
+    identity.sign(&[&DEVICE_SIGNATURE_PREFIX, details, &identity.public.0, &account_key.0].concat())
 }
 
 pub fn verify_device_signature(
@@ -184,7 +180,7 @@ pub fn verify_device_signature(
     account_key: &PublicKey,
     signature: &[u8],
 ) -> Result<(), AdvError> {
-    let message = concat(&[&DEVICE_SIGNATURE_PREFIX, details, &device_identity.0, &account_key.0]);
+    let message = [&DEVICE_SIGNATURE_PREFIX, details, &device_identity.0, &account_key.0].concat();
     verify_strict_result(device_identity, &message, signature)
         .map_err(|_| AdvError::DeviceSignatureMismatch)
 }

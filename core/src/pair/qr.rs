@@ -48,28 +48,40 @@ pub enum CompanionClientType {
 }
 
 impl CompanionClientType {
-    const ALL: [(Self, char); 12] = [
-        (Self::Unknown, '0'),
-        (Self::Chrome, '1'),
-        (Self::Edge, '2'),
-        (Self::Firefox, '3'),
-        (Self::Ie, '4'),
-        (Self::Opera, '5'),
-        (Self::Safari, '6'),
-        (Self::Electron, '7'),
-        (Self::Uwp, '8'),
-        (Self::OtherWebClient, '9'),
-        (Self::MacOs, 'c'),
-        (Self::Android, 'e'),
-    ];
-
     /// The character on the wire.
     pub fn as_char(self) -> char {
-        Self::ALL.iter().find(|(t, _)| *t == self).map(|(_, c)| *c).unwrap_or('0')
+        match self {
+            Self::Unknown => '0',
+            Self::Chrome => '1',
+            Self::Edge => '2',
+            Self::Firefox => '3',
+            Self::Ie => '4',
+            Self::Opera => '5',
+            Self::Safari => '6',
+            Self::Electron => '7',
+            Self::Uwp => '8',
+            Self::OtherWebClient => '9',
+            Self::MacOs => 'c',
+            Self::Android => 'e',
+        }
     }
 
     pub fn from_char(c: char) -> Option<Self> {
-        Self::ALL.iter().find(|(_, ch)| *ch == c).map(|(t, _)| *t)
+        Some(match c {
+            '0' => Self::Unknown,
+            '1' => Self::Chrome,
+            '2' => Self::Edge,
+            '3' => Self::Firefox,
+            '4' => Self::Ie,
+            '5' => Self::Opera,
+            '6' => Self::Safari,
+            '7' => Self::Electron,
+            '8' => Self::Uwp,
+            '9' => Self::OtherWebClient,
+            'c' => Self::MacOs,
+            'e' => Self::Android,
+            _ => return None,
+        })
     }
 
     /// The type a web companion with these device props announces (whatsmeow
@@ -121,7 +133,8 @@ pub struct QrData {
 
 impl QrData {
     /// The string to render as a QR code: with the link prefix when a client type is set (the
-    /// current form), the bare four fields otherwise.
+    /// current form), the bare four fields otherwise. Server refs never contain commas; one that
+    /// did would not parse back.
     pub fn to_qr_string(&self) -> String {
         let fields = format!(
             "{},{},{},{}",

@@ -110,3 +110,68 @@ pub fn group_decrypt<S: SignalStore + ?Sized>(
     changes.set_sender_key(name.clone(), record);
     Ok(Decrypted { plaintext, changes })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signal::ProtocolAddress;
+    use crate::store::{MemorySignalStore, SenderKeyStore};
+
+    fn stores() -> (MemorySignalStore, MemorySignalStore, SenderKeyName) {
+        let mut rng = rand::thread_rng();
+        let sender = MemorySignalStore::new(KeyPair::generate(&mut rng), 1);
+        let receiver = MemorySignalStore::new(KeyPair::generate(&mut rng), 2);
+        let name = SenderKeyName::new("g@g.us", ProtocolAddress::new("s", 1));
+        let skdm = create_sender_key_distribution(&sender, &name, &mut rng).unwrap();
+        let mut changes = StoreChanges::default();
+        process_sender_key_distribution(&receiver, &name, &skdm, &mut changes).unwrap();
+        receiver.commit(changes).unwrap();
+        (sender, receiver, name)
+    }
+
+    #[test]
+    fn catch_up_is_bounded_and_received_keys_cannot_send() {
+        let (sender, receiver, name) = stores();
+        let messages: Vec<Vec<u8>> = (0..2002u32)
+            .map(|i| group_encrypt(&sender, &name, &i.to_be_bytes()).unwrap())
+            .collect();
+        let err = group_decrypt(&receiver, &name, &messages[2001]).unwrap_err();
+        assert!(matches!(err, SignalError::TooFarInFuture { ahead: 2001, limit: 2000 }), "{err}");
+        let d = group_decrypt(&receiver, &name, &messages[2000]).unwrap();
+        assert_eq!(d.plaintext, 2000u32.to_be_bytes());
+        receiver.commit(d.changes).unwrap();
+        let d = group_decrypt(&receiver, &name, &messages[3]).unwrap();
+        assert_eq!(d.plaintext, 3u32.to_be_bytes());
+        assert!(matches!(
+            group_encrypt(&receiver, &name, b"x"),
+            Err(SignalError::NotOwnSenderKey(_))
+        ));
+        let unknown = SenderKeyName::new("other@g.us", ProtocolAddress::new("s", 1));
+        assert!(matches!(
+            group_encrypt(&receiver, &unknown, b"x"),
+            Err(SignalError::NoSenderKey(_))
+        ));
+    }
+
+    #[test]
+    fn a_new_distribution_with_another_key_id_is_tried_by_id() {
+        let (sender, receiver, name) = stores();
+        let old = group_encrypt(&sender, &name, b"old").unwrap();
+        // The sender rotates its key (e.g. after a member left).
+        let mut rng = rand::thread_rng();
+        let rotated = SenderKeyRecord::own(77, 0, [3; 32], &KeyPair::generate(&mut rng));
+        sender.store_sender_key(&name, &rotated).unwrap();
+        let mut changes = StoreChanges::default();
+        let skdm = rotated.distribution_message().unwrap();
+        process_sender_key_distribution(&receiver, &name, &skdm, &mut changes).unwrap();
+        receiver.commit(changes).unwrap();
+        let new = group_encrypt(&sender, &name, b"new").unwrap();
+        assert_eq!(group_decrypt(&receiver, &name, &new).unwrap().plaintext, b"new");
+        assert_eq!(group_decrypt(&receiver, &name, &old).unwrap().plaintext, b"old");
+        let forged = SenderKeyMessage::new(&[1; 32], 12345, 0, vec![0; 16]).into_serialized();
+        assert!(matches!(
+            group_decrypt(&receiver, &name, &forged),
+            Err(SignalError::NoSenderKeyState { key_id: 12345, .. })
+        ));
+    }
+}
