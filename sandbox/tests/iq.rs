@@ -267,7 +267,8 @@ async fn logout_removes_the_device_and_tells_the_others() {
     )
     .await;
     let rest = two.expect_closed().await;
-    assert_eq!(rest.first().and_then(|n| n.attr_str("type")), Some("result"), "{rest:?}");
+    let reply = rest.iter().find(|n| n.attr_str("id") == Some("bye")).expect("the iq reply");
+    assert_eq!(reply.attr_str("type"), Some("result"), "{rest:?}");
     let error = rest.last().unwrap();
     assert_eq!(error.tag, "stream:error");
     assert_eq!(error.attr_str("code"), Some("401"));

@@ -2,16 +2,20 @@
 //! handler returns the reply or an [`IqError`], which becomes `<iq type="error"><error code
 //! text/>` as the real server answers.
 pub mod acks;
+pub mod chatstate;
 pub mod devices;
 pub mod login;
 pub mod logout;
 pub mod media_conn;
+pub mod message;
 pub mod pair_code;
 pub mod pairing;
 pub mod passive;
 pub mod ping;
 pub mod prekeys;
 pub mod profile_picture;
+pub mod receipt;
+pub mod routing;
 pub mod stanza;
 pub mod usync;
 

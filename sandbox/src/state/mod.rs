@@ -7,6 +7,7 @@ pub mod codec;
 pub mod pending;
 pub mod persist;
 pub mod prekeys;
+pub mod queue;
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -21,6 +22,7 @@ pub use accounts::{Account, Device, PHONE_PLATFORM};
 pub use pending::{AwaitingSign, CodeRequest, Pending, Registration};
 pub use persist::{JsonStore, PersistError};
 pub use prekeys::{Bundle, DeviceKeys, SignedPrekey};
+pub use queue::Queues;
 
 use crate::phone::PhoneKeys;
 use crate::pki::StoredPki;
@@ -41,6 +43,9 @@ pub struct Durable {
     pub pki: StoredPki,
     /// By phone number.
     pub accounts: BTreeMap<String, Account>,
+    /// Stanzas for devices that were offline.
+    #[serde(default)]
+    pub queues: Queues,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
