@@ -135,6 +135,11 @@ impl TestConn {
         self.socket.send_frame(&bytes).await.expect("send");
     }
 
+    /// Sends a frame body as is (flags byte + whatever), to test malformed input.
+    pub async fn send_raw(&mut self, frame: &[u8]) {
+        self.socket.send_frame(frame).await.expect("send");
+    }
+
     /// The next node, or `None` when the server closed the connection.
     pub async fn recv_or_closed(&mut self) -> Option<Node> {
         match tokio::time::timeout(WAIT, self.socket.recv_frame()).await {
