@@ -122,3 +122,29 @@ async fn messages_by_lid_are_delivered_in_lid_addressing() {
     assert!(from.is_lid() && from.device == 1, "{from}");
     assert_eq!(got.req_jid("sender_pn").unwrap(), Jid::pn("15550400000"));
 }
+
+#[tokio::test]
+async fn presence_subscriptions_follow_availability() {
+    let sandbox = start().await;
+    create_account(&sandbox, "15550600000", "Eli").await;
+    create_account(&sandbox, "15550700000", "Flo").await;
+    let eli = pair_new_device(&sandbox, "15550600000").await;
+    let flo = pair_new_device(&sandbox, "15550700000").await;
+    let (mut e, _) = login(&sandbox, &eli).await;
+    let (mut f, _) = login(&sandbox, &flo).await;
+
+    e.send(&Node::new("presence").attr("type", "subscribe").attr("to", Jid::pn("15550700000")))
+        .await;
+    let now = e.recv_tag("presence").await;
+    assert_eq!(now.req_jid("from").unwrap(), Jid::pn("15550700000"));
+    assert_eq!(now.attr_str("type"), Some("unavailable"));
+
+    f.send(&Node::new("presence").attr("type", "available").attr("name", "Flo")).await;
+    let online = e.recv_tag("presence").await;
+    assert_eq!(online.attr_str("type"), Some("available"));
+
+    drop(f);
+    let offline = e.recv_tag("presence").await;
+    assert_eq!(offline.attr_str("type"), Some("unavailable"));
+    assert!(offline.req_u64("last").unwrap() > 1_600_000_000);
+}

@@ -2,7 +2,7 @@
 use wazap::binary::Node;
 
 use super::session::ConnCtx;
-use crate::handlers::{acks, chatstate, handle_iq, message, receipt};
+use crate::handlers::{acks, chatstate, handle_iq, message, presence, receipt};
 
 pub async fn handle(ctx: &mut ConnCtx, node: Node) {
     tracing::trace!(node = %super::show(&node), "recv");
@@ -12,8 +12,9 @@ pub async fn handle(ctx: &mut ConnCtx, node: Node) {
         "receipt" => receipt::handle(ctx, &node),
         "notification" => acks::ack(ctx, &node),
         "chatstate" => chatstate::handle(ctx, &node),
-        // Acks of what we sent need no answer; presence is not relayed yet.
-        "ack" | "presence" => {}
+        "presence" => presence::handle(ctx, &node),
+        // Acks of what we sent need no answer.
+        "ack" => {}
         other => tracing::debug!(tag = other, "stanza not handled"),
     }
 }

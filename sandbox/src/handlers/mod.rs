@@ -13,6 +13,7 @@ pub mod pairing;
 pub mod passive;
 pub mod ping;
 pub mod prekeys;
+pub mod presence;
 pub mod profile_picture;
 pub mod receipt;
 pub mod routing;

@@ -7,6 +7,7 @@ pub mod codec;
 pub mod pending;
 pub mod persist;
 pub mod prekeys;
+pub mod presence;
 pub mod queue;
 
 use std::collections::{BTreeMap, HashMap};
@@ -61,6 +62,8 @@ pub struct State {
     pub pending: Pending,
     /// Media upload tokens handed out by media_conn: token → (phone, expiry).
     pub media_tokens: HashMap<String, (String, u64)>,
+    /// Online devices and presence subscriptions.
+    pub presence: presence::Presence,
     store: Option<JsonStore>,
 }
 
@@ -73,6 +76,7 @@ impl State {
             lid_index,
             pending: Pending::default(),
             media_tokens: HashMap::new(),
+            presence: presence::Presence::default(),
             store,
         }
     }
