@@ -51,6 +51,7 @@ fn load(config: &SandboxConfig) -> Result<(Durable, Option<JsonStore>), StartErr
         pki: Pki::generate().to_stored(),
         accounts: Default::default(),
         queues: Default::default(),
+        groups: Default::default(),
     };
     let Some(dir) = &config.data_dir else { return Ok((fresh(), None)) };
     let store = JsonStore::open(dir)?;

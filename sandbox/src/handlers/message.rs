@@ -35,7 +35,8 @@ pub fn handle(ctx: &mut ConnCtx, node: &Node) {
     };
     let outcome = match to.server {
         Server::Pn | Server::Lid => direct(ctx, &phone, device, &id, &to, node),
-        // Groups, broadcast lists and newsletters are not served yet.
+        Server::Group => group(ctx, &phone, device, &id, &to, node),
+        // Broadcast lists, status and newsletters are not served yet.
         _ => Err(404),
     };
     let reply = match outcome {
@@ -131,4 +132,77 @@ struct Sender {
     device_jid: Jid,
     pn: Jid,
     lid: Jid,
+}
+
+/// Delivers a group message: every member device except the sender's gets the shared `<enc
+/// type="skmsg">` plus its own `<enc>` from the participants list (the sender-key distribution,
+/// when the sender included one), `from` the group with the sender as `participant`.
+fn group(
+    ctx: &ConnCtx,
+    phone: &str,
+    device: u16,
+    id: &str,
+    to: &Jid,
+    node: &Node,
+) -> Result<Option<String>, u16> {
+    let (targets, expected, sender, push_name) = {
+        let state = ctx.shared.state();
+        let group = state.durable.groups.get(&to.user).ok_or(404u16)?;
+        let role = group.members.get(phone).ok_or(403u16)?;
+        if group.announce && !role.is_admin() {
+            return Err(403);
+        }
+        let mut targets = Vec::new();
+        let mut expected = Vec::new();
+        for member in group.members.keys() {
+            let Some(account) = state.account(member) else { continue };
+            for d in account.device_ids() {
+                if member == phone && d == device {
+                    continue;
+                }
+                targets.push((member.clone(), d));
+                expected.push(account.jid().with_device(d));
+            }
+        }
+        let me = state.account(phone).ok_or(401u16)?;
+        (targets, expected, me.jid().with_device(device), me.push_name.clone())
+    };
+    let skmsg = node.children_by_tag("enc").find(|e| e.attr_str("type") == Some("skmsg"));
+    let own_encs: Vec<(Jid, &Node)> = node
+        .child_by_tag("participants")
+        .map(Node::get_children)
+        .unwrap_or_default()
+        .iter()
+        .filter(|n| n.tag == "to")
+        .filter_map(|n| Some((n.req_jid("jid").ok()?, n.child_by_tag("enc")?)))
+        .collect();
+    let extra: Vec<Node> = node
+        .get_children()
+        .iter()
+        .filter(|c| SHARED_CHILDREN.contains(&c.tag.as_ref()))
+        .cloned()
+        .collect();
+    let t = unix_now();
+    for (member, d) in targets {
+        let target_jid = Jid::pn(member.clone()).with_device(d);
+        let mut copy = Node::new("message")
+            .attr("from", to.clone())
+            .attr("participant", sender.clone())
+            .attr("type", node.attr_str("type").unwrap_or("text").to_owned())
+            .attr("id", id.to_owned())
+            .attr("t", t)
+            .attr("notify", push_name.clone());
+        if let Some((_, enc)) = own_encs.iter().find(|(j, _)| *j == target_jid) {
+            copy.push_child((*enc).clone());
+        }
+        if let Some(skmsg) = skmsg {
+            copy.push_child(skmsg.clone());
+        }
+        if copy.get_children().is_empty() {
+            continue;
+        }
+        let copy = copy.children(extra.clone());
+        routing::deliver(&ctx.shared, &member, d, copy);
+    }
+    Ok(Some(participant_hash(&expected)))
 }

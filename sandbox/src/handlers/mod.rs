@@ -4,6 +4,7 @@
 pub mod acks;
 pub mod chatstate;
 pub mod devices;
+pub mod groups;
 pub mod login;
 pub mod logout;
 pub mod media_conn;
@@ -32,6 +33,8 @@ pub enum IqError {
     BadRequest(String),
     #[error("not authorized")]
     NotAuthorized,
+    #[error("forbidden")]
+    Forbidden,
     #[error("item not found")]
     NotFound,
     #[error("feature not implemented")]
@@ -46,6 +49,7 @@ impl IqError {
         match self {
             IqError::BadRequest(_) => (400, "bad-request"),
             IqError::NotAuthorized => (401, "not-authorized"),
+            IqError::Forbidden => (403, "forbidden"),
             IqError::NotFound => (404, "item-not-found"),
             IqError::NotImplemented => (501, "feature-not-implemented"),
             IqError::Internal(_) => (500, "internal-server-error"),
@@ -83,6 +87,7 @@ pub async fn handle_iq(ctx: &mut ConnCtx, iq: &Node) {
         ("w:p", "get") => ping::handle(&id).map(Some),
         ("encrypt", "get" | "set") => prekeys::handle(ctx, &id, kind, iq).map(Some),
         ("usync", "get") => usync::handle(ctx, &id, iq).map(Some),
+        ("w:g2", "get" | "set") => groups::handle(ctx, &id, kind, iq).map(Some),
         ("w:m", "set") => media_conn::handle(ctx, &id, iq).map(Some),
         ("passive", "set") => passive::handle(ctx, &id, iq).map(Some),
         ("w:profile:picture", "get") => profile_picture::get(ctx, &id, iq).map(Some),

@@ -4,6 +4,7 @@
 //! await.
 pub mod accounts;
 pub mod codec;
+pub mod groups;
 pub mod pending;
 pub mod persist;
 pub mod prekeys;
@@ -47,6 +48,9 @@ pub struct Durable {
     /// Stanzas for devices that were offline.
     #[serde(default)]
     pub queues: Queues,
+    /// Groups by id (the user part of the `@g.us` JID).
+    #[serde(default)]
+    pub groups: BTreeMap<String, groups::Group>,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]

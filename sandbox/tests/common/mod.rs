@@ -173,11 +173,22 @@ impl TestConn {
         before
     }
 
-    /// Sends an iq (adds `id`, `to`) and returns the response with that id.
+    /// Sends an iq to `s.whatsapp.net` (adds `id`) and returns the response with that id.
     pub async fn iq(
         &mut self,
         xmlns: &'static str,
         kind: &'static str,
+        content: Vec<Node>,
+    ) -> Node {
+        self.iq_to(xmlns, kind, Jid::server_only(Server::Pn), content).await
+    }
+
+    /// Sends an iq to `to` and returns the response with its id.
+    pub async fn iq_to(
+        &mut self,
+        xmlns: &'static str,
+        kind: &'static str,
+        to: Jid,
         content: Vec<Node>,
     ) -> Node {
         self.next_id += 1;
@@ -186,7 +197,7 @@ impl TestConn {
             .attr("id", id.clone())
             .attr("xmlns", xmlns)
             .attr("type", kind)
-            .attr("to", Jid::server_only(Server::Pn))
+            .attr("to", to)
             .children(content);
         self.send(&node).await;
         loop {
