@@ -70,7 +70,7 @@ fn direct(
     node: &Node,
 ) -> Result<Option<String>, u16> {
     let lid_mode = to.server == Server::Lid;
-    let (recipient_phone, sender, expected, push_name) = {
+    let (recipient_phone, sender, expected, push_name, blocked) = {
         let state = ctx.shared.state();
         let recipient_phone = state.phone_of(to).ok_or(404u16)?;
         let recipient = state.account(&recipient_phone).ok_or(404u16)?;
@@ -80,9 +80,10 @@ fn direct(
         expected.extend(me.device_jids(&user(me)).into_iter().filter(|j| j.device != device));
         expected.sort();
         expected.dedup();
+        let blocked = recipient.blocked.contains(phone);
         let sender =
             Sender { device_jid: user(me).with_device(device), pn: me.jid(), lid: me.lid_jid() };
-        (recipient_phone, sender, expected, me.push_name.clone())
+        (recipient_phone, sender, expected, me.push_name.clone(), blocked)
     };
     let valid: BTreeSet<&Jid> = expected.iter().collect();
     let extra: Vec<Node> = node
@@ -102,6 +103,10 @@ fn direct(
         }
         let Some(enc) = to_node.child_by_tag("enc") else { continue };
         let own = target.user == sender.device_jid.user;
+        if blocked && !own {
+            // The blocker never sees it; the sender only gets the server ack.
+            continue;
+        }
         let mut copy = Node::new("message")
             .attr("from", sender.device_jid.clone())
             .attr("type", node.attr_str("type").unwrap_or("text").to_owned())

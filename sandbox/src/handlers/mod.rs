@@ -2,6 +2,7 @@
 //! handler returns the reply or an [`IqError`], which becomes `<iq type="error"><error code
 //! text/>` as the real server answers.
 pub mod acks;
+pub mod blocklist;
 pub mod chatstate;
 pub mod devices;
 pub mod groups;
@@ -15,7 +16,9 @@ pub mod passive;
 pub mod ping;
 pub mod prekeys;
 pub mod presence;
+pub mod privacy;
 pub mod profile_picture;
+pub mod props;
 pub mod receipt;
 pub mod routing;
 pub mod stanza;
@@ -87,6 +90,9 @@ pub async fn handle_iq(ctx: &mut ConnCtx, iq: &Node) {
         ("w:p", "get") => ping::handle(&id).map(Some),
         ("encrypt", "get" | "set") => prekeys::handle(ctx, &id, kind, iq).map(Some),
         ("usync", "get") => usync::handle(ctx, &id, iq).map(Some),
+        ("privacy", "get" | "set") => privacy::handle(ctx, &id, kind, iq).map(Some),
+        ("blocklist", "get" | "set") => blocklist::handle(ctx, &id, kind, iq).map(Some),
+        ("abt", "get") => props::handle(ctx, &id, iq).map(Some),
         ("w:g2", "get" | "set") => groups::handle(ctx, &id, kind, iq).map(Some),
         ("w:m", "set") => media_conn::handle(ctx, &id, iq).map(Some),
         ("passive", "set") => passive::handle(ctx, &id, iq).map(Some),

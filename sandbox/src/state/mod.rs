@@ -154,6 +154,8 @@ impl State {
             next_device: 1,
             next_key_index: 1,
             devices_changed: now,
+            privacy: BTreeMap::new(),
+            blocked: Default::default(),
         };
         self.lid_index.insert(account.lid.clone(), phone.to_owned());
         self.durable.accounts.insert(phone.to_owned(), account);
