@@ -9,13 +9,14 @@
 //! Layout, one concern per module: [`server`] (startup, routes), [`pki`] (certificate chain),
 //! [`ws`] (axum websocket as a byte stream), [`conn`] (one task per connection: handshake, frames,
 //! dispatch), [`handlers`] (one file per stanza family), [`control`] (HTTP handlers), [`state`]
-//! (accounts, devices, prekeys, pending pairings; JSON persistence), [`phone`] (the simulated
-//! primary device of each account).
+//! (accounts, devices, prekeys, pending pairings; JSON persistence), [`media`] (the media host),
+//! [`phone`] (the simulated primary device of each account).
 pub mod config;
 pub mod conn;
 pub mod control;
 pub mod handlers;
 pub mod jids;
+pub mod media;
 pub mod phone;
 pub mod pki;
 pub mod server;

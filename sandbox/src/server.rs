@@ -1,4 +1,5 @@
-//! Startup: load or create the state, bind the port, serve `/ws/chat` and `/control/*` on it.
+//! Startup: load or create the state, bind the port, serve `/ws/chat`, `/control/*` and the
+//! media host on it.
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use wazap::socket::MAX_FRAME_SIZE;
 use crate::config::SandboxConfig;
 use crate::conn;
 use crate::control;
+use crate::media::{self, MediaStore};
 use crate::pki::Pki;
 use crate::shared::{Addresses, Shared};
 use crate::state::{Durable, JsonStore, PersistError, State as SandboxState, FORMAT_VERSION};
@@ -48,6 +50,8 @@ fn load(config: &SandboxConfig) -> Result<(Durable, Option<JsonStore>), StartErr
         version: FORMAT_VERSION,
         pki: Pki::generate().to_stored(),
         accounts: Default::default(),
+        queues: Default::default(),
+        groups: Default::default(),
     };
     let Some(dir) = &config.data_dir else { return Ok((fresh(), None)) };
     let store = JsonStore::open(dir)?;
@@ -89,11 +93,13 @@ impl Sandbox {
             media_host: addr.to_string(),
         };
         let root_public_key = pki.root_public();
-        let shared =
-            Arc::new(Shared::new(SandboxState::new(durable, store), pki, addresses.clone()));
+        let media = MediaStore::new(config.data_dir.as_ref().map(|d| d.join("media")));
+        let state = SandboxState::new(durable, store);
+        let shared = Arc::new(Shared::new(state, pki, addresses.clone(), media));
         let app = Router::new()
             .route("/ws/chat", get(chat))
             .nest("/control", control::router())
+            .merge(media::router())
             .with_state(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

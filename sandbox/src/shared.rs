@@ -7,6 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use tokio::sync::watch;
 
 use crate::conn::ConnHandle;
+use crate::media::MediaStore;
 use crate::pki::Pki;
 use crate::state::State;
 
@@ -27,17 +28,20 @@ pub struct Shared {
     conns: Mutex<HashMap<(String, u16), ConnHandle>>,
     next_conn_id: AtomicU64,
     pub addresses: Addresses,
+    /// Uploaded media.
+    pub media: MediaStore,
     shutdown: watch::Sender<bool>,
 }
 
 impl Shared {
-    pub fn new(state: State, pki: Pki, addresses: Addresses) -> Self {
+    pub fn new(state: State, pki: Pki, addresses: Addresses, media: MediaStore) -> Self {
         Self {
             state: Mutex::new(state),
             pki,
             conns: Mutex::new(HashMap::new()),
             next_conn_id: AtomicU64::new(1),
             addresses,
+            media,
             shutdown: watch::channel(false).0,
         }
     }

@@ -267,7 +267,8 @@ async fn logout_removes_the_device_and_tells_the_others() {
     )
     .await;
     let rest = two.expect_closed().await;
-    assert_eq!(rest.first().and_then(|n| n.attr_str("type")), Some("result"), "{rest:?}");
+    let reply = rest.iter().find(|n| n.attr_str("id") == Some("bye")).expect("the iq reply");
+    assert_eq!(reply.attr_str("type"), Some("result"), "{rest:?}");
     let error = rest.last().unwrap();
     assert_eq!(error.tag, "stream:error");
     assert_eq!(error.attr_str("code"), Some("401"));
@@ -285,4 +286,66 @@ async fn logout_removes_the_device_and_tells_the_others() {
     assert_eq!(devices.as_array().map(Vec::len), Some(2), "{devices}");
     let (_, failure) = login(&sandbox, &second).await;
     assert_eq!(failure.attr_str("reason"), Some("401"));
+}
+
+#[tokio::test]
+async fn privacy_blocklist_and_props() {
+    let sandbox = start().await;
+    create_account(&sandbox, "15556060000", "Gil").await;
+    create_account(&sandbox, "15556070000", "Hana").await;
+    let gil = pair_new_device(&sandbox, "15556060000").await;
+    let hana = pair_new_device(&sandbox, "15556070000").await;
+    let (mut g, _) = login(&sandbox, &gil).await;
+    let (mut h, _) = login(&sandbox, &hana).await;
+
+    let props = g.iq("abt", "get", vec![Node::new("props").attr("protocol", "1")]).await;
+    assert!(props.child_by_tag("props").and_then(|p| p.attr_str("hash")).is_some());
+
+    let value_of = |reply: &Node, name: &str| {
+        reply
+            .child_by_tag("privacy")
+            .and_then(|p| p.children_by_tag("category").find(|c| c.attr_str("name") == Some(name)))
+            .and_then(|c| c.attr_str("value"))
+            .map(str::to_owned)
+    };
+    let reply = g.iq("privacy", "get", vec![Node::new("privacy")]).await;
+    assert_eq!(value_of(&reply, "last").as_deref(), Some("all"));
+    let set = Node::new("privacy")
+        .child(Node::new("category").attr("name", "last").attr("value", "none"));
+    assert_eq!(g.iq("privacy", "set", vec![set]).await.attr_str("type"), Some("result"));
+    let reply = g.iq("privacy", "get", vec![Node::new("privacy")]).await;
+    assert_eq!(value_of(&reply, "last").as_deref(), Some("none"));
+    let bad = Node::new("privacy")
+        .child(Node::new("category").attr("name", "last").attr("value", "everyone"));
+    assert_eq!(iq_error_code(&g.iq("privacy", "set", vec![bad]).await), Some(400));
+
+    // Gil blocks Hana: the list names her, and her messages no longer reach him.
+    let block = Node::new("item").attr("action", "block").attr("jid", Jid::pn("15556070000"));
+    let reply = g.iq("blocklist", "set", vec![block]).await;
+    let items: Vec<Jid> = reply
+        .child_by_tag("list")
+        .unwrap()
+        .children_by_tag("item")
+        .map(|i| i.req_jid("pn_jid").unwrap())
+        .collect();
+    assert_eq!(items, [Jid::pn("15556070000")]);
+    let message =
+        |id: &str| {
+            Node::new("message")
+                .attr("id", id.to_owned())
+                .attr("type", "text")
+                .attr("to", Jid::pn("15556060000"))
+                .child(Node::new("participants").child(
+                    Node::new("to").attr("jid", Jid::pn("15556060000").with_device(1)).child(
+                        Node::new("enc").attr("v", "2").attr("type", "msg").bytes(vec![1; 4]),
+                    ),
+                ))
+        };
+    h.send(&message("B1")).await;
+    assert_eq!(h.recv_tag("ack").await.attr_str("id"), Some("B1"));
+    let unblock = Node::new("item").attr("action", "unblock").attr("jid", Jid::pn("15556070000"));
+    g.iq("blocklist", "set", vec![unblock]).await;
+    h.send(&message("B2")).await;
+    let got = g.recv_tag("message").await;
+    assert_eq!(got.attr_str("id"), Some("B2"), "B1 was never delivered");
 }

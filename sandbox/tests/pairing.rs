@@ -146,3 +146,42 @@ async fn login_with_another_noise_key_fails_and_second_login_replaces_first() {
     let pong = second.iq("w:p", "get", vec![]).await;
     assert_eq!(pong.attr_str("type"), Some("result"));
 }
+
+#[tokio::test]
+async fn dictionary_v2_clients_are_served_in_v2() {
+    let sandbox = start().await;
+    let device = TestDevice::new();
+    let mut conn = TestConn::connect(
+        &sandbox,
+        &device,
+        &device.registration_payload(),
+        wazap::binary::DictVersion::V2,
+    )
+    .await
+    .expect("v2 handshake");
+    // The test connection decodes with v2 tables: the iq must decode into the same stanza.
+    let iq = conn.recv().await;
+    assert_eq!(iq.child_by_tag("pair-device").map(|p| p.children_by_tag("ref").count()), Some(6));
+    assert_eq!(conn.iq("w:p", "get", vec![]).await.attr_str("type"), Some("result"));
+}
+
+#[tokio::test]
+async fn garbage_after_the_handshake_closes_that_connection_only() {
+    let sandbox = start().await;
+    let device = TestDevice::new();
+    let (mut bad, _) = register(&sandbox, &device).await;
+    bad.send_raw(&[0x00, 0xf8, 0x7f, 0xff, 0x01]).await;
+    let rest = bad.expect_closed().await;
+    assert_eq!(rest.last().map(|n| n.tag.as_ref()), Some("stream:error"), "{rest:?}");
+    // A zlib flag over bytes that do not inflate.
+    let (mut bad, _) = register(&sandbox, &TestDevice::new()).await;
+    bad.send_raw(&[0x02, 1, 2, 3, 4]).await;
+    assert_eq!(
+        bad.expect_closed().await.last().map(|n| n.tag.to_string()),
+        Some("stream:error".into())
+    );
+    // The server still serves others.
+    let (mut good, refs) = register(&sandbox, &TestDevice::new()).await;
+    assert_eq!(refs.len(), 6);
+    assert_eq!(good.iq("w:p", "get", vec![]).await.attr_str("type"), Some("result"));
+}

@@ -2,15 +2,19 @@
 use wazap::binary::Node;
 
 use super::session::ConnCtx;
-use crate::handlers::{acks, handle_iq};
+use crate::handlers::{acks, chatstate, handle_iq, message, presence, receipt};
 
 pub async fn handle(ctx: &mut ConnCtx, node: Node) {
     tracing::trace!(node = %super::show(&node), "recv");
     match node.tag.as_ref() {
         "iq" => handle_iq(ctx, &node).await,
-        "receipt" | "notification" => acks::ack(ctx, &node),
-        // Acks of what we sent, presence and chat state need no answer from the server core.
-        "ack" | "presence" | "chatstate" => {}
+        "message" => message::handle(ctx, &node),
+        "receipt" => receipt::handle(ctx, &node),
+        "notification" => acks::ack(ctx, &node),
+        "chatstate" => chatstate::handle(ctx, &node),
+        "presence" => presence::handle(ctx, &node),
+        // Acks of what we sent need no answer.
+        "ack" => {}
         other => tracing::debug!(tag = other, "stanza not handled"),
     }
 }

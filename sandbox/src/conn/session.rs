@@ -38,6 +38,10 @@ impl ConnCtx {
                 self.shared.state().pending.remove(self.handle.id);
             }
             Session::LoggedIn { phone, device } => {
+                // A replaced connection leaves presence to the one that replaced it.
+                if self.shared.conn_of(phone, *device).is_some_and(|c| c.id == self.handle.id) {
+                    crate::handlers::presence::disconnected(&self.shared, phone, *device);
+                }
                 self.shared.unregister_conn(phone, *device, self.handle.id)
             }
         }

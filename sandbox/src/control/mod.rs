@@ -4,6 +4,7 @@ mod accounts;
 mod body;
 mod devices;
 mod error;
+mod groups;
 mod pair;
 
 use std::sync::Arc;
@@ -23,5 +24,6 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/devices", get(devices::list))
         .route("/pair", post(pair::by_qr))
         .route("/pair-code", post(pair::by_code))
+        .route("/groups", post(groups::create_group))
         .fallback(|| async { ControlError::not_found("no such control endpoint") })
 }

@@ -7,7 +7,7 @@ use wazap::binary::{Jid, Node};
 use wazap::crypto::PublicKey;
 use wazap::proto::ClientPayload;
 
-use super::{pairing, stanza};
+use super::{pairing, routing, stanza};
 use crate::conn::{ConnHandle, Session};
 use crate::shared::Shared;
 use crate::state::unix_now;
@@ -67,6 +67,7 @@ pub fn begin(
     }
     tracing::info!(%phone, device, "logged in");
     handle.send(success);
+    routing::flush_offline(shared, &phone, device, handle);
     Some(Session::LoggedIn { phone, device })
 }
 

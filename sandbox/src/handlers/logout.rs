@@ -22,6 +22,7 @@ pub fn handle(ctx: &mut ConnCtx, id: &str, remove: &Node) -> IqResult {
         }
         account.bundles.remove(&target.device);
         account.devices_changed = unix_now();
+        state.durable.queues.clear(&phone, target.device);
         state.save();
         target.device
     };

@@ -2,16 +2,25 @@
 //! handler returns the reply or an [`IqError`], which becomes `<iq type="error"><error code
 //! text/>` as the real server answers.
 pub mod acks;
+pub mod blocklist;
+pub mod chatstate;
 pub mod devices;
+pub mod groups;
 pub mod login;
 pub mod logout;
 pub mod media_conn;
+pub mod message;
 pub mod pair_code;
 pub mod pairing;
 pub mod passive;
 pub mod ping;
 pub mod prekeys;
+pub mod presence;
+pub mod privacy;
 pub mod profile_picture;
+pub mod props;
+pub mod receipt;
+pub mod routing;
 pub mod stanza;
 pub mod usync;
 
@@ -27,6 +36,8 @@ pub enum IqError {
     BadRequest(String),
     #[error("not authorized")]
     NotAuthorized,
+    #[error("forbidden")]
+    Forbidden,
     #[error("item not found")]
     NotFound,
     #[error("feature not implemented")]
@@ -41,6 +52,7 @@ impl IqError {
         match self {
             IqError::BadRequest(_) => (400, "bad-request"),
             IqError::NotAuthorized => (401, "not-authorized"),
+            IqError::Forbidden => (403, "forbidden"),
             IqError::NotFound => (404, "item-not-found"),
             IqError::NotImplemented => (501, "feature-not-implemented"),
             IqError::Internal(_) => (500, "internal-server-error"),
@@ -78,6 +90,10 @@ pub async fn handle_iq(ctx: &mut ConnCtx, iq: &Node) {
         ("w:p", "get") => ping::handle(&id).map(Some),
         ("encrypt", "get" | "set") => prekeys::handle(ctx, &id, kind, iq).map(Some),
         ("usync", "get") => usync::handle(ctx, &id, iq).map(Some),
+        ("privacy", "get" | "set") => privacy::handle(ctx, &id, kind, iq).map(Some),
+        ("blocklist", "get" | "set") => blocklist::handle(ctx, &id, kind, iq).map(Some),
+        ("abt", "get") => props::handle(ctx, &id, iq).map(Some),
+        ("w:g2", "get" | "set") => groups::handle(ctx, &id, kind, iq).map(Some),
         ("w:m", "set") => media_conn::handle(ctx, &id, iq).map(Some),
         ("passive", "set") => passive::handle(ctx, &id, iq).map(Some),
         ("w:profile:picture", "get") => profile_picture::get(ctx, &id, iq).map(Some),

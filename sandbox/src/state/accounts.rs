@@ -1,5 +1,5 @@
 //! Accounts (one per phone number) and their linked companion devices.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use wazap::binary::Jid;
@@ -47,6 +47,12 @@ pub struct Account {
     pub next_key_index: u32,
     /// When the device list last changed (the key-index list timestamp).
     pub devices_changed: u64,
+    /// Privacy settings by category name (`last`, `groupadd`…); absent ones have defaults.
+    #[serde(default)]
+    pub privacy: BTreeMap<String, String>,
+    /// Phone numbers this account blocked: their messages are not delivered to it.
+    #[serde(default)]
+    pub blocked: BTreeSet<String>,
 }
 
 impl Account {

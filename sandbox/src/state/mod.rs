@@ -4,9 +4,12 @@
 //! await.
 pub mod accounts;
 pub mod codec;
+pub mod groups;
 pub mod pending;
 pub mod persist;
 pub mod prekeys;
+pub mod presence;
+pub mod queue;
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -21,6 +24,7 @@ pub use accounts::{Account, Device, PHONE_PLATFORM};
 pub use pending::{AwaitingSign, CodeRequest, Pending, Registration};
 pub use persist::{JsonStore, PersistError};
 pub use prekeys::{Bundle, DeviceKeys, SignedPrekey};
+pub use queue::Queues;
 
 use crate::phone::PhoneKeys;
 use crate::pki::StoredPki;
@@ -41,6 +45,12 @@ pub struct Durable {
     pub pki: StoredPki,
     /// By phone number.
     pub accounts: BTreeMap<String, Account>,
+    /// Stanzas for devices that were offline.
+    #[serde(default)]
+    pub queues: Queues,
+    /// Groups by id (the user part of the `@g.us` JID).
+    #[serde(default)]
+    pub groups: BTreeMap<String, groups::Group>,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -56,6 +66,8 @@ pub struct State {
     pub pending: Pending,
     /// Media upload tokens handed out by media_conn: token → (phone, expiry).
     pub media_tokens: HashMap<String, (String, u64)>,
+    /// Online devices and presence subscriptions.
+    pub presence: presence::Presence,
     store: Option<JsonStore>,
 }
 
@@ -68,6 +80,7 @@ impl State {
             lid_index,
             pending: Pending::default(),
             media_tokens: HashMap::new(),
+            presence: presence::Presence::default(),
             store,
         }
     }
@@ -141,6 +154,8 @@ impl State {
             next_device: 1,
             next_key_index: 1,
             devices_changed: now,
+            privacy: BTreeMap::new(),
+            blocked: Default::default(),
         };
         self.lid_index.insert(account.lid.clone(), phone.to_owned());
         self.durable.accounts.insert(phone.to_owned(), account);

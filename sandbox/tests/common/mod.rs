@@ -135,6 +135,11 @@ impl TestConn {
         self.socket.send_frame(&bytes).await.expect("send");
     }
 
+    /// Sends a frame body as is (flags byte + whatever), to test malformed input.
+    pub async fn send_raw(&mut self, frame: &[u8]) {
+        self.socket.send_frame(frame).await.expect("send");
+    }
+
     /// The next node, or `None` when the server closed the connection.
     pub async fn recv_or_closed(&mut self) -> Option<Node> {
         match tokio::time::timeout(WAIT, self.socket.recv_frame()).await {
@@ -168,11 +173,22 @@ impl TestConn {
         before
     }
 
-    /// Sends an iq (adds `id`, `to`) and returns the response with that id.
+    /// Sends an iq to `s.whatsapp.net` (adds `id`) and returns the response with that id.
     pub async fn iq(
         &mut self,
         xmlns: &'static str,
         kind: &'static str,
+        content: Vec<Node>,
+    ) -> Node {
+        self.iq_to(xmlns, kind, Jid::server_only(Server::Pn), content).await
+    }
+
+    /// Sends an iq to `to` and returns the response with its id.
+    pub async fn iq_to(
+        &mut self,
+        xmlns: &'static str,
+        kind: &'static str,
+        to: Jid,
         content: Vec<Node>,
     ) -> Node {
         self.next_id += 1;
@@ -181,7 +197,7 @@ impl TestConn {
             .attr("id", id.clone())
             .attr("xmlns", xmlns)
             .attr("type", kind)
-            .attr("to", Jid::server_only(Server::Pn))
+            .attr("to", to)
             .children(content);
         self.send(&node).await;
         loop {
@@ -278,37 +294,49 @@ pub async fn login(sandbox: &SandboxHandle, device: &TestDevice) -> (TestConn, N
     (conn, success)
 }
 
-/// A minimal HTTP/1.1 request to the sandbox; returns the status and the JSON body (or
-/// `Value::Null` for an empty or non-JSON body).
-pub async fn http(
+/// A minimal HTTP/1.1 request to the sandbox; returns the status, the head and the raw body.
+pub async fn http_raw(
     sandbox: &SandboxHandle,
     method: &str,
     path: &str,
-    body: Option<&str>,
-) -> (u16, Value) {
+    body: &[u8],
+) -> (u16, String, Vec<u8>) {
     let exchange = async {
         let mut stream = TcpStream::connect(sandbox.local_addr()).await.expect("tcp connect");
-        let body = body.unwrap_or("");
-        let request = format!(
+        let head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: \
-             application/json\r\nContent-Length: {}\r\n\r\n{body}",
+             application/json\r\nContent-Length: {}\r\n\r\n",
             sandbox.local_addr(),
             body.len()
         );
-        stream.write_all(request.as_bytes()).await.expect("write request");
+        stream.write_all(head.as_bytes()).await.expect("write request");
+        stream.write_all(body).await.expect("write body");
         let mut response = Vec::new();
         stream.read_to_end(&mut response).await.expect("read response");
         response
     };
     let response =
         tokio::time::timeout(Duration::from_secs(60), exchange).await.expect("HTTP in time");
-    let text = String::from_utf8(response).expect("UTF-8 response");
-    let (head, body) = text.split_once("\r\n\r\n").expect("HTTP head");
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("HTTP head");
+    let head = String::from_utf8(response[..split].to_vec()).expect("UTF-8 head");
     let status: u16 = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status");
+    (status, head, response[split + 4..].to_vec())
+}
+
+/// [`http_raw`] with a text body; returns the status and the JSON body (or `Value::Null` for an
+/// empty or non-JSON body).
+pub async fn http(
+    sandbox: &SandboxHandle,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> (u16, Value) {
+    let (status, head, body) = http_raw(sandbox, method, path, body.unwrap_or("").as_bytes()).await;
+    let body = String::from_utf8(body).expect("UTF-8 body");
     let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-        dechunk(body)
+        dechunk(&body)
     } else {
-        body.to_owned()
+        body
     };
     (status, serde_json::from_str(&body).unwrap_or(Value::Null))
 }

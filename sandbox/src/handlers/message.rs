@@ -1,0 +1,213 @@
+//! `<message id type to [phash]><participants><to jid><enc/></to>…</participants>…</message>`:
+//! a 1:1 message, encrypted by the sender once per recipient device (and per own other device).
+//! The server checks the participants against the device lists, delivers each device its own
+//! `<enc>` (queued when offline), and acks the sender with the server timestamp; when the
+//! sender's `phash` differs from the one of the real device lists, the ack carries the server's
+//! (whatsmeow then refreshes its device cache).
+use std::collections::BTreeSet;
+
+use wazap::binary::{Jid, Node, Server};
+
+use super::routing;
+use crate::conn::ConnCtx;
+use crate::jids::participant_hash;
+use crate::state::unix_now;
+
+/// Children copied from the sent stanza into every delivered copy.
+const SHARED_CHILDREN: [&str; 3] = ["device-identity", "meta", "biz"];
+
+pub fn handle(ctx: &mut ConnCtx, node: &Node) {
+    let Some((phone, device)) = ctx.device().map(|(p, d)| (p.to_owned(), d)) else {
+        tracing::info!("message from an unpaired connection ignored");
+        return;
+    };
+    let Some(id) = node.attr_str("id").map(str::to_owned) else {
+        tracing::info!("message without id ignored");
+        return;
+    };
+    let to = match node.req_jid("to") {
+        Ok(to) => to,
+        Err(e) => {
+            ctx.handle.send(ack(&id, None, None, Some(400)));
+            tracing::info!(error = %e, "message without recipient");
+            return;
+        }
+    };
+    let outcome = match to.server {
+        Server::Pn | Server::Lid => direct(ctx, &phone, device, &id, &to, node),
+        Server::Group => group(ctx, &phone, device, &id, &to, node),
+        // Broadcast lists, status and newsletters are not served yet.
+        _ => Err(404),
+    };
+    let reply = match outcome {
+        Ok(expected_phash) => {
+            let phash = expected_phash.filter(|p| Some(p.as_str()) != node.attr_str("phash"));
+            ack(&id, Some(to), phash, None)
+        }
+        Err(code) => ack(&id, Some(to), None, Some(code)),
+    };
+    ctx.handle.send(reply);
+}
+
+/// `<ack class="message" id from t [phash] [error]>`.
+fn ack(id: &str, to: Option<Jid>, phash: Option<String>, error: Option<u16>) -> Node {
+    Node::new("ack")
+        .attr("class", "message")
+        .attr("id", id.to_owned())
+        .opt_attr("from", to)
+        .attr("t", unix_now())
+        .opt_attr("phash", phash)
+        .opt_attr("error", error)
+}
+
+/// Delivers a direct message; returns the server's participant hash.
+fn direct(
+    ctx: &ConnCtx,
+    phone: &str,
+    device: u16,
+    id: &str,
+    to: &Jid,
+    node: &Node,
+) -> Result<Option<String>, u16> {
+    let lid_mode = to.server == Server::Lid;
+    let (recipient_phone, sender, expected, push_name, blocked) = {
+        let state = ctx.shared.state();
+        let recipient_phone = state.phone_of(to).ok_or(404u16)?;
+        let recipient = state.account(&recipient_phone).ok_or(404u16)?;
+        let me = state.account(phone).ok_or(401u16)?;
+        let user = |a: &crate::state::Account| if lid_mode { a.lid_jid() } else { a.jid() };
+        let mut expected: Vec<Jid> = recipient.device_jids(&user(recipient));
+        expected.extend(me.device_jids(&user(me)).into_iter().filter(|j| j.device != device));
+        expected.sort();
+        expected.dedup();
+        let blocked = recipient.blocked.contains(phone);
+        let sender =
+            Sender { device_jid: user(me).with_device(device), pn: me.jid(), lid: me.lid_jid() };
+        (recipient_phone, sender, expected, me.push_name.clone(), blocked)
+    };
+    let valid: BTreeSet<&Jid> = expected.iter().collect();
+    let extra: Vec<Node> = node
+        .get_children()
+        .iter()
+        .filter(|c| SHARED_CHILDREN.contains(&c.tag.as_ref()))
+        .cloned()
+        .collect();
+    let t = unix_now();
+    let participants =
+        node.child_by_tag("participants").map(Node::get_children).unwrap_or_default();
+    for to_node in participants.iter().filter(|n| n.tag == "to") {
+        let Ok(target) = to_node.req_jid("jid") else { continue };
+        if !valid.contains(&target) {
+            tracing::debug!(%target, "participant is not a device of the conversation; skipped");
+            continue;
+        }
+        let Some(enc) = to_node.child_by_tag("enc") else { continue };
+        let own = target.user == sender.device_jid.user;
+        if blocked && !own {
+            // The blocker never sees it; the sender only gets the server ack.
+            continue;
+        }
+        let mut copy = Node::new("message")
+            .attr("from", sender.device_jid.clone())
+            .attr("type", node.attr_str("type").unwrap_or("text").to_owned())
+            .attr("id", id.to_owned())
+            .attr("t", t)
+            .attr("notify", push_name.clone());
+        if own {
+            // The sender's other devices learn which chat it was (whatsmeow parseMessageSource).
+            copy.set_attr("recipient", to.clone());
+        }
+        if lid_mode {
+            copy.set_attr("addressing_mode", "lid");
+            copy.set_attr("sender_pn", sender.pn.clone());
+        } else {
+            copy.set_attr("sender_lid", sender.lid.clone());
+        }
+        if let Some(edit) = node.attr_str("edit") {
+            copy.set_attr("edit", edit.to_owned());
+        }
+        let copy = copy.child(enc.clone()).children(extra.clone());
+        let target_phone = if own { phone.to_owned() } else { recipient_phone.clone() };
+        routing::deliver(&ctx.shared, &target_phone, target.device, copy);
+    }
+    Ok(Some(participant_hash(&expected)))
+}
+
+struct Sender {
+    device_jid: Jid,
+    pn: Jid,
+    lid: Jid,
+}
+
+/// Delivers a group message: every member device except the sender's gets the shared `<enc
+/// type="skmsg">` plus its own `<enc>` from the participants list (the sender-key distribution,
+/// when the sender included one), `from` the group with the sender as `participant`.
+fn group(
+    ctx: &ConnCtx,
+    phone: &str,
+    device: u16,
+    id: &str,
+    to: &Jid,
+    node: &Node,
+) -> Result<Option<String>, u16> {
+    let (targets, expected, sender, push_name) = {
+        let state = ctx.shared.state();
+        let group = state.durable.groups.get(&to.user).ok_or(404u16)?;
+        let role = group.members.get(phone).ok_or(403u16)?;
+        if group.announce && !role.is_admin() {
+            return Err(403);
+        }
+        let mut targets = Vec::new();
+        let mut expected = Vec::new();
+        for member in group.members.keys() {
+            let Some(account) = state.account(member) else { continue };
+            for d in account.device_ids() {
+                if member == phone && d == device {
+                    continue;
+                }
+                targets.push((member.clone(), d));
+                expected.push(account.jid().with_device(d));
+            }
+        }
+        let me = state.account(phone).ok_or(401u16)?;
+        (targets, expected, me.jid().with_device(device), me.push_name.clone())
+    };
+    let skmsg = node.children_by_tag("enc").find(|e| e.attr_str("type") == Some("skmsg"));
+    let own_encs: Vec<(Jid, &Node)> = node
+        .child_by_tag("participants")
+        .map(Node::get_children)
+        .unwrap_or_default()
+        .iter()
+        .filter(|n| n.tag == "to")
+        .filter_map(|n| Some((n.req_jid("jid").ok()?, n.child_by_tag("enc")?)))
+        .collect();
+    let extra: Vec<Node> = node
+        .get_children()
+        .iter()
+        .filter(|c| SHARED_CHILDREN.contains(&c.tag.as_ref()))
+        .cloned()
+        .collect();
+    let t = unix_now();
+    for (member, d) in targets {
+        let target_jid = Jid::pn(member.clone()).with_device(d);
+        let mut copy = Node::new("message")
+            .attr("from", to.clone())
+            .attr("participant", sender.clone())
+            .attr("type", node.attr_str("type").unwrap_or("text").to_owned())
+            .attr("id", id.to_owned())
+            .attr("t", t)
+            .attr("notify", push_name.clone());
+        if let Some((_, enc)) = own_encs.iter().find(|(j, _)| *j == target_jid) {
+            copy.push_child((*enc).clone());
+        }
+        if let Some(skmsg) = skmsg {
+            copy.push_child(skmsg.clone());
+        }
+        if copy.get_children().is_empty() {
+            continue;
+        }
+        let copy = copy.children(extra.clone());
+        routing::deliver(&ctx.shared, &member, d, copy);
+    }
+    Ok(Some(participant_hash(&expected)))
+}

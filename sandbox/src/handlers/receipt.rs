@@ -1,0 +1,45 @@
+//! `<receipt id to [participant] [type] [t]>[<list><item id/>…</list>]`: a device reports that it
+//! received (no type), read, played… or could not decrypt (`retry`) a message. The server acks
+//! it and relays it to every device of the user it names, `from` the reporting device, queueing
+//! for offline ones. Receipts to the server itself (e.g. `hist_sync` with no `to`) are only acked.
+use wazap::binary::{Node, Server};
+
+use super::{acks, routing};
+use crate::conn::ConnCtx;
+use crate::state::unix_now;
+
+pub fn handle(ctx: &mut ConnCtx, node: &Node) {
+    acks::ack(ctx, node);
+    let Some((phone, device)) = ctx.device().map(|(p, d)| (p.to_owned(), d)) else { return };
+    let Ok(Some(to)) = node.opt_jid("to") else { return };
+    if !matches!(to.server, Server::Pn | Server::Lid) {
+        return;
+    }
+    let targets = {
+        let state = ctx.shared.state();
+        let Some(target_phone) = state.phone_of(&to) else { return };
+        let Some(me) = state.account(&phone) else { return };
+        let Some(target) = state.account(&target_phone) else { return };
+        let from = if to.server == Server::Lid { me.lid_jid() } else { me.jid() };
+        let devices: Vec<u16> = target
+            .device_ids()
+            .into_iter()
+            .filter(|d| !(target_phone == phone && *d == device))
+            .collect();
+        (target_phone, from.with_device(device), devices)
+    };
+    let (target_phone, from, devices) = targets;
+    let mut relayed = Node::new("receipt")
+        .attr("from", from)
+        .attr("id", node.attr_str("id").unwrap_or_default().to_owned())
+        .attr("t", node.attr_str("t").map_or_else(|| unix_now().to_string(), str::to_owned));
+    for key in ["type", "participant", "recipient"] {
+        if let Some(value) = node.get_attr(key) {
+            relayed.set_attr(key, value.clone());
+        }
+    }
+    let relayed = relayed.children(node.get_children().to_vec());
+    for target_device in devices {
+        routing::deliver(&ctx.shared, &target_phone, target_device, relayed.clone());
+    }
+}
