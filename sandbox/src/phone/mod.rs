@@ -2,15 +2,20 @@
 //! also the account's ADV signing key, with a signed prekey and one-time prekeys published like
 //! any device's. Pairing uses it to sign companions ([`signing`]).
 //!
-//! Its messaging is not written yet; the seams are in place:
-//! - what the phone receives (messages, receipts, group notifications addressed to device 0)
-//!   waits in its queue: `state.durable.queues.take(phone, 0)`; decrypt with [`PhoneKeys`]'
-//!   private keys and `wazap::signal`;
-//! - what it sends goes through `handlers::message::route(shared, phone, 0, &stanza)` exactly
-//!   like a companion's stanza (fan-out, offline queue, ack);
-//! - bundles of the peers' devices come from `Account::bundles` (`DeviceKeys::take_bundle`).
+//! Messaging: what is routed to device 0 waits in its queue and wakes the [`worker`], which
+//! [`receive`]s it (decrypts with the phone's Signal store, [`signal_store`], records it in the
+//! [`inbox`], sends the delivery receipt, echoes texts when the account asks for it); the phone
+//! [`send`]s texts through `handlers::message::route`, exactly like a companion's stanza.
+//! Not done yet: sending to groups, the app state keys and history sync a real phone sends a new
+//! companion.
+pub mod inbox;
 pub mod keys;
+pub mod receive;
+pub mod send;
+pub mod signal_store;
 pub mod signing;
+pub mod worker;
 
+pub use inbox::{InboxEntry, MAX_INBOX};
 pub use keys::PhoneKeys;
 pub use signing::{grant_companion, key_index_list};

@@ -54,6 +54,9 @@ pub struct Durable {
     /// Profile and group pictures by owner (a phone number or a group id).
     #[serde(default)]
     pub pictures: BTreeMap<String, Picture>,
+    /// What each phone received, by phone number.
+    #[serde(default)]
+    pub inboxes: BTreeMap<String, Vec<crate::phone::InboxEntry>>,
 }
 
 /// A profile or group picture: its id (a timestamp, as the real server's) and the media blob.
