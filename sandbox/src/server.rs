@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::Router;
 use thiserror::Error;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use wazap::crypto::PublicKey;
 use wazap::socket::MAX_FRAME_SIZE;
@@ -18,8 +18,9 @@ use crate::config::SandboxConfig;
 use crate::conn;
 use crate::control;
 use crate::media::{self, MediaStore};
+use crate::phone;
 use crate::pki::Pki;
-use crate::shared::{Addresses, Shared};
+use crate::shared::{Addresses, Shared, SharedParts};
 use crate::state::{Durable, JsonStore, PersistError, State as SandboxState, FORMAT_VERSION};
 
 #[derive(Debug, Error)]
@@ -52,6 +53,8 @@ fn load(config: &SandboxConfig) -> Result<(Durable, Option<JsonStore>), StartErr
         accounts: Default::default(),
         queues: Default::default(),
         groups: Default::default(),
+        pictures: Default::default(),
+        inboxes: Default::default(),
     };
     let Some(dir) = &config.data_dir else { return Ok((fresh(), None)) };
     let store = JsonStore::open(dir)?;
@@ -95,7 +98,16 @@ impl Sandbox {
         let root_public_key = pki.root_public();
         let media = MediaStore::new(config.data_dir.as_ref().map(|d| d.join("media")));
         let state = SandboxState::new(durable, store);
-        let shared = Arc::new(Shared::new(state, pki, addresses.clone(), media));
+        let (phone_wake, woken) = mpsc::unbounded_channel();
+        let parts = SharedParts {
+            pki,
+            addresses: addresses.clone(),
+            media,
+            phones_dir: config.data_dir.as_ref().map(|d| d.join("phones")),
+            phone_wake,
+        };
+        let shared = Arc::new(Shared::new(state, parts));
+        tokio::spawn(phone::worker::run(shared.clone(), woken));
         let app = Router::new()
             .route("/ws/chat", get(chat))
             .nest("/control", control::router())

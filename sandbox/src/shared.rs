@@ -4,10 +4,15 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use tokio::sync::watch;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, watch};
+use wazap::store::SqliteSignalStore;
 
 use crate::conn::ConnHandle;
 use crate::media::MediaStore;
+use crate::phone::{signal_store, InboxEntry, MAX_INBOX};
 use crate::pki::Pki;
 use crate::state::State;
 
@@ -31,19 +36,74 @@ pub struct Shared {
     /// Uploaded media.
     pub media: MediaStore,
     shutdown: watch::Sender<bool>,
+    /// The phones' Signal stores, opened on first use.
+    phones: Mutex<HashMap<String, Arc<SqliteSignalStore>>>,
+    /// Where phone stores live (`DIR/phones`), `None` in memory.
+    phones_dir: Option<PathBuf>,
+    /// Wakes the phone worker.
+    phone_wake: mpsc::UnboundedSender<String>,
+}
+
+/// What [`Shared::new`] needs besides the state.
+pub struct SharedParts {
+    pub pki: Pki,
+    pub addresses: Addresses,
+    pub media: MediaStore,
+    pub phones_dir: Option<PathBuf>,
+    pub phone_wake: mpsc::UnboundedSender<String>,
 }
 
 impl Shared {
-    pub fn new(state: State, pki: Pki, addresses: Addresses, media: MediaStore) -> Self {
+    pub fn new(state: State, parts: SharedParts) -> Self {
         Self {
             state: Mutex::new(state),
-            pki,
+            pki: parts.pki,
             conns: Mutex::new(HashMap::new()),
             next_conn_id: AtomicU64::new(1),
-            addresses,
-            media,
+            addresses: parts.addresses,
+            media: parts.media,
             shutdown: watch::channel(false).0,
+            phones: Mutex::new(HashMap::new()),
+            phones_dir: parts.phones_dir,
+            phone_wake: parts.phone_wake,
         }
+    }
+
+    /// The Signal store of the phone of `phone` (`None` for an unknown account or a store that
+    /// cannot be opened, which is logged).
+    pub fn phone_store(&self, phone: &str) -> Option<Arc<SqliteSignalStore>> {
+        let mut phones = self.phones.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(store) = phones.get(phone) {
+            return Some(store.clone());
+        }
+        let keys = self.state().account(phone)?.primary.clone();
+        match signal_store::open(self.phones_dir.as_deref(), phone, &keys) {
+            Ok(store) => {
+                let store = Arc::new(store);
+                phones.insert(phone.to_owned(), store.clone());
+                Some(store)
+            }
+            Err(e) => {
+                tracing::error!(%phone, error = %e, "cannot open the phone's Signal store");
+                None
+            }
+        }
+    }
+
+    /// Tells the phone worker that something waits for the phone of `phone`.
+    pub fn wake_phone(&self, phone: &str) {
+        let _ = self.phone_wake.send(phone.to_owned());
+    }
+
+    /// Adds an entry to a phone's inbox.
+    pub fn record(&self, phone: &str, entry: InboxEntry) {
+        let mut state = self.state();
+        let inbox = state.durable.inboxes.entry(phone.to_owned()).or_default();
+        if inbox.len() >= MAX_INBOX {
+            inbox.remove(0);
+        }
+        inbox.push(entry);
+        state.save();
     }
 
     /// The state lock. A panic while holding it cannot leave half-applied protocol state that

@@ -6,6 +6,7 @@ mod devices;
 mod error;
 mod groups;
 mod pair;
+mod phone;
 
 use std::sync::Arc;
 
@@ -25,5 +26,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/pair", post(pair::by_qr))
         .route("/pair-code", post(pair::by_code))
         .route("/groups", post(groups::create_group))
+        .route("/send", post(phone::send_text))
+        .route("/inbox", get(phone::inbox))
         .fallback(|| async { ControlError::not_found("no such control endpoint") })
 }

@@ -11,6 +11,7 @@ use wazap::binary::{Jid, Node, Server};
 use super::routing;
 use crate::conn::ConnCtx;
 use crate::jids::participant_hash;
+use crate::shared::Shared;
 use crate::state::unix_now;
 
 /// Children copied from the sent stanza into every delivered copy.
@@ -21,32 +22,38 @@ pub fn handle(ctx: &mut ConnCtx, node: &Node) {
         tracing::info!("message from an unpaired connection ignored");
         return;
     };
-    let Some(id) = node.attr_str("id").map(str::to_owned) else {
-        tracing::info!("message without id ignored");
-        return;
-    };
+    match route(&ctx.shared, &phone, device, node) {
+        Some(ack) => {
+            ctx.handle.send(ack);
+        }
+        None => tracing::info!("message without id ignored"),
+    }
+}
+
+/// Routes a message sent by (phone, device) — a companion's connection, or the simulated phone
+/// (device 0) — and returns the server ack for the sender (`None` without a message id).
+pub fn route(shared: &Shared, phone: &str, device: u16, node: &Node) -> Option<Node> {
+    let id = node.attr_str("id")?.to_owned();
     let to = match node.req_jid("to") {
         Ok(to) => to,
         Err(e) => {
-            ctx.handle.send(ack(&id, None, None, Some(400)));
             tracing::info!(error = %e, "message without recipient");
-            return;
+            return Some(ack(&id, None, None, Some(400)));
         }
     };
     let outcome = match to.server {
-        Server::Pn | Server::Lid => direct(ctx, &phone, device, &id, &to, node),
-        Server::Group => group(ctx, &phone, device, &id, &to, node),
+        Server::Pn | Server::Lid => direct(shared, phone, device, &id, &to, node),
+        Server::Group => group(shared, phone, device, &id, &to, node),
         // Broadcast lists, status and newsletters are not served yet.
         _ => Err(404),
     };
-    let reply = match outcome {
+    Some(match outcome {
         Ok(expected_phash) => {
             let phash = expected_phash.filter(|p| Some(p.as_str()) != node.attr_str("phash"));
             ack(&id, Some(to), phash, None)
         }
         Err(code) => ack(&id, Some(to), None, Some(code)),
-    };
-    ctx.handle.send(reply);
+    })
 }
 
 /// `<ack class="message" id from t [phash] [error]>`.
@@ -62,7 +69,7 @@ fn ack(id: &str, to: Option<Jid>, phash: Option<String>, error: Option<u16>) -> 
 
 /// Delivers a direct message; returns the server's participant hash.
 fn direct(
-    ctx: &ConnCtx,
+    shared: &Shared,
     phone: &str,
     device: u16,
     id: &str,
@@ -71,7 +78,7 @@ fn direct(
 ) -> Result<Option<String>, u16> {
     let lid_mode = to.server == Server::Lid;
     let (recipient_phone, sender, expected, push_name, blocked) = {
-        let state = ctx.shared.state();
+        let state = shared.state();
         let recipient_phone = state.phone_of(to).ok_or(404u16)?;
         let recipient = state.account(&recipient_phone).ok_or(404u16)?;
         let me = state.account(phone).ok_or(401u16)?;
@@ -128,7 +135,7 @@ fn direct(
         }
         let copy = copy.child(enc.clone()).children(extra.clone());
         let target_phone = if own { phone.to_owned() } else { recipient_phone.clone() };
-        routing::deliver(&ctx.shared, &target_phone, target.device, copy);
+        routing::deliver(shared, &target_phone, target.device, copy);
     }
     Ok(Some(participant_hash(&expected)))
 }
@@ -143,7 +150,7 @@ struct Sender {
 /// type="skmsg">` plus its own `<enc>` from the participants list (the sender-key distribution,
 /// when the sender included one), `from` the group with the sender as `participant`.
 fn group(
-    ctx: &ConnCtx,
+    shared: &Shared,
     phone: &str,
     device: u16,
     id: &str,
@@ -151,7 +158,7 @@ fn group(
     node: &Node,
 ) -> Result<Option<String>, u16> {
     let (targets, expected, sender, push_name) = {
-        let state = ctx.shared.state();
+        let state = shared.state();
         let group = state.durable.groups.get(&to.user).ok_or(404u16)?;
         let role = group.members.get(phone).ok_or(403u16)?;
         if group.announce && !role.is_admin() {
@@ -207,7 +214,7 @@ fn group(
             continue;
         }
         let copy = copy.children(extra.clone());
-        routing::deliver(&ctx.shared, &member, d, copy);
+        routing::deliver(shared, &member, d, copy);
     }
     Ok(Some(participant_hash(&expected)))
 }

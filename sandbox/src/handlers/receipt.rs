@@ -6,19 +6,26 @@ use wazap::binary::{Node, Server};
 
 use super::{acks, routing};
 use crate::conn::ConnCtx;
+use crate::shared::Shared;
 use crate::state::unix_now;
 
 pub fn handle(ctx: &mut ConnCtx, node: &Node) {
     acks::ack(ctx, node);
     let Some((phone, device)) = ctx.device().map(|(p, d)| (p.to_owned(), d)) else { return };
+    relay(&ctx.shared, &phone, device, node);
+}
+
+/// Relays a receipt sent by (phone, device) — a companion, or the simulated phone — to the
+/// devices of the user it names.
+pub fn relay(shared: &Shared, phone: &str, device: u16, node: &Node) {
     let Ok(Some(to)) = node.opt_jid("to") else { return };
     if !matches!(to.server, Server::Pn | Server::Lid) {
         return;
     }
     let targets = {
-        let state = ctx.shared.state();
+        let state = shared.state();
         let Some(target_phone) = state.phone_of(&to) else { return };
-        let Some(me) = state.account(&phone) else { return };
+        let Some(me) = state.account(phone) else { return };
         let Some(target) = state.account(&target_phone) else { return };
         let from = if to.server == Server::Lid { me.lid_jid() } else { me.jid() };
         let devices: Vec<u16> = target
@@ -40,6 +47,6 @@ pub fn handle(ctx: &mut ConnCtx, node: &Node) {
     }
     let relayed = relayed.children(node.get_children().to_vec());
     for target_device in devices {
-        routing::deliver(&ctx.shared, &target_phone, target_device, relayed.clone());
+        routing::deliver(shared, &target_phone, target_device, relayed.clone());
     }
 }

@@ -15,9 +15,14 @@ pub fn deliver(shared: &Shared, phone: &str, device: u16, node: Node) {
             }
         }
     }
-    let mut state = shared.state();
-    state.durable.queues.push(phone, device, &node);
-    state.save();
+    {
+        let mut state = shared.state();
+        state.durable.queues.push(phone, device, &node);
+        state.save();
+    }
+    if device == 0 {
+        shared.wake_phone(phone);
+    }
 }
 
 /// Sends what waited for a device that just logged in, then the end-of-offline marker

@@ -1,9 +1,21 @@
 //! The simulated primary phone (device 0) of each account: a real Signal identity, whose key is
 //! also the account's ADV signing key, with a signed prekey and one-time prekeys published like
-//! any device's. Pairing uses it to sign companions ([`signing`]); its messaging (decrypting what
-//! it receives, sending texts, echo) is built on the private keys kept here.
+//! any device's. Pairing uses it to sign companions ([`signing`]).
+//!
+//! Messaging: what is routed to device 0 waits in its queue and wakes the [`worker`], which
+//! [`receive`]s it (decrypts with the phone's Signal store, [`signal_store`], records it in the
+//! [`inbox`], sends the delivery receipt, echoes texts when the account asks for it); the phone
+//! [`send`]s texts through `handlers::message::route`, exactly like a companion's stanza.
+//! Not done yet: sending to groups, the app state keys and history sync a real phone sends a new
+//! companion.
+pub mod inbox;
 pub mod keys;
+pub mod receive;
+pub mod send;
+pub mod signal_store;
 pub mod signing;
+pub mod worker;
 
+pub use inbox::{InboxEntry, MAX_INBOX};
 pub use keys::PhoneKeys;
 pub use signing::{grant_companion, key_index_list};

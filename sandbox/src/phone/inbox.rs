@@ -1,0 +1,20 @@
+//! What a phone received and decrypted, as `GET /control/inbox` lists it.
+use serde::{Deserialize, Serialize};
+
+/// Most entries kept per phone (oldest dropped first).
+pub const MAX_INBOX: usize = 1000;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxEntry {
+    /// The message id (for receipts: the id of the message the receipt is about).
+    pub id: String,
+    /// The conversation: the peer's user JID, or the group JID.
+    pub chat: String,
+    /// The sending device.
+    pub sender: String,
+    /// The text (captions for media; the receipt type for receipts).
+    pub text: String,
+    pub timestamp: u64,
+    /// text, image, video, audio, document, sticker, reaction, receipt, other.
+    pub kind: String,
+}

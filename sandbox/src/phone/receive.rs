@@ -1,0 +1,192 @@
+//! The phone processes what waited for it: decrypts messages (1:1 `pkmsg`/`msg`, group `skmsg`
+//! after the sender-key distribution), records them in its inbox, answers with a delivery
+//! receipt, and echoes texts back when the account has `echo` set. Receipts are recorded too.
+use prost::Message as _;
+use wazap::binary::{Jid, Node, Server};
+use wazap::proto::Message;
+use wazap::signal::{
+    decrypt_message, decrypt_pre_key_message, group_decrypt, process_sender_key_distribution,
+    unpad_message, ProtocolAddress, RandomKeys, SenderKeyDistributionMessage, SenderKeyName,
+};
+use wazap::store::{SignalStore, StoreChanges};
+
+use super::inbox::InboxEntry;
+use super::send;
+use crate::handlers::receipt;
+use crate::shared::Shared;
+use crate::state::unix_now;
+
+pub fn address(jid: &Jid) -> ProtocolAddress {
+    ProtocolAddress::new(jid.signal_user(), u32::from(jid.device))
+}
+
+/// Processes everything queued for the phone of `phone`.
+pub fn process(shared: &Shared, phone: &str) {
+    let queued = {
+        let mut state = shared.state();
+        let queued = state.durable.queues.take(phone, 0);
+        if !queued.is_empty() {
+            state.save();
+        }
+        queued
+    };
+    for node in queued {
+        match node.tag.as_ref() {
+            "message" => message(shared, phone, &node),
+            "receipt" => {
+                let entry = InboxEntry {
+                    id: node.attr_str("id").unwrap_or_default().to_owned(),
+                    chat: node
+                        .opt_jid("from")
+                        .ok()
+                        .flatten()
+                        .map(|j| j.to_non_ad().to_string())
+                        .unwrap_or_default(),
+                    sender: node.attr_text("from").map(|s| s.into_owned()).unwrap_or_default(),
+                    text: node.attr_str("type").unwrap_or("delivery").to_owned(),
+                    timestamp: node.opt_u64("t").ok().flatten().unwrap_or_else(unix_now),
+                    kind: "receipt".into(),
+                };
+                shared.record(phone, entry);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The text and kind of a decrypted message (device-sent wrappers unwrapped).
+fn content(message: &Message) -> Option<(String, &'static str)> {
+    if let Some(inner) = message.device_sent_message.as_ref().and_then(|d| d.message.as_deref()) {
+        return content(inner);
+    }
+    if let Some(text) = &message.conversation {
+        return Some((text.clone(), "text"));
+    }
+    if let Some(m) = &message.extended_text_message {
+        return Some((m.text.clone().unwrap_or_default(), "text"));
+    }
+    if let Some(m) = &message.image_message {
+        return Some((m.caption.clone().unwrap_or_default(), "image"));
+    }
+    if let Some(m) = &message.video_message {
+        return Some((m.caption.clone().unwrap_or_default(), "video"));
+    }
+    if message.audio_message.is_some() {
+        return Some((String::new(), "audio"));
+    }
+    if let Some(m) = &message.document_message {
+        return Some((m.file_name.clone().unwrap_or_default(), "document"));
+    }
+    if message.sticker_message.is_some() {
+        return Some((String::new(), "sticker"));
+    }
+    if let Some(m) = &message.reaction_message {
+        return Some((m.text.clone().unwrap_or_default(), "reaction"));
+    }
+    None
+}
+
+fn message(shared: &Shared, phone: &str, node: &Node) {
+    let Ok(from) = node.req_jid("from") else { return };
+    let id = node.attr_str("id").unwrap_or_default().to_owned();
+    let (chat, sender) = if from.server == Server::Group {
+        match node.opt_jid("participant") {
+            Ok(Some(p)) => (from.clone(), p),
+            _ => return,
+        }
+    } else {
+        let chat = node.opt_jid("recipient").ok().flatten().unwrap_or_else(|| from.to_non_ad());
+        (chat, from.clone())
+    };
+    let Some(store) = shared.phone_store(phone) else { return };
+    let mut decrypted: Vec<Message> = Vec::new();
+    let mut changes = StoreChanges::default();
+    for enc in node.children_by_tag("enc") {
+        let Some(bytes) = enc.content_bytes() else { continue };
+        let result = match enc.attr_str("type") {
+            Some("pkmsg") => {
+                decrypt_pre_key_message(&*store, &address(&sender), bytes, &mut RandomKeys)
+            }
+            Some("msg") => decrypt_message(&*store, &address(&sender), bytes, &mut RandomKeys),
+            Some("skmsg") => {
+                // A distribution in this very stanza must be in the store first.
+                if let Err(e) = store.commit(std::mem::take(&mut changes)) {
+                    tracing::warn!(error = %e, "phone store commit failed");
+                }
+                let name = SenderKeyName::new(chat.to_string(), address(&sender));
+                group_decrypt(&*store, &name, bytes)
+            }
+            _ => continue,
+        };
+        let plain = match result {
+            Ok(d) => {
+                changes.merge(d.changes);
+                d.plaintext
+            }
+            Err(e) => {
+                tracing::warn!(%phone, %sender, error = %e, "the phone cannot decrypt a message");
+                continue;
+            }
+        };
+        let Ok(unpadded) = unpad_message(&plain) else { continue };
+        let Ok(message) = Message::decode(unpadded) else { continue };
+        if let Some(skdm) = &message.sender_key_distribution_message {
+            let parsed = skdm
+                .axolotl_sender_key_distribution_message
+                .as_deref()
+                .map(SenderKeyDistributionMessage::parse);
+            if let Some(Ok(skdm)) = parsed {
+                let name = SenderKeyName::new(chat.to_string(), address(&sender));
+                if let Err(e) = process_sender_key_distribution(&*store, &name, &skdm, &mut changes)
+                {
+                    tracing::warn!(error = %e, "bad sender key distribution");
+                }
+            }
+        }
+        decrypted.push(message);
+    }
+    if let Err(e) = store.commit(changes) {
+        tracing::warn!(error = %e, "phone store commit failed");
+    }
+    let timestamp = node.opt_u64("t").ok().flatten().unwrap_or_else(unix_now);
+    let mut echo = None;
+    for message in &decrypted {
+        let Some((text, kind)) = content(message) else { continue };
+        shared.record(
+            phone,
+            InboxEntry {
+                id: id.clone(),
+                chat: chat.to_string(),
+                sender: sender.to_string(),
+                text: text.clone(),
+                timestamp,
+                kind: kind.into(),
+            },
+        );
+        if kind == "text" {
+            echo = Some(text);
+        }
+    }
+    if decrypted.is_empty() {
+        return;
+    }
+    // Delivered: the receipt goes to the sender's devices.
+    let mut delivered = Node::new("receipt").attr("id", id).attr("to", chat.clone());
+    if chat.server == Server::Group {
+        delivered.set_attr("participant", sender.clone());
+    }
+    receipt::relay(shared, phone, 0, &delivered);
+
+    let own = {
+        let state = shared.state();
+        state.phone_of(&sender).as_deref() == Some(phone)
+    };
+    let echoing = shared.state().account(phone).is_some_and(|a| a.echo);
+    if let (true, false, Some(text)) = (echoing, own, echo) {
+        if chat.server != Server::Group {
+            if let Err(e) = send::send_text(shared, phone, &chat, &text) {
+                tracing::warn!(error = %e, "echo failed");
+            }
+        }
+    }
+}
