@@ -57,11 +57,12 @@ where
     let task = runtime.spawn(future);
     let pool = runtime.clone();
     runtime.spawn(async move {
-        let outcome = task
-            .await
-            .unwrap_or_else(|_| Err(BindingError::internal("the wazap task panicked")));
+        let outcome =
+            task.await.unwrap_or_else(|_| Err(BindingError::internal("the wazap task panicked")));
         // Taking the GIL may wait for Python: do it off the async worker threads.
-        let _ = pool.spawn_blocking(move || Python::with_gil(|py| settle(py, &done, outcome)));
+        let settled =
+            pool.spawn_blocking(move || Python::with_gil(|py| settle(py, &done, outcome)));
+        let _ = settled.await;
     });
 }
 

@@ -96,9 +96,7 @@ impl NativeClient {
     ) -> impl Future<Output = Op<String>> + Send + 'static {
         let client = self.client.clone();
         let kind = client_type(kind);
-        async move {
-            Ok(client.pair_phone(&phone, show_push_notification, kind?, &display_name).await?)
-        }
+        async move { Ok(client.pair_phone(&phone, show_push_notification, kind?, &display_name).await?) }
     }
 
     fn set_push_name_op(&self, name: String) -> impl Future<Output = Op<()>> + Send + 'static {

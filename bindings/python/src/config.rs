@@ -30,7 +30,9 @@ pub(crate) struct ConfigArgs {
 /// Seconds from Python as a duration: finite and not negative.
 pub(crate) fn seconds(name: &str, value: f64) -> Result<Duration, BindingError> {
     Duration::try_from_secs_f64(value).map_err(|_| {
-        BindingError::invalid(format!("{name} must be a finite number of seconds >= 0, not {value}"))
+        BindingError::invalid(format!(
+            "{name} must be a finite number of seconds >= 0, not {value}"
+        ))
     })
 }
 

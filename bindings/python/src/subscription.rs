@@ -74,14 +74,14 @@ impl EventSubscription {
     #[pyo3(signature = (timeout=None))]
     fn next(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<Option<String>> {
         let deadline = match timeout {
-            Some(t) => {
-                Some(Instant::now() + seconds("timeout", t).map_err(|e| e.into_pyerr(py))?)
-            }
+            Some(t) => Some(Instant::now() + seconds("timeout", t).map_err(|e| e.into_pyerr(py))?),
             None => None,
         };
         loop {
             let slice = match deadline {
-                Some(deadline) => deadline.saturating_duration_since(Instant::now()).min(SIGNAL_CHECK),
+                Some(deadline) => {
+                    deadline.saturating_duration_since(Instant::now()).min(SIGNAL_CHECK)
+                }
                 None => SIGNAL_CHECK,
             };
             let shared = self.shared.clone();
