@@ -79,3 +79,33 @@ def test_close_stops_the_dispatcher_thread(tmp_path: Path) -> None:
     assert dispatcher is not None and dispatcher.is_alive()
     client.close()
     assert not dispatcher.is_alive()
+
+
+EXIT_WITHOUT_CLOSE = """
+import sys, threading, wazap
+client = wazap.Client(sys.argv[1], url=sys.argv[2], root_key=sys.argv[3])
+seen = threading.Event()
+client.on("qr")(lambda event: seen.set())
+stream = client.events()
+threading.Thread(target=lambda: stream.get(30), daemon=True).start()  # still waiting at exit
+client.connect()
+assert seen.wait(20), "no QR code"
+print("exiting", flush=True)
+"""
+
+
+def test_the_interpreter_exits_cleanly_with_a_live_client(sandbox: Sandbox, tmp_path: Path) -> None:
+    """No close(): the dispatcher is stopped at exit, a thread still waits in Rust, the
+    connection is up. The process must still exit at once and without a crash."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", EXIT_WITHOUT_CLOSE, str(tmp_path / "s.db"), sandbox.ws_url,
+         sandbox.root_public_key],
+        capture_output=True,
+        text=True,
+        timeout=WAIT * 2,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "exiting"
