@@ -83,7 +83,8 @@ def test_a_refused_connection_raises_connection_error(tmp_path: Path) -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    client = wazap.Client(tmp_path / "s.db", url=f"ws://127.0.0.1:{port}/ws/chat", connect_timeout=5)
+    url = f"ws://127.0.0.1:{port}/ws/chat"
+    client = wazap.Client(tmp_path / "s.db", url=url, connect_timeout=5)
     with pytest.raises(wazap.ConnectionError) as caught:
         client.connect()
     assert isinstance(caught.value, ConnectionError)  # the builtin too

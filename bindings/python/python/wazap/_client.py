@@ -94,7 +94,8 @@ class Client:
 
     def __init__(self, store_path: Union[str, "os.PathLike[str]"], **config: Any) -> None:
         if not isinstance(store_path, (str, os.PathLike)):
-            raise TypeError(f"store_path must be a str or os.PathLike, not {type(store_path).__name__}")
+            kind = type(store_path).__name__
+            raise TypeError(f"store_path must be a str or os.PathLike, not {kind}")
         self._native = _native.NativeClient(os.fspath(store_path), **config)
         self._handlers = _Handlers()
         self._lock = threading.Lock()
@@ -205,7 +206,9 @@ class Client:
         if not callable(handler):
             raise TypeError(f"handler must be callable, not {type(handler).__name__}")
         if _is_coroutine_function(handler):
-            raise TypeError("handlers run on a thread: use `async for ev in client.events()` for coroutines")
+            raise TypeError(
+                "handlers run on a thread: use `async for ev in client.events()` for coroutines"
+            )
         self._handlers.add(_event_name(event), handler)
         self._start_dispatcher()
 
