@@ -1,0 +1,86 @@
+"""wazap: a WhatsApp Web multi-device client, on a Rust core.
+
+    import wazap
+
+    client = wazap.Client("bot.db")
+
+    @client.on("qr")
+    def show(ev: wazap.QrEvent) -> None:
+        print("scan:", ev.code)
+
+    client.connect()
+"""
+
+from ._native import __version__
+from ._client import Client
+from ._stream import EventStream
+from ._errors import (
+    AlreadyConnected,
+    AlreadyPaired,
+    ConnectionError,
+    Error,
+    InternalError,
+    InvalidArgument,
+    NotConnected,
+    NotLoggedIn,
+    ProtocolError,
+    ServerError,
+    StoreError,
+    Timeout,
+)
+from ._events import (
+    EVENT_TYPES,
+    ClientOutdatedEvent,
+    ConnectedEvent,
+    ConnectFailureEvent,
+    DisconnectedEvent,
+    Event,
+    LoggedOutEvent,
+    OfflineSyncCompletedEvent,
+    PairErrorEvent,
+    PairSuccessEvent,
+    QrEvent,
+    QrTimeoutEvent,
+    StreamErrorEvent,
+    StreamReplacedEvent,
+    TemporaryBanEvent,
+    UnknownEvent,
+    parse_event,
+)
+
+__all__ = [
+    "__version__",
+    "Client",
+    "EventStream",
+    # errors
+    "Error",
+    "ConnectionError",
+    "NotConnected",
+    "AlreadyConnected",
+    "NotLoggedIn",
+    "AlreadyPaired",
+    "Timeout",
+    "ServerError",
+    "ProtocolError",
+    "StoreError",
+    "InvalidArgument",
+    "InternalError",
+    # events
+    "EVENT_TYPES",
+    "parse_event",
+    "Event",
+    "QrEvent",
+    "QrTimeoutEvent",
+    "PairSuccessEvent",
+    "PairErrorEvent",
+    "ConnectedEvent",
+    "DisconnectedEvent",
+    "LoggedOutEvent",
+    "StreamReplacedEvent",
+    "TemporaryBanEvent",
+    "ClientOutdatedEvent",
+    "ConnectFailureEvent",
+    "StreamErrorEvent",
+    "OfflineSyncCompletedEvent",
+    "UnknownEvent",
+]

@@ -1,0 +1,284 @@
+"""``wazap.Client``: the typed, idiomatic face of ``wazap._native.NativeClient``.
+
+Every operation comes twice: blocking (``connect()``, releases the GIL while the core works)
+and for asyncio (``await connect_async()``). Handlers registered with ``@client.on(...)`` run
+on one dispatcher thread per client, in event order, with the GIL held; they may call any
+client method (the core never waits for the GIL, so this cannot deadlock).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import weakref
+from typing import Any, Callable, Dict, List, Optional, Type, TypeVar, Union
+
+from . import _asyncio
+from . import _native
+from ._events import EVENT_TYPES, Event, event_type_of, parse_event
+from ._stream import EventStream
+
+logger = logging.getLogger("wazap")
+
+Handler = Callable[[Any], Any]
+H = TypeVar("H", bound=Handler)
+
+#: Clients whose dispatcher threads must stop before the interpreter finalises.
+_live: "weakref.WeakSet[Client]" = weakref.WeakSet()
+
+
+class _Handlers:
+    """Handlers by event type (``None``: every event). Kept apart from the client so the
+    dispatcher thread does not keep the client alive by itself."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_type: Dict[Optional[str], List[Handler]] = {}
+
+    def add(self, kind: Optional[str], handler: Handler) -> None:
+        with self._lock:
+            self._by_type.setdefault(kind, []).append(handler)
+
+    def remove(self, handler: Handler) -> bool:
+        with self._lock:
+            found = False
+            for handlers in self._by_type.values():
+                while handler in handlers:
+                    handlers.remove(handler)
+                    found = True
+            return found
+
+    def for_event(self, kind: str) -> List[Handler]:
+        with self._lock:
+            return list(self._by_type.get(kind, ())) + list(self._by_type.get(None, ()))
+
+
+def _dispatch(subscription: Any, handlers: _Handlers) -> None:
+    """The dispatcher thread: waits (GIL released) and calls the handlers (GIL held)."""
+    while True:
+        raw = subscription.next(None)
+        if raw is None:
+            return
+        event = parse_event(raw)
+        for handler in handlers.for_event(event_type_of(event)):
+            try:
+                handler(event)
+            except Exception:  # one failing handler must not stop the others
+                logger.exception("wazap event handler %r failed on %r", handler, event)
+
+
+def _event_name(event: Union[str, Type[Event], None]) -> Optional[str]:
+    if event is None or event == "*":
+        return None
+    if isinstance(event, type) and issubclass(event, Event) and event.type in EVENT_TYPES:
+        return event.type
+    if isinstance(event, str):
+        if event in EVENT_TYPES:
+            return event
+        known = ", ".join(sorted(EVENT_TYPES))
+        raise ValueError(f"unknown event type {event!r} (known: {known})")
+    raise TypeError(f"expected an event type name or an Event subclass, not {event!r}")
+
+
+class Client:
+    """A WhatsApp linked device: one account in the SQLite file ``store_path``.
+
+    ``config`` keywords (all optional; the defaults are the real service): ``account``
+    (name of the account in the file, default ``"main"``), ``url``, ``root_key`` (hex),
+    ``device_name``, ``origin``, ``proxy`` (``"socks5://host:port"``), ``language``,
+    ``country``, ``connect_timeout``, ``iq_timeout`` (seconds), ``reconnect`` (bool),
+    ``reconnect_base_delay``, ``reconnect_max_delay`` (seconds), ``prekey_batch``.
+    """
+
+    def __init__(self, store_path: Union[str, "os.PathLike[str]"], **config: Any) -> None:
+        if not isinstance(store_path, (str, os.PathLike)):
+            kind = type(store_path).__name__
+            raise TypeError(f"store_path must be a str or os.PathLike, not {kind}")
+        self._native = _native.NativeClient(os.fspath(store_path), **config)
+        self._handlers = _Handlers()
+        self._lock = threading.Lock()
+        self._subscription: Any = None
+        self._dispatcher: Optional[threading.Thread] = None
+        _live.add(self)
+
+    # -- connection ------------------------------------------------------------------------
+    def connect(self) -> None:
+        """Connects and logs in (or starts pairing: ``qr`` events follow). Returns once the
+        handshake succeeded; ``connected`` is emitted when the login is accepted."""
+        self._native.connect()
+
+    async def connect_async(self) -> None:
+        await _asyncio.call(self._native.connect_async)
+
+    def disconnect(self) -> None:
+        """Closes the connection and stops reconnecting; the pairing is kept."""
+        self._native.disconnect()
+
+    async def disconnect_async(self) -> None:
+        await _asyncio.call(self._native.disconnect_async)
+
+    def logout(self) -> None:
+        """Unlinks this device from the phone and deletes its keys."""
+        self._native.logout()
+
+    async def logout_async(self) -> None:
+        await _asyncio.call(self._native.logout_async)
+
+    def pair_phone(
+        self,
+        phone: str,
+        *,
+        show_push_notification: bool = True,
+        client_type: str = "chrome",
+        display_name: str = "Chrome (Linux)",
+    ) -> str:
+        """Pairs by phone number instead of a QR scan: returns the code (``XXXX-XXXX``) to
+        type on the phone. Call after ``connect()``, once the first ``qr`` event came."""
+        return str(
+            self._native.pair_phone(phone, show_push_notification, client_type, display_name)
+        )
+
+    async def pair_phone_async(
+        self,
+        phone: str,
+        *,
+        show_push_notification: bool = True,
+        client_type: str = "chrome",
+        display_name: str = "Chrome (Linux)",
+    ) -> str:
+        return str(
+            await _asyncio.call(
+                self._native.pair_phone_async,
+                phone,
+                show_push_notification,
+                client_type,
+                display_name,
+            )
+        )
+
+    def set_push_name(self, name: str) -> None:
+        """Sets and saves the name shown to contacts."""
+        self._native.set_push_name(name)
+
+    async def set_push_name_async(self, name: str) -> None:
+        await _asyncio.call(self._native.set_push_name_async, name)
+
+    # -- status ----------------------------------------------------------------------------
+    @property
+    def qr(self) -> Optional[str]:
+        """The QR code to show now, while the device waits to be paired."""
+        return self._native.qr  # type: ignore[no-any-return]
+
+    @property
+    def is_connected(self) -> bool:
+        return bool(self._native.is_connected)
+
+    @property
+    def is_logged_in(self) -> bool:
+        return bool(self._native.is_logged_in)
+
+    @property
+    def jid(self) -> Optional[str]:
+        """Our device JID (``user:device@s.whatsapp.net``), once paired."""
+        return self._native.jid  # type: ignore[no-any-return]
+
+    @property
+    def lid(self) -> Optional[str]:
+        return self._native.lid  # type: ignore[no-any-return]
+
+    # -- events ----------------------------------------------------------------------------
+    def on(self, event: Union[str, Type[Event], None] = None) -> Callable[[H], H]:
+        """Decorator registering a handler for one event type (``"qr"`` or ``wazap.QrEvent``;
+        ``None`` or ``"*"`` for every event). Handlers run on this client's dispatcher
+        thread, in order; register them before ``connect()`` to see every event."""
+        kind = _event_name(event)
+
+        def register(handler: H) -> H:
+            self.add_handler(handler, kind)
+            return handler
+
+        return register
+
+    def add_handler(self, handler: Handler, event: Union[str, Type[Event], None] = None) -> None:
+        """Registers ``handler`` like ``@client.on(event)``."""
+        if not callable(handler):
+            raise TypeError(f"handler must be callable, not {type(handler).__name__}")
+        if _is_coroutine_function(handler):
+            raise TypeError(
+                "handlers run on a thread: use `async for ev in client.events()` for coroutines"
+            )
+        self._handlers.add(_event_name(event), handler)
+        self._start_dispatcher()
+
+    def remove_handler(self, handler: Handler) -> bool:
+        """Unregisters ``handler``; whether it was registered."""
+        return self._handlers.remove(handler)
+
+    def events(self) -> EventStream:
+        """A new stream of the events emitted from now on: ``async for ev in
+        client.events()`` (or a plain ``for``)."""
+        return EventStream(self._native.subscribe())
+
+    def _start_dispatcher(self) -> None:
+        with self._lock:
+            if self._dispatcher is not None:
+                return
+            self._subscription = self._native.subscribe()
+            self._dispatcher = threading.Thread(
+                target=_dispatch,
+                args=(self._subscription, self._handlers),
+                name="wazap-dispatcher",
+                daemon=True,
+            )
+            self._dispatcher.start()
+
+    # -- lifetime --------------------------------------------------------------------------
+    def close(self) -> None:
+        """Disconnects and stops the handler thread (after the handler running now)."""
+        self._native.disconnect()
+        self._stop_dispatcher()
+
+    async def close_async(self) -> None:
+        await self.disconnect_async()
+        self._stop_dispatcher()
+
+    def _stop_dispatcher(self) -> None:
+        with self._lock:
+            subscription, dispatcher = self._subscription, self._dispatcher
+            self._subscription = self._dispatcher = None
+        if subscription is not None:
+            subscription.close()
+        if dispatcher is not None and dispatcher is not threading.current_thread():
+            dispatcher.join(timeout=10)
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> "Client":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close_async()
+
+    def __repr__(self) -> str:
+        state = "logged in" if self.is_logged_in else "connected" if self.is_connected else "idle"
+        return f"<wazap.Client {self.jid or 'unpaired'} {state}>"
+
+
+def _is_coroutine_function(handler: Handler) -> bool:
+    import inspect
+
+    return inspect.iscoroutinefunction(handler)
+
+
+@atexit.register
+def _stop_all() -> None:
+    # A dispatcher still waiting in Rust when the interpreter finalises could not take the GIL
+    # back: stop them all first.
+    for client in list(_live):
+        client._stop_dispatcher()

@@ -1,0 +1,251 @@
+//! `NativeClient`: one `wazap::Client` over an account of a SQLite store file. Each core
+//! operation is an `*_op` future, exposed twice: blocking (GIL released) and `_async` (a
+//! `done(error, value)` callback). The wrapper class `wazap.Client` adds types and idioms.
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use pyo3::prelude::*;
+use wazap::pair::CompanionClientType;
+use wazap::store::SqliteStore;
+use wazap::{Client, Event};
+
+use crate::bridge::{self, block};
+use crate::config::ConfigArgs;
+use crate::errors::BindingError;
+use crate::subscription::EventSubscription;
+
+type Op<T> = Result<T, BindingError>;
+
+/// The companion kinds `pair_phone` accepts, by their Python names.
+fn client_type(name: &str) -> Result<CompanionClientType, BindingError> {
+    Ok(match name {
+        "unknown" => CompanionClientType::Unknown,
+        "chrome" => CompanionClientType::Chrome,
+        "edge" => CompanionClientType::Edge,
+        "firefox" => CompanionClientType::Firefox,
+        "ie" => CompanionClientType::Ie,
+        "opera" => CompanionClientType::Opera,
+        "safari" => CompanionClientType::Safari,
+        "electron" => CompanionClientType::Electron,
+        "uwp" => CompanionClientType::Uwp,
+        "other_web_client" => CompanionClientType::OtherWebClient,
+        "macos" => CompanionClientType::MacOs,
+        "android" => CompanionClientType::Android,
+        other => return Err(BindingError::invalid(format!("unknown client_type {other:?}"))),
+    })
+}
+
+/// Keeps the latest QR code of `client` (the core only reports codes as events; the binding
+/// offers the current one as a property). Ends with the client's event stream.
+fn track_qr(client: &Client) -> Arc<Mutex<Option<String>>> {
+    let slot = Arc::new(Mutex::new(None));
+    let mut events = client.events();
+    let writer = slot.clone();
+    wazap::runtime::spawn(async move {
+        while let Some(event) = events.recv().await {
+            let update = match event {
+                Event::Qr { code, .. } => Some(Some(code)),
+                Event::PairSuccess { .. }
+                | Event::Connected
+                | Event::QrTimeout
+                | Event::Disconnected { .. }
+                | Event::LoggedOut { .. } => Some(None),
+                _ => None,
+            };
+            if let Some(value) = update {
+                *writer.lock().unwrap_or_else(|p| p.into_inner()) = value;
+            }
+        }
+    });
+    slot
+}
+
+/// A client of one account in a SQLite store file.
+#[pyclass(module = "wazap._native", frozen)]
+pub struct NativeClient {
+    client: Client,
+    qr: Arc<Mutex<Option<String>>>,
+}
+
+impl NativeClient {
+    fn connect_op(&self) -> impl Future<Output = Op<()>> + Send + 'static {
+        let client = self.client.clone();
+        async move { Ok(client.connect().await?) }
+    }
+
+    fn disconnect_op(&self) -> impl Future<Output = Op<()>> + Send + 'static {
+        let client = self.client.clone();
+        async move {
+            client.disconnect().await;
+            Ok(())
+        }
+    }
+
+    fn logout_op(&self) -> impl Future<Output = Op<()>> + Send + 'static {
+        let client = self.client.clone();
+        async move { Ok(client.logout().await?) }
+    }
+
+    fn pair_phone_op(
+        &self,
+        phone: String,
+        show_push_notification: bool,
+        kind: &str,
+        display_name: String,
+    ) -> impl Future<Output = Op<String>> + Send + 'static {
+        let client = self.client.clone();
+        let kind = client_type(kind);
+        async move { Ok(client.pair_phone(&phone, show_push_notification, kind?, &display_name).await?) }
+    }
+
+    fn set_push_name_op(&self, name: String) -> impl Future<Output = Op<()>> + Send + 'static {
+        let client = self.client.clone();
+        async move { Ok(client.set_push_name(&name).await?) }
+    }
+}
+
+#[pymethods]
+impl NativeClient {
+    #[new]
+    #[pyo3(signature = (
+        store_path, *, account = "main".to_owned(), url = None, root_key = None,
+        device_name = None, origin = None, proxy = None, language = None, country = None,
+        connect_timeout = None, iq_timeout = None, reconnect = None,
+        reconnect_base_delay = None, reconnect_max_delay = None, prekey_batch = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        store_path: PathBuf,
+        account: String,
+        url: Option<String>,
+        root_key: Option<String>,
+        device_name: Option<String>,
+        origin: Option<String>,
+        proxy: Option<String>,
+        language: Option<String>,
+        country: Option<String>,
+        connect_timeout: Option<f64>,
+        iq_timeout: Option<f64>,
+        reconnect: Option<bool>,
+        reconnect_base_delay: Option<f64>,
+        reconnect_max_delay: Option<f64>,
+        prekey_batch: Option<u32>,
+    ) -> PyResult<Self> {
+        let args = ConfigArgs {
+            url,
+            root_key,
+            device_name,
+            origin,
+            proxy,
+            language,
+            country,
+            connect_timeout,
+            iq_timeout,
+            reconnect,
+            reconnect_base_delay,
+            reconnect_max_delay,
+            prekey_batch,
+        };
+        let config = args.into_config().map_err(|e| e.into_pyerr(py))?;
+        if account.is_empty() {
+            return Err(BindingError::invalid("account must not be empty").into_pyerr(py));
+        }
+        // Opening runs migrations on disk: without the GIL.
+        let store = py
+            .allow_threads(move || SqliteStore::open(&store_path))
+            .map_err(|e| BindingError::from(e).into_pyerr(py))?;
+        let client = Client::new(Arc::new(store.account(account)), config);
+        let qr = track_qr(&client);
+        Ok(Self { client, qr })
+    }
+
+    /// A new subscription to this client's events (sees the events emitted from now on).
+    fn subscribe(&self) -> EventSubscription {
+        EventSubscription::new(self.client.events())
+    }
+
+    fn connect(&self, py: Python<'_>) -> PyResult<()> {
+        block(py, self.connect_op())
+    }
+
+    fn connect_async(&self, done: PyObject) {
+        bridge::spawn(self.connect_op(), done)
+    }
+
+    fn disconnect(&self, py: Python<'_>) -> PyResult<()> {
+        block(py, self.disconnect_op())
+    }
+
+    fn disconnect_async(&self, done: PyObject) {
+        bridge::spawn(self.disconnect_op(), done)
+    }
+
+    fn logout(&self, py: Python<'_>) -> PyResult<()> {
+        block(py, self.logout_op())
+    }
+
+    fn logout_async(&self, done: PyObject) {
+        bridge::spawn(self.logout_op(), done)
+    }
+
+    #[pyo3(signature = (phone, show_push_notification, client_type, display_name))]
+    fn pair_phone(
+        &self,
+        py: Python<'_>,
+        phone: String,
+        show_push_notification: bool,
+        client_type: &str,
+        display_name: String,
+    ) -> PyResult<String> {
+        block(py, self.pair_phone_op(phone, show_push_notification, client_type, display_name))
+    }
+
+    #[pyo3(signature = (done, phone, show_push_notification, client_type, display_name))]
+    fn pair_phone_async(
+        &self,
+        done: PyObject,
+        phone: String,
+        show_push_notification: bool,
+        client_type: &str,
+        display_name: String,
+    ) {
+        let op = self.pair_phone_op(phone, show_push_notification, client_type, display_name);
+        bridge::spawn(op, done)
+    }
+
+    fn set_push_name(&self, py: Python<'_>, name: String) -> PyResult<()> {
+        block(py, self.set_push_name_op(name))
+    }
+
+    fn set_push_name_async(&self, done: PyObject, name: String) {
+        bridge::spawn(self.set_push_name_op(name), done)
+    }
+
+    /// The QR code to show now, if the device waits to be paired.
+    #[getter]
+    fn qr(&self) -> Option<String> {
+        self.qr.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    #[getter]
+    fn is_connected(&self) -> bool {
+        self.client.is_connected()
+    }
+
+    #[getter]
+    fn is_logged_in(&self) -> bool {
+        self.client.is_logged_in()
+    }
+
+    #[getter]
+    fn jid(&self) -> Option<String> {
+        self.client.jid().map(|jid| jid.to_string())
+    }
+
+    #[getter]
+    fn lid(&self) -> Option<String> {
+        self.client.lid().map(|jid| jid.to_string())
+    }
+}
