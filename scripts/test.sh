@@ -25,3 +25,9 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --workspace
+
+# The language bindings build their own artifacts and test them against the sandbox.
+for suite in python; do
+  echo "== scripts/test-$suite.sh"
+  "./scripts/test-$suite.sh"
+done
