@@ -1,0 +1,90 @@
+//! The command line. Each flag also reads an environment variable (`WAZAP_*`); wuzapi's own
+//! variables are accepted too: `WUZAPI_ADMIN_TOKEN`, and `WUZAPI_ADDRESS`/`WUZAPI_PORT` for the
+//! listen address.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use wazap::crypto::PublicKey;
+use wazap::ClientConfig;
+
+#[derive(Parser, Debug)]
+#[command(name = "wazap-server", version, about = "wuzapi's REST API on wazap")]
+pub struct Args {
+    /// Address to listen on [default: 0.0.0.0:8080]
+    #[arg(long, env = "WAZAP_LISTEN")]
+    listen: Option<SocketAddr>,
+    /// Data directory (the SQLite database wazap.db; the embedded sandbox's state)
+    #[arg(long, env = "WAZAP_DATA", default_value = "./data")]
+    data: PathBuf,
+    /// Admin token for /admin/*; when absent, one is generated on the first run, printed once
+    /// and saved in the database
+    #[arg(long, env = "WAZAP_ADMIN_TOKEN")]
+    admin_token: Option<String>,
+    /// WhatsApp websocket URL (a sandbox's ws://…/ws/chat)
+    #[arg(long, env = "WAZAP_WA_URL")]
+    wa_url: Option<String>,
+    /// Hex root public key the server's certificate chain must lead to (a sandbox's)
+    #[arg(long, env = "WAZAP_WA_ROOT_KEY")]
+    wa_root_key: Option<String>,
+    /// Start an embedded sandbox and connect every session to it (offline demo)
+    #[arg(long, env = "WAZAP_SANDBOX")]
+    sandbox: bool,
+    /// Where the embedded sandbox listens (its control API is printed at start)
+    #[arg(long, env = "WAZAP_SANDBOX_LISTEN", default_value = "127.0.0.1:8081")]
+    sandbox_listen: SocketAddr,
+}
+
+/// The arguments after defaults, fallbacks and checks.
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub admin_token: Option<String>,
+    pub client: ClientConfig,
+    pub sandbox: bool,
+    pub sandbox_listen: SocketAddr,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Args {
+    pub fn resolve(self) -> Result<Settings, String> {
+        let listen = match self.listen {
+            Some(addr) => addr,
+            None => {
+                let host = env("WUZAPI_ADDRESS").unwrap_or_else(|| "0.0.0.0".to_owned());
+                let port = env("WUZAPI_PORT").unwrap_or_else(|| "8080".to_owned());
+                format!("{host}:{port}")
+                    .parse()
+                    .map_err(|e| format!("WUZAPI_ADDRESS/WUZAPI_PORT: {e}"))?
+            }
+        };
+        let admin_token =
+            self.admin_token.or_else(|| env("WUZAPI_ADMIN_TOKEN")).filter(|t| !t.trim().is_empty());
+        if self.sandbox && (self.wa_url.is_some() || self.wa_root_key.is_some()) {
+            return Err(
+                "--sandbox targets the embedded sandbox: drop --wa-url/--wa-root-key".into()
+            );
+        }
+        let mut client =
+            ClientConfig { device_name: "wazap-server".to_owned(), ..ClientConfig::default() };
+        if let Some(url) = self.wa_url {
+            client.url = url;
+        }
+        if let Some(key) = self.wa_root_key {
+            let bytes = hex::decode(key.trim()).map_err(|e| format!("--wa-root-key: {e}"))?;
+            client.trusted_root = PublicKey::from_bytes(&bytes)
+                .map_err(|e| format!("--wa-root-key: {e} (32 or 33 bytes of hex expected)"))?;
+        }
+        Ok(Settings {
+            listen,
+            data_dir: self.data,
+            admin_token,
+            client,
+            sandbox: self.sandbox,
+            sandbox_listen: self.sandbox_listen,
+        })
+    }
+}
