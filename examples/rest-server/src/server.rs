@@ -71,12 +71,7 @@ pub async fn start(config: ServerConfig) -> Result<ServerHandle, StartError> {
         .map_err(|source| StartError::DataDir { dir: config.data_dir.clone(), source })?;
     let path = config.data_dir.join(DB_FILE);
     let db = Db::open(&path)?;
-    let store = {
-        let path = path.clone();
-        tokio::task::spawn_blocking(move || SqliteStore::open(path))
-            .await
-            .map_err(|_| DbError::TaskFailed)??
-    };
+    let store = open_store(path.clone()).await?;
     let (admin_token, generated_admin_token) = match config.admin_token {
         Some(token) => (token, false),
         None => match db.setting(ADMIN_TOKEN_KEY).await? {
@@ -122,6 +117,31 @@ pub async fn start(config: ServerConfig) -> Result<ServerHandle, StartError> {
     });
     tracing::info!(%addr, "wazap-server listening");
     Ok(ServerHandle { addr, admin_token, generated_admin_token, state, stop: Some(stop), task })
+}
+
+/// Opens the wazap store. Its first statement does not wait for locks, so while another
+/// connection briefly holds one (a previous server in this process closing, a checkpoint) we
+/// retry for a few seconds.
+async fn open_store(path: PathBuf) -> Result<SqliteStore, StartError> {
+    let mut attempts = 0;
+    loop {
+        let p = path.clone();
+        let opened = tokio::task::spawn_blocking(move || SqliteStore::open(p))
+            .await
+            .map_err(|_| DbError::TaskFailed)?;
+        match opened {
+            Err(wazap::store::StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && attempts < 50 =>
+            {
+                attempts += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => return Ok(other?),
+        }
+    }
 }
 
 /// Reconnects a session that was connected before the restart; retries while the server is
