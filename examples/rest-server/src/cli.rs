@@ -36,6 +36,7 @@ pub struct Args {
 }
 
 /// The arguments after defaults, fallbacks and checks.
+#[derive(Debug)]
 pub struct Settings {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
@@ -86,5 +87,51 @@ impl Args {
             sandbox: self.sandbox,
             sandbox_listen: self.sandbox_listen,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Settings, String> {
+        let mut argv = vec!["wazap-server"];
+        argv.extend_from_slice(args);
+        Args::try_parse_from(argv).map_err(|e| e.to_string())?.resolve()
+    }
+
+    #[test]
+    fn defaults_and_flag_names_are_the_contract() {
+        let s = parse(&[]).unwrap();
+        assert_eq!(s.listen, "0.0.0.0:8080".parse().unwrap());
+        assert_eq!(s.data_dir, PathBuf::from("./data"));
+        assert!(!s.sandbox);
+        let key = "11".repeat(32);
+        let s = parse(&[
+            "--listen",
+            "127.0.0.1:9000",
+            "--data",
+            "/tmp/x",
+            "--admin-token",
+            "adm",
+            "--wa-url",
+            "ws://127.0.0.1:1/ws/chat",
+            "--wa-root-key",
+            &key,
+        ])
+        .unwrap();
+        assert_eq!(s.listen, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(s.admin_token.as_deref(), Some("adm"));
+        assert_eq!(s.client.url, "ws://127.0.0.1:1/ws/chat");
+        assert_eq!(s.client.trusted_root.0, [0x11; 32]);
+        assert!(parse(&["--sandbox"]).unwrap().sandbox);
+    }
+
+    #[test]
+    fn contradictions_and_bad_keys_are_refused() {
+        assert!(parse(&["--sandbox", "--wa-url", "ws://x"]).unwrap_err().contains("--sandbox"));
+        assert!(parse(&["--wa-root-key", "zz"]).unwrap_err().contains("--wa-root-key"));
+        assert!(parse(&["--wa-root-key", "1122"]).unwrap_err().contains("32 or 33 bytes"));
+        assert!(parse(&["--listen", "nope"]).is_err());
     }
 }
