@@ -4,7 +4,7 @@ use std::sync::{Arc, RwLock};
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use wazap::store::SqliteStore;
+use wazap::store::{DeviceStore, SqliteStore, StoreError};
 use wazap::{Client, ClientConfig};
 
 use crate::db::{Db, UserRow};
@@ -89,6 +89,31 @@ impl Inner {
         });
         self.users.write().unwrap_or_else(|p| p.into_inner()).insert(row.id, user.clone());
         user
+    }
+
+    /// Deletes the device and keys of user `id`'s session. Retried briefly: the wazap store's
+    /// connections can report "database is locked" while another one (a concurrent wipe after
+    /// the server's logout notification) holds the write lock.
+    pub async fn forget_device(&self, id: i64) -> Result<(), StoreError> {
+        let mut attempts = 0;
+        loop {
+            let store = self.store.account(account_name(id));
+            let deleted = tokio::task::spawn_blocking(move || store.delete_device())
+                .await
+                .unwrap_or(Err(StoreError::Poisoned));
+            match deleted {
+                Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
+                    if matches!(
+                        e.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) && attempts < 40 =>
+                {
+                    attempts += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                other => return other,
+            }
+        }
     }
 
     pub fn remove_user(&self, id: i64) -> Option<Arc<User>> {

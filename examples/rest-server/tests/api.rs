@@ -75,13 +75,19 @@ async fn pair_by_qr_then_disconnect_reconnect_and_logout() {
     assert_eq!(value["data"]["jid"], device_jid);
 
     // Logout unlinks: the sandbox forgets the device, the status says logged out.
+    let device: u64 = device_jid.split([':', '@']).nth(1).unwrap().parse().unwrap();
+    let (_, devices) = env.control("GET", "/control/devices?phone=15551110001", Value::Null).await;
+    assert!(devices.as_array().unwrap().iter().any(|d| d["device"] == device), "{devices}");
     let (status, value) = env.api.user("POST", "/session/logout", "alice", None).await;
-    assert_eq!((status, &value["data"]["Details"]), (200, &Value::from("Logged out")));
+    assert_eq!((status, &value["data"]["Details"]), (200, &Value::from("Logged out")), "{value}");
     let (_, value) = env.api.user("GET", "/session/status", "alice", None).await;
     assert_eq!(value["data"]["LoggedIn"], false);
     assert_eq!(value["data"]["Jid"], "");
     let answer = env.api.user("POST", "/session/logout", "alice", None).await;
     assert_error(&answer, 409, "not logged in");
+    let (_, devices) = env.control("GET", "/control/devices?phone=15551110001", Value::Null).await;
+    let devices = devices.as_array().expect("device list");
+    assert!(devices.iter().all(|d| d["device"] != device), "still linked: {devices:?}");
     env.server.shutdown().await;
 }
 

@@ -2,7 +2,6 @@
 use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::json;
-use wazap::store::DeviceStore;
 
 use super::check_webhook_url;
 use crate::auth::AdminAuth;
@@ -10,7 +9,7 @@ use crate::body::Body;
 use crate::db::{DbError, NewUser};
 use crate::envelope::{ok, ApiError, ApiResult};
 use crate::event_types::{join, EventList};
-use crate::state::{account_name, AppState};
+use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct CreateUser {
@@ -100,10 +99,8 @@ pub async fn remove(
         let unlinked = client.is_logged_in() && client.logout().await.is_ok();
         if !unlinked {
             client.disconnect().await;
-            let store = state.store.account(account_name(id));
-            let deleted = tokio::task::spawn_blocking(move || store.delete_device()).await;
-            if !matches!(deleted, Ok(Ok(()))) {
-                tracing::warn!(id, "could not delete the device of the removed user");
+            if let Err(e) = state.forget_device(id).await {
+                tracing::warn!(id, "could not delete the device of the removed user: {e}");
             }
         }
     }

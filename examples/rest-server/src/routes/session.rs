@@ -102,7 +102,16 @@ pub async fn logout(UserAuth(user): UserAuth, State(state): State<AppState>) -> 
     if !session.client.is_logged_in() {
         return Err(ApiError::conflict("not logged in"));
     }
-    session.client.logout().await.map_err(client_error)?;
+    match session.client.logout().await {
+        Ok(()) => {}
+        // The device was unlinked and disconnected; only deleting its keys failed (a lock held
+        // by a concurrent wipe): finish that ourselves.
+        Err(ClientError::Store(e)) => {
+            tracing::warn!(user = user.id, "logout: deleting the device failed ({e}); retrying");
+            state.forget_device(user.id).await.map_err(|e| ApiError::internal(e.to_string()))?;
+        }
+        Err(e) => return Err(client_error(e)),
+    }
     session.state.wanted.store(false, Ordering::SeqCst);
     state.db.set_connected(user.id, false).await.map_err(db_error)?;
     state.db.set_jid(user.id, String::new()).await.map_err(db_error)?;
