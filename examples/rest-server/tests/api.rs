@@ -304,3 +304,30 @@ async fn the_generated_admin_token_is_kept_across_restarts() {
     assert_eq!(status, 200);
     bounded(second.shutdown()).await;
 }
+
+#[tokio::test]
+async fn connecting_to_an_unreachable_whatsapp_is_a_bad_gateway() {
+    let sandbox =
+        wazap_sandbox::Sandbox::start(wazap_sandbox::SandboxConfig::ephemeral()).await.unwrap();
+    let mut client = common::client_config(&sandbox);
+    // A port nobody listens on (just released).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    client.url = format!("ws://{closed}/ws/chat");
+    let server = wazap_server::start(wazap_server::ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: common::temp_dir("unreachable"),
+        admin_token: Some(ADMIN.to_owned()),
+        client,
+        webhook: common::quick_policy(),
+    })
+    .await
+    .unwrap();
+    let api = Api::new(server.local_addr());
+    let body = r#"{"name":"ivy","token":"ivy"}"#;
+    assert_eq!(api.admin("POST", "/admin/users", Some(body)).await.0, 200);
+    let answer = api.user("POST", "/session/connect", "ivy", None).await;
+    assert_error(&answer, 502, "WhatsApp");
+    let (_, value) = api.user("GET", "/session/status", "ivy", None).await;
+    assert_eq!(value["data"]["Connected"], false);
+    server.shutdown().await;
+}
