@@ -1,0 +1,25 @@
+//! wazap-server: wuzapi's REST API on top of wazap. Each API user owns one WhatsApp session;
+//! users and the sessions' keys live in one SQLite file under the data dir; events go to each
+//! user's webhook.
+//!
+//! Modules: [`server`] (start/stop), [`routes`] (one file per endpoint group), [`auth`],
+//! [`body`] (case-insensitive JSON bodies), [`envelope`] (wuzapi's response shape), [`state`]
+//! (users), [`session`] (a user's client and event pump), [`webhook`] (delivery queue),
+//! [`wuz_events`] (events in wuzapi's shape), [`event_types`], [`db`], [`qr`], [`timefmt`].
+pub mod auth;
+pub mod body;
+pub mod db;
+pub mod envelope;
+pub mod event_types;
+pub mod qr;
+pub mod routes;
+pub mod server;
+pub mod session;
+pub mod settings;
+pub mod state;
+pub mod timefmt;
+pub mod webhook;
+pub mod wuz_events;
+
+pub use server::{start, ServerConfig, ServerHandle, StartError, DB_FILE};
+pub use webhook::{WebhookPolicy, SIGNATURE_HEADER};

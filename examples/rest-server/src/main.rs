@@ -1,0 +1,84 @@
+//! `wazap-server`: the wuzapi-compatible REST server. See the README for a quick start.
+mod cli;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+use wazap_sandbox::{Sandbox, SandboxConfig};
+use wazap_server::{start, ServerConfig, WebhookPolicy};
+
+use cli::Args;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    match run(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wazap-server: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let settings = args.resolve()?;
+    let mut client = settings.client;
+    let sandbox = if settings.sandbox {
+        let config = SandboxConfig { listen: settings.sandbox_listen, data_dir: None }
+            .with_data_dir(settings.data_dir.join("sandbox"));
+        let sandbox = Sandbox::start(config).await.map_err(|e| format!("sandbox: {e}"))?;
+        client.url = sandbox.ws_url().to_owned();
+        client.trusted_root = sandbox.root_public_key();
+        println!("sandbox: control API at {}", sandbox.control_url());
+        Some(sandbox)
+    } else {
+        None
+    };
+    let server = start(ServerConfig {
+        listen: settings.listen,
+        data_dir: settings.data_dir,
+        admin_token: settings.admin_token,
+        client,
+        webhook: WebhookPolicy::default(),
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    if server.admin_token_generated() {
+        println!("admin token (generated, saved in the data dir): {}", server.admin_token());
+    }
+    println!("wazap-server: listening on http://{}", server.local_addr());
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    server.shutdown().await;
+    if let Some(sandbox) = sandbox {
+        sandbox.shutdown().await;
+    }
+    Ok(())
+}
+
+/// SIGTERM or Ctrl-C.
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,149 @@
+//! One user's WhatsApp session: the wazap [`Client`] on the user's account in the shared SQLite
+//! store, and the event pump that keeps the session state (latest QR code, login) and feeds the
+//! user's webhook queue.
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use wazap::client::Events;
+use wazap::{Client, Event};
+
+use crate::db::Db;
+use crate::event_types::subscribed;
+use crate::settings::SharedSettings;
+use crate::webhook::WebhookQueue;
+use crate::wuz_events::to_webhook;
+
+/// What the handlers and the pump share about a session.
+pub struct SessionState {
+    pub id: i64,
+    pub settings: SharedSettings,
+    /// The QR code currently shown (while connected and unpaired).
+    pub qr: watch::Sender<Option<String>>,
+    /// Logged in, as the pump last saw it (for waiting; the client's own flag is the truth).
+    pub logged_in: watch::Sender<bool>,
+    /// The user asked to be connected (and not since to disconnect or log out).
+    pub wanted: AtomicBool,
+    pub queue: WebhookQueue,
+    db: Db,
+}
+
+/// A user's session: the client and its pump (stopped on drop).
+pub struct Session {
+    pub client: Client,
+    pub state: Arc<SessionState>,
+    pump: JoinHandle<()>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.pump.abort();
+    }
+}
+
+impl Session {
+    pub fn new(
+        client: Client,
+        id: i64,
+        settings: SharedSettings,
+        queue: WebhookQueue,
+        db: Db,
+    ) -> Self {
+        let state = Arc::new(SessionState {
+            id,
+            settings,
+            qr: watch::channel(None).0,
+            logged_in: watch::channel(false).0,
+            wanted: AtomicBool::new(false),
+            queue,
+            db,
+        });
+        // Subscribe before any connect() so no event is missed.
+        let events = client.events();
+        let pump = tokio::spawn(pump(events, state.clone()));
+        Self { client, state, pump }
+    }
+
+    /// Waits up to `limit` for a QR code; `None` if none came.
+    pub async fn wait_qr(&self, limit: Duration) -> Option<String> {
+        let mut rx = self.state.qr.subscribe();
+        let found = tokio::time::timeout(limit, rx.wait_for(Option::is_some)).await;
+        match found {
+            Ok(Ok(code)) => code.clone(),
+            _ => None,
+        }
+    }
+
+    /// Waits up to `limit` for the login; whether it happened.
+    pub async fn wait_logged_in(&self, limit: Duration) -> bool {
+        let mut rx = self.state.logged_in.subscribe();
+        let _ = tokio::time::timeout(limit, rx.wait_for(|v| *v)).await;
+        self.client.is_logged_in()
+    }
+}
+
+async fn pump(mut events: Events, state: Arc<SessionState>) {
+    while let Some(event) = events.recv().await {
+        track(&state, &event).await;
+        forward(&state, &event);
+    }
+}
+
+/// Keeps the session state and the user's row in step with `event`.
+async fn track(state: &SessionState, event: &Event) {
+    let persist = |result: Result<(), crate::db::DbError>| {
+        if let Err(e) = result {
+            tracing::error!(user = state.id, "saving the session state failed: {e}");
+        }
+    };
+    match event {
+        Event::Qr { code, .. } => {
+            state.qr.send_replace(Some(code.clone()));
+        }
+        Event::PairSuccess { jid, .. } => {
+            state.qr.send_replace(None);
+            persist(state.db.set_jid(state.id, jid.to_string()).await);
+        }
+        Event::Connected => {
+            state.qr.send_replace(None);
+            state.logged_in.send_replace(true);
+        }
+        Event::Disconnected { .. } => {
+            state.logged_in.send_replace(false);
+        }
+        Event::QrTimeout
+        | Event::LoggedOut { .. }
+        | Event::StreamReplaced
+        | Event::TemporaryBan { .. }
+        | Event::ClientOutdated => {
+            // Terminal: the client does not reconnect, and neither should a restart.
+            state.qr.send_replace(None);
+            state.logged_in.send_replace(false);
+            state.wanted.store(false, Ordering::SeqCst);
+            persist(state.db.set_connected(state.id, false).await);
+            if matches!(event, Event::LoggedOut { .. }) {
+                persist(state.db.set_jid(state.id, String::new()).await);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Queues `event` for the user's webhook when subscribed.
+fn forward(state: &SessionState, event: &Event) {
+    let Some((kind, body)) = to_webhook(event) else { return };
+    {
+        let settings = state.settings.read();
+        if settings.webhook.is_empty() || !subscribed(&settings.events, kind) {
+            return;
+        }
+    }
+    match serde_json::to_vec(&body) {
+        Ok(bytes) => {
+            state.queue.push(bytes);
+        }
+        Err(e) => tracing::error!("cannot serialise a {kind} event: {e}"),
+    }
+}
