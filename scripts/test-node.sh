@@ -20,15 +20,13 @@ if [ "$major" -lt 20 ]; then
   exit 1
 fi
 
-echo "== cargo build -p wazap-sandbox"
-cargo build -p wazap-sandbox
+cd "$root/bindings/node"
+echo "== build the addon and the sandbox"
+node scripts/build.js -p wazap-sandbox
 target_dir=${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps | node -e \
   'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>console.log(JSON.parse(s).target_directory))')}
 export WAZAP_SANDBOX_BIN="$target_dir/debug/wazap-sandbox"
 
-cd "$root/bindings/node"
-echo "== build the addon"
-node scripts/build.js
 echo "== npm ci"
 npm ci --no-audit --no-fund
 echo "== node --test"

@@ -2,7 +2,9 @@
 'use strict';
 // Builds the addon with cargo (dev profile unless --release) and copies the library to
 // bindings/node/wazap.node, where index.js loads it. No prebuilt toolchain is downloaded.
-// Usage: node scripts/build.js [--release]
+// Usage: node scripts/build.js [--release] [-p OTHER_PACKAGE ...]
+// (extra packages are built in the same cargo run, e.g. `-p wazap-sandbox` for the tests: one
+// run means one feature resolution, so nothing is compiled twice.)
 
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -10,7 +12,15 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const args = ['build', '-p', 'wazap-node', '--message-format=json-render-diagnostics'];
-if (process.argv.includes('--release')) args.push('--release');
+const extra = process.argv.slice(2);
+for (let i = 0; i < extra.length; i += 1) {
+  if (extra[i] === '--release') args.push('--release');
+  else if (extra[i] === '-p' && extra[i + 1]) args.push('-p', extra[(i += 1)]);
+  else {
+    console.error(`unknown argument ${extra[i]}`);
+    process.exit(2);
+  }
+}
 
 const result = spawnSync('cargo', args, {
   cwd: root,
