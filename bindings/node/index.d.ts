@@ -63,6 +63,81 @@ export interface ConnectFailureEvent { type: 'connect_failure'; reason: number; 
 export interface StreamErrorEvent { type: 'stream_error'; code: string }
 export interface OfflineSyncCompletedEvent { type: 'offline_sync_completed'; count: number }
 
+/** What the attributes of a received message say (the core's MessageInfo). */
+export interface MessageInfo {
+  id: string;
+  /** The group, or the other user in a 1:1 chat. */
+  chat: string;
+  /** The sending device. */
+  sender: string;
+  sender_alt: string | null;
+  recipient_alt: string | null;
+  is_from_me: boolean;
+  is_group: boolean;
+  addressing_mode: string | null;
+  push_name: string | null;
+  /** Server time, unix seconds. */
+  timestamp: number;
+  message_type: string;
+  category: string | null;
+  edit: string | null;
+  [key: string]: unknown;
+}
+
+export interface Reaction {
+  chat: string | null;
+  id: string;
+  from_me: boolean;
+  participant: string | null;
+  emoji: string;
+}
+
+/** The decoded content (the core's MessageContent); `raw` is the protobuf, base64. */
+export interface MessageContent {
+  /** 'text', 'reaction', 'image', 'video', 'audio', 'document', 'sticker', ... */
+  kind: string;
+  text: string | null;
+  reply_to: string | null;
+  reply_to_sender: string | null;
+  mentions: string[];
+  reaction: Reaction | null;
+  flags: Record<string, unknown>;
+  raw: string;
+}
+
+export interface MessageEvent { type: 'message'; info: MessageInfo; message: MessageContent }
+export interface ReceiptEvent {
+  type: 'receipt';
+  /** 'delivered', 'read', 'played', 'sender', 'read-self', 'played-self', 'inactive', ... */
+  receipt_type: string;
+  ids: string[];
+  chat: string;
+  sender: string | null;
+  is_group: boolean;
+  timestamp: number | null;
+}
+export interface UndecryptableMessageEvent {
+  type: 'undecryptable_message';
+  info: MessageInfo;
+  reason: string;
+  unavailable: boolean;
+}
+export interface PresenceEvent { type: 'presence'; from: string; available: boolean; last_seen: number | null }
+export interface ChatPresenceEvent {
+  type: 'chat_presence';
+  chat: string;
+  sender: string;
+  state: 'composing' | 'paused';
+  media: 'audio' | null;
+}
+
+/** What sendText and sendReaction resolve with. */
+export interface SendResult {
+  id: string;
+  /** Server time, unix seconds. */
+  timestamp: number;
+}
+
 export interface ClientEvents {
   qr: QrEvent;
   qr_timeout: QrTimeoutEvent;
@@ -77,6 +152,11 @@ export interface ClientEvents {
   connect_failure: ConnectFailureEvent;
   stream_error: StreamErrorEvent;
   offline_sync_completed: OfflineSyncCompletedEvent;
+  message: MessageEvent;
+  receipt: ReceiptEvent;
+  undecryptable_message: UndecryptableMessageEvent;
+  presence: PresenceEvent;
+  chat_presence: ChatPresenceEvent;
 }
 
 /** Any event (also emitted as 'event'). */
@@ -101,6 +181,7 @@ export declare const ErrorCode: {
   readonly ALREADY_PAIRED: 'ERR_ALREADY_PAIRED';
   readonly NOT_PAIRED: 'ERR_NOT_PAIRED';
   readonly PAIRING: 'ERR_PAIRING';
+  readonly MESSAGE: 'ERR_MESSAGE';
   readonly INTERNAL: 'ERR_INTERNAL';
 };
 
@@ -124,6 +205,20 @@ export declare class Client extends EventEmitter {
   pairPhone(phone: string, options?: PairPhoneOptions): Promise<string>;
   /** Sets and saves the name shown to contacts. */
   setPushName(name: string): Promise<void>;
+  /** Sends a text to a JID (or a bare phone number); resolves once the server acked it. */
+  sendText(to: string, text: string): Promise<SendResult>;
+  /** Marks messages of `chat` read; `sender` is their author in a group. */
+  markRead(ids: string[], chat: string, sender?: string | null): Promise<void>;
+  sendPresence(presence: 'available' | 'unavailable'): Promise<void>;
+  sendChatPresence(chat: string, state: 'composing' | 'paused', media?: 'text' | 'audio'): Promise<void>;
+  /** Reacts to message `id` in `chat` by `sender`; an empty emoji removes the reaction. */
+  sendReaction(
+    chat: string,
+    sender: string,
+    id: string,
+    emoji: string,
+    options?: { fromMe?: boolean },
+  ): Promise<SendResult>;
   /** Disconnects and releases the client; the process may then exit. Idempotent. */
   close(): Promise<void>;
 

@@ -33,6 +33,7 @@ const ErrorCode = Object.freeze({
   ALREADY_PAIRED: 'ERR_ALREADY_PAIRED',
   NOT_PAIRED: 'ERR_NOT_PAIRED',
   PAIRING: 'ERR_PAIRING',
+  MESSAGE: 'ERR_MESSAGE',
   INTERNAL: 'ERR_INTERNAL',
 });
 
@@ -188,6 +189,55 @@ class Client extends EventEmitter {
   async setPushName(name) {
     requireString(name, 'name');
     await this.#call('setPushName', name);
+  }
+
+  /**
+   * Sends a text to `to` (a JID such as '123@s.whatsapp.net' or '…@g.us', or a bare phone
+   * number). Resolves with { id, timestamp } once the server acknowledged it.
+   */
+  async sendText(to, text) {
+    requireString(to, 'to');
+    requireString(text, 'text');
+    return JSON.parse(await this.#call('sendText', to, text));
+  }
+
+  /** Marks messages `ids` of `chat` read; `sender` is their author in a group (else null). */
+  async markRead(ids, chat, sender = null) {
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, `ids must be an array of strings`);
+    }
+    requireString(chat, 'chat');
+    if (sender !== null && sender !== undefined) requireString(sender, 'sender');
+    await this.#call('markRead', ids, chat, sender ?? undefined);
+  }
+
+  /** 'available' or 'unavailable'. */
+  async sendPresence(presence) {
+    requireString(presence, 'presence');
+    await this.#call('sendPresence', presence);
+  }
+
+  /** Typing state in `chat`: `state` 'composing' or 'paused', `media` 'text' or 'audio'. */
+  async sendChatPresence(chat, state, media = 'text') {
+    requireString(chat, 'chat');
+    requireString(state, 'state');
+    requireString(media, 'media');
+    await this.#call('sendChatPresence', chat, state, media);
+  }
+
+  /**
+   * Reacts with `emoji` (empty: removes the reaction) to message `id` in `chat` written by
+   * `sender` (`fromMe`: written by us). Resolves with { id, timestamp }.
+   */
+  async sendReaction(chat, sender, id, emoji, { fromMe = false } = {}) {
+    requireString(chat, 'chat');
+    requireString(sender, 'sender');
+    requireString(id, 'id');
+    requireString(emoji, 'emoji');
+    if (typeof fromMe !== 'boolean') {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, 'options.fromMe must be a boolean');
+    }
+    return JSON.parse(await this.#call('sendReaction', chat, sender, id, fromMe, emoji));
   }
 
   /**

@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use napi::bindgen_prelude::Function;
 use napi::Env;
 use napi_derive::napi;
+use wazap::binary::Jid;
+use wazap::client::{ChatState, ChatStateMedia, Presence, SendResult};
 use wazap::pair::CompanionClientType;
 use wazap::store::{DeviceStore, SqliteStore};
 use wazap::Client;
@@ -110,6 +112,82 @@ impl NativeClient {
         self.client()?.set_push_name(&name).await.map_err(from_client)
     }
 
+    /// Sends a text message; resolves with `{"id","timestamp"}` as JSON.
+    #[napi]
+    pub async fn send_text(&self, to: String, text: String) -> napi::Result<String> {
+        let to = jid(&to, "to")?;
+        let sent = self.client()?.send_text(to, &text).await.map_err(from_client)?;
+        Ok(sent_json(&sent))
+    }
+
+    /// Marks messages `ids` of `chat` read; `sender` is the author in a group ("" in 1:1).
+    #[napi]
+    pub async fn mark_read(
+        &self,
+        ids: Vec<String>,
+        chat: String,
+        sender: Option<String>,
+    ) -> napi::Result<()> {
+        let chat = jid(&chat, "chat")?;
+        let sender = sender.map(|s| jid(&s, "sender")).transpose()?;
+        self.client()?.mark_read(&ids, chat, sender).await.map_err(from_client)
+    }
+
+    /// `available` or `unavailable`.
+    #[napi]
+    pub async fn send_presence(&self, presence: String) -> napi::Result<()> {
+        let presence = match presence.as_str() {
+            "available" => Presence::Available,
+            "unavailable" => Presence::Unavailable,
+            other => {
+                return Err(coded(INVALID_ARG, format!("unknown presence {other:?}")));
+            }
+        };
+        self.client()?.send_presence(presence).await.map_err(from_client)
+    }
+
+    /// `state`: `composing` or `paused`; `media`: `text` or `audio`.
+    #[napi]
+    pub async fn send_chat_presence(
+        &self,
+        chat: String,
+        state: String,
+        media: String,
+    ) -> napi::Result<()> {
+        let chat = jid(&chat, "chat")?;
+        let state = match state.as_str() {
+            "composing" => ChatState::Composing,
+            "paused" => ChatState::Paused,
+            other => return Err(coded(INVALID_ARG, format!("unknown chat state {other:?}"))),
+        };
+        let media = match media.as_str() {
+            "text" => ChatStateMedia::Text,
+            "audio" => ChatStateMedia::Audio,
+            other => return Err(coded(INVALID_ARG, format!("unknown media {other:?}"))),
+        };
+        self.client()?.send_chat_presence(chat, state, media).await.map_err(from_client)
+    }
+
+    /// Reacts to message `id` in `chat` by `sender`; an empty emoji removes the reaction.
+    #[napi]
+    pub async fn send_reaction(
+        &self,
+        chat: String,
+        sender: String,
+        id: String,
+        from_me: bool,
+        emoji: String,
+    ) -> napi::Result<String> {
+        let chat = jid(&chat, "chat")?;
+        let sender = jid(&sender, "sender")?;
+        let sent = self
+            .client()?
+            .send_reaction(chat, sender, &id, from_me, &emoji)
+            .await
+            .map_err(from_client)?;
+        Ok(sent_json(&sent))
+    }
+
     #[napi]
     pub fn is_connected(&self) -> bool {
         self.lock().as_ref().is_some_and(|open| open.client.is_connected())
@@ -167,4 +245,22 @@ fn companion_type(name: &str) -> napi::Result<CompanionClientType> {
         "unknown" => CompanionClientType::Unknown,
         other => return Err(coded(INVALID_ARG, format!("unknown clientType {other:?}"))),
     })
+}
+
+/// A JID (`"123@s.whatsapp.net"`, `"…@g.us"`, `"…@lid"`), or a bare phone number.
+fn jid(text: &str, what: &str) -> napi::Result<Jid> {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Jid::pn(text));
+    }
+    if !text.contains('@') {
+        return Err(coded(
+            INVALID_ARG,
+            format!("{what}: {text:?} is neither a JID nor a phone number"),
+        ));
+    }
+    text.parse().map_err(|e| coded(INVALID_ARG, format!("{what}: invalid JID {text:?}: {e}")))
+}
+
+fn sent_json(sent: &SendResult) -> String {
+    serde_json::json!({ "id": sent.id, "timestamp": sent.timestamp }).to_string()
 }

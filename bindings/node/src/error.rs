@@ -37,6 +37,7 @@ pub fn code_of(error: &ClientError) -> &'static str {
         ClientError::InvalidDeviceJid(_) => "ERR_STORE",
         ClientError::InvalidPhone(_) => INVALID_ARG,
         ClientError::Adv(_) | ClientError::CodePairing(_) => "ERR_PAIRING",
+        ClientError::Message(_) => "ERR_MESSAGE",
         ClientError::RuntimeGone => "ERR_INTERNAL",
     }
 }
