@@ -14,11 +14,8 @@
 //     node examples/node/echo-bot.js bot.db
 //   # With WAZAP_CONTROL and WAZAP_PHONE set, the bot "scans" its own QR through the sandbox's
 //   # control API; without them it prints the QR string for a real phone to scan.
-//   curl -s -X POST http://127.0.0.1:7000/control/accounts \
-//        -H 'content-type: application/json' -d '{"phone":"15550002222","push_name":"Alice"}'
-//   curl -s -X POST http://127.0.0.1:7000/control/send \
-//        -H 'content-type: application/json' -d '{"from":"15550002222","to":"15550001111","text":"hi"}'
-//   curl -s 'http://127.0.0.1:7000/control/inbox?phone=15550002222'   # the echo "hi"
+//   # Then write to 15550001111 from another client paired with another sandbox account: the
+//   # bot answers with the same text (bindings/node/test/echo-bot.test.js does exactly that).
 //
 // Against the real service: node examples/node/echo-bot.js bot.db, scan the QR it prints.
 // Stop with Ctrl-C (the client is closed, the process exits).
