@@ -1,0 +1,237 @@
+// Type declarations of wazap for Node.js (hand-written; test/types.test.js checks that every
+// runtime export, method and getter is declared here and vice versa).
+import { EventEmitter } from 'node:events';
+
+/** Options of `new Client(options)`. Unknown keys are refused (ERR_INVALID_ARG). */
+export interface ClientOptions {
+  /** SQLite file holding the device keys (created if missing), or ':memory:'. */
+  storePath: string;
+  /** Account name inside the store file (one file can hold many devices). Default 'default'. */
+  account?: string;
+  /** Websocket URL. Default: the real service. */
+  url?: string;
+  /** The server's root public key, hex (32 bytes, or 33 with the 0x05 prefix). */
+  rootKey?: string;
+  /** Name shown on the phone under "Linked devices". */
+  deviceName?: string;
+  origin?: string;
+  language?: string;
+  country?: string;
+  /** e.g. 'socks5://127.0.0.1:1080' or 'http://proxy:3128'. */
+  proxy?: string;
+  connectTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
+  iqTimeoutMs?: number;
+  qrFirstTimeoutMs?: number;
+  qrNextTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  reconnect?: { enabled?: boolean; baseDelayMs?: number; maxDelayMs?: number };
+  preKeys?: { minCount?: number; initialBatch?: number; refillBatch?: number };
+}
+
+export type CompanionClientType =
+  | 'chrome' | 'edge' | 'firefox' | 'ie' | 'opera' | 'safari' | 'electron' | 'uwp'
+  | 'other' | 'macos' | 'android' | 'unknown';
+
+export interface PairPhoneOptions {
+  /** Default true. */
+  showPushNotification?: boolean;
+  /** Default 'chrome'. */
+  clientType?: CompanionClientType;
+  /** Default 'Chrome (Linux)'. */
+  displayName?: string;
+}
+
+/** Events: the core's JSON events, named by their `type` (snake_case, as in C and Python). */
+export interface QrEvent { type: 'qr'; code: string; timeout_ms: number }
+export interface QrTimeoutEvent { type: 'qr_timeout' }
+export interface PairSuccessEvent {
+  type: 'pair_success';
+  jid: string;
+  lid: string | null;
+  platform: string;
+  business_name: string;
+}
+export interface PairErrorEvent { type: 'pair_error'; reason: string }
+export interface ConnectedEvent { type: 'connected' }
+export interface DisconnectedEvent { type: 'disconnected'; reason: string }
+export interface LoggedOutEvent { type: 'logged_out'; reason: string; on_connect: boolean }
+export interface StreamReplacedEvent { type: 'stream_replaced' }
+export interface TemporaryBanEvent { type: 'temporary_ban'; code: number; expire_secs: number }
+export interface ClientOutdatedEvent { type: 'client_outdated' }
+export interface ConnectFailureEvent { type: 'connect_failure'; reason: number; message: string }
+export interface StreamErrorEvent { type: 'stream_error'; code: string }
+export interface OfflineSyncCompletedEvent { type: 'offline_sync_completed'; count: number }
+
+/** What the attributes of a received message say (the core's MessageInfo). */
+export interface MessageInfo {
+  id: string;
+  /** The group, or the other user in a 1:1 chat. */
+  chat: string;
+  /** The sending device. */
+  sender: string;
+  sender_alt: string | null;
+  recipient_alt: string | null;
+  is_from_me: boolean;
+  is_group: boolean;
+  addressing_mode: string | null;
+  push_name: string | null;
+  /** Server time, unix seconds. */
+  timestamp: number;
+  message_type: string;
+  category: string | null;
+  edit: string | null;
+  [key: string]: unknown;
+}
+
+export interface Reaction {
+  chat: string | null;
+  id: string;
+  from_me: boolean;
+  participant: string | null;
+  emoji: string;
+}
+
+/** The decoded content (the core's MessageContent); `raw` is the protobuf, base64. */
+export interface MessageContent {
+  /** 'text', 'reaction', 'image', 'video', 'audio', 'document', 'sticker', ... */
+  kind: string;
+  text: string | null;
+  reply_to: string | null;
+  reply_to_sender: string | null;
+  mentions: string[];
+  reaction: Reaction | null;
+  flags: Record<string, unknown>;
+  raw: string;
+}
+
+export interface MessageEvent { type: 'message'; info: MessageInfo; message: MessageContent }
+export interface ReceiptEvent {
+  type: 'receipt';
+  /** 'delivered', 'read', 'played', 'sender', 'read-self', 'played-self', 'inactive', ... */
+  receipt_type: string;
+  ids: string[];
+  chat: string;
+  sender: string | null;
+  is_group: boolean;
+  timestamp: number | null;
+}
+export interface UndecryptableMessageEvent {
+  type: 'undecryptable_message';
+  info: MessageInfo;
+  reason: string;
+  unavailable: boolean;
+}
+export interface PresenceEvent { type: 'presence'; from: string; available: boolean; last_seen: number | null }
+export interface ChatPresenceEvent {
+  type: 'chat_presence';
+  chat: string;
+  sender: string;
+  state: 'composing' | 'paused';
+  media: 'audio' | null;
+}
+
+/** What sendText and sendReaction resolve with. */
+export interface SendResult {
+  id: string;
+  /** Server time, unix seconds. */
+  timestamp: number;
+}
+
+export interface ClientEvents {
+  qr: QrEvent;
+  qr_timeout: QrTimeoutEvent;
+  pair_success: PairSuccessEvent;
+  pair_error: PairErrorEvent;
+  connected: ConnectedEvent;
+  disconnected: DisconnectedEvent;
+  logged_out: LoggedOutEvent;
+  stream_replaced: StreamReplacedEvent;
+  temporary_ban: TemporaryBanEvent;
+  client_outdated: ClientOutdatedEvent;
+  connect_failure: ConnectFailureEvent;
+  stream_error: StreamErrorEvent;
+  offline_sync_completed: OfflineSyncCompletedEvent;
+  message: MessageEvent;
+  receipt: ReceiptEvent;
+  undecryptable_message: UndecryptableMessageEvent;
+  presence: PresenceEvent;
+  chat_presence: ChatPresenceEvent;
+}
+
+/** Any event (also emitted as 'event'). */
+export type WazapEvent = ClientEvents[keyof ClientEvents];
+
+/** The stable `code` values of errors thrown or rejected by this module. */
+export declare const ErrorCode: {
+  readonly INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE';
+  readonly INVALID_ARG: 'ERR_INVALID_ARG';
+  readonly CLOSED: 'ERR_CLOSED';
+  readonly CONNECTION: 'ERR_CONNECTION';
+  readonly PROXY: 'ERR_PROXY';
+  readonly STORE: 'ERR_STORE';
+  readonly ENCODE: 'ERR_ENCODE';
+  readonly NOT_CONNECTED: 'ERR_NOT_CONNECTED';
+  readonly ALREADY_CONNECTED: 'ERR_ALREADY_CONNECTED';
+  readonly DISCONNECTED: 'ERR_DISCONNECTED';
+  readonly TIMEOUT: 'ERR_TIMEOUT';
+  readonly SERVER: 'ERR_SERVER';
+  readonly BAD_RESPONSE: 'ERR_BAD_RESPONSE';
+  readonly NO_DEVICE: 'ERR_NO_DEVICE';
+  readonly ALREADY_PAIRED: 'ERR_ALREADY_PAIRED';
+  readonly NOT_PAIRED: 'ERR_NOT_PAIRED';
+  readonly PAIRING: 'ERR_PAIRING';
+  readonly MESSAGE: 'ERR_MESSAGE';
+  readonly INTERNAL: 'ERR_INTERNAL';
+};
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** What this module throws: an Error (TypeError for ERR_INVALID_ARG_TYPE) with a code. */
+export interface WazapError extends Error {
+  code: ErrorCodeValue;
+}
+
+export declare class Client extends EventEmitter {
+  constructor(options: ClientOptions);
+
+  /** Connects; resolves once the handshake succeeded. Then 'qr' (unpaired) or 'connected'. */
+  connect(): Promise<void>;
+  /** Closes the connection and stops reconnecting; the pairing is kept. */
+  disconnect(): Promise<void>;
+  /** Unlinks this device from the account and deletes its keys. */
+  logout(): Promise<void>;
+  /** Pairing by phone number; resolves with the code (`XXXX-XXXX`) to type on the phone. */
+  pairPhone(phone: string, options?: PairPhoneOptions): Promise<string>;
+  /** Sets and saves the name shown to contacts. */
+  setPushName(name: string): Promise<void>;
+  /** Sends a text to a JID (or a bare phone number); resolves once the server acked it. */
+  sendText(to: string, text: string): Promise<SendResult>;
+  /** Marks messages of `chat` read; `sender` is their author in a group. */
+  markRead(ids: string[], chat: string, sender?: string | null): Promise<void>;
+  sendPresence(presence: 'available' | 'unavailable'): Promise<void>;
+  sendChatPresence(chat: string, state: 'composing' | 'paused', media?: 'text' | 'audio'): Promise<void>;
+  /** Reacts to message `id` in `chat` by `sender`; an empty emoji removes the reaction. */
+  sendReaction(
+    chat: string,
+    sender: string,
+    id: string,
+    emoji: string,
+    options?: { fromMe?: boolean },
+  ): Promise<SendResult>;
+  /** Disconnects and releases the client; the process may then exit. Idempotent. */
+  close(): Promise<void>;
+
+  readonly isConnected: boolean;
+  readonly isLoggedIn: boolean;
+  readonly jid: string | null;
+  readonly lid: string | null;
+  readonly closed: boolean;
+
+  on<K extends keyof ClientEvents>(event: K, listener: (event: ClientEvents[K]) => void): this;
+  on(event: 'event', listener: (event: WazapEvent) => void): this;
+  once<K extends keyof ClientEvents>(event: K, listener: (event: ClientEvents[K]) => void): this;
+  once(event: 'event', listener: (event: WazapEvent) => void): this;
+  off<K extends keyof ClientEvents>(event: K, listener: (event: ClientEvents[K]) => void): this;
+  off(event: 'event', listener: (event: WazapEvent) => void): this;
+}

@@ -1,0 +1,280 @@
+'use strict';
+// wazap for Node.js: `new Client(options)` wraps the native addon (wazap.node, built by
+// `npm run build` / scripts/build.js) into an EventEmitter with Promise-returning methods.
+//
+// Events are named after the core's event types, verbatim (snake_case: 'qr', 'pair_success',
+// 'connected', 'disconnected', 'logged_out', ...), and each listener receives the core's JSON
+// event as an object (fields in snake_case too, `type` included) — the same contract as the C
+// and Python bindings. Every event is also emitted as 'event'.
+//
+// Errors are `Error`s (a `TypeError` for a wrong argument type) with a stable `code`.
+
+const { EventEmitter } = require('node:events');
+const path = require('node:path');
+
+const native = require(process.env.WAZAP_NODE_ADDON || path.join(__dirname, 'wazap.node'));
+
+/** The stable error codes. */
+const ErrorCode = Object.freeze({
+  INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE',
+  INVALID_ARG: 'ERR_INVALID_ARG',
+  CLOSED: 'ERR_CLOSED',
+  CONNECTION: 'ERR_CONNECTION',
+  PROXY: 'ERR_PROXY',
+  STORE: 'ERR_STORE',
+  ENCODE: 'ERR_ENCODE',
+  NOT_CONNECTED: 'ERR_NOT_CONNECTED',
+  ALREADY_CONNECTED: 'ERR_ALREADY_CONNECTED',
+  DISCONNECTED: 'ERR_DISCONNECTED',
+  TIMEOUT: 'ERR_TIMEOUT',
+  SERVER: 'ERR_SERVER',
+  BAD_RESPONSE: 'ERR_BAD_RESPONSE',
+  NO_DEVICE: 'ERR_NO_DEVICE',
+  ALREADY_PAIRED: 'ERR_ALREADY_PAIRED',
+  NOT_PAIRED: 'ERR_NOT_PAIRED',
+  PAIRING: 'ERR_PAIRING',
+  MESSAGE: 'ERR_MESSAGE',
+  INTERNAL: 'ERR_INTERNAL',
+});
+
+const KNOWN_CODES = new Set(Object.values(ErrorCode));
+
+// After these the core does not reconnect by itself: the client stops keeping the process alive.
+const TERMINAL_EVENTS = new Set([
+  'qr_timeout',
+  'logged_out',
+  'stream_replaced',
+  'temporary_ban',
+  'client_outdated',
+]);
+
+function coded(code, message) {
+  const error = code === ErrorCode.INVALID_ARG_TYPE ? new TypeError(message) : new Error(message);
+  error.code = code;
+  return error;
+}
+
+// The addon reports `CODE: message` (napi-rs cannot attach our own code to a rejection).
+function translate(error) {
+  const message = error && typeof error.message === 'string' ? error.message : String(error);
+  const match = /^(ERR_[A-Z_]+): ([\s\S]*)$/.exec(message);
+  if (match && KNOWN_CODES.has(match[1])) return coded(match[1], match[2]);
+  const wrapped = coded(ErrorCode.INTERNAL, message);
+  wrapped.cause = error;
+  return wrapped;
+}
+
+function requireString(value, name) {
+  if (typeof value !== 'string') {
+    throw coded(ErrorCode.INVALID_ARG_TYPE, `${name} must be a string, got ${describe(value)}`);
+  }
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+class Client extends EventEmitter {
+  #native;
+  #closed = false;
+  #keepAlive = false;
+  #reconnects = true;
+
+  /**
+   * @param {object} options `storePath` (required; a SQLite file, or ':memory:'), `account`,
+   *   `url`, `rootKey` (hex), `deviceName`, `origin`, `language`, `country`, `proxy`,
+   *   `connectTimeoutMs`, `handshakeTimeoutMs`, `iqTimeoutMs`, `qrFirstTimeoutMs`,
+   *   `qrNextTimeoutMs`, `keepaliveIntervalMs`, `reconnect: {enabled, baseDelayMs, maxDelayMs}`,
+   *   `preKeys: {minCount, initialBatch, refillBatch}`. Defaults are the real service.
+   */
+  constructor(options) {
+    super();
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, `options must be an object, got ${describe(options)}`);
+    }
+    let json;
+    try {
+      json = JSON.stringify(options);
+    } catch (error) {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, `options cannot be serialised: ${error.message}`);
+    }
+    this.#reconnects = options.reconnect?.enabled !== false;
+    try {
+      this.#native = new native.NativeClient(json, (event) => this.#dispatch(event));
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  #dispatch(json) {
+    if (this.#closed) return;
+    let event;
+    try {
+      event = JSON.parse(json);
+    } catch {
+      return;
+    }
+    const ends =
+      TERMINAL_EVENTS.has(event.type) || (event.type === 'disconnected' && !this.#reconnects);
+    if (ends) this.#setKeepAlive(false);
+    this.emit(event.type, event);
+    this.emit('event', event);
+  }
+
+  // While the client is meant to stay connected it keeps the process alive, like a socket.
+  #setKeepAlive(on) {
+    if (this.#keepAlive === on || this.#closed) return;
+    this.#keepAlive = on;
+    this.#native.setKeepAlive(on);
+  }
+
+  async #call(method, ...args) {
+    try {
+      return await this.#native[method](...args);
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  /** Connects; resolves once the handshake succeeded. Then 'qr' (unpaired) or 'connected'. */
+  async connect() {
+    if (this.#closed) throw coded(ErrorCode.CLOSED, 'the client is closed');
+    const wasAlive = this.#keepAlive;
+    this.#setKeepAlive(true);
+    try {
+      await this.#call('connect');
+    } catch (error) {
+      if (!wasAlive && error.code !== ErrorCode.ALREADY_CONNECTED) this.#setKeepAlive(false);
+      throw error;
+    }
+  }
+
+  /** Closes the connection and stops reconnecting; the pairing is kept. */
+  async disconnect() {
+    this.#setKeepAlive(false);
+    await this.#call('disconnect');
+  }
+
+  /** Unlinks this device from the account and deletes its keys. */
+  async logout() {
+    await this.#call('logout');
+    this.#setKeepAlive(false);
+  }
+
+  /**
+   * Pairing by phone number instead of a QR scan, after connect() and the first 'qr' event.
+   * Resolves with the code (`XXXX-XXXX`) to type on the phone.
+   */
+  async pairPhone(phone, options = {}) {
+    requireString(phone, 'phone');
+    if (options === null || typeof options !== 'object') {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, `options must be an object, got ${describe(options)}`);
+    }
+    const {
+      showPushNotification = true,
+      clientType = 'chrome',
+      displayName = 'Chrome (Linux)',
+    } = options;
+    if (typeof showPushNotification !== 'boolean') {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, 'options.showPushNotification must be a boolean');
+    }
+    requireString(clientType, 'options.clientType');
+    requireString(displayName, 'options.displayName');
+    return this.#call('pairPhone', phone, showPushNotification, clientType, displayName);
+  }
+
+  /** Sets and saves the name shown to contacts. */
+  async setPushName(name) {
+    requireString(name, 'name');
+    await this.#call('setPushName', name);
+  }
+
+  /**
+   * Sends a text to `to` (a JID such as '123@s.whatsapp.net' or '…@g.us', or a bare phone
+   * number). Resolves with { id, timestamp } once the server acknowledged it.
+   */
+  async sendText(to, text) {
+    requireString(to, 'to');
+    requireString(text, 'text');
+    return JSON.parse(await this.#call('sendText', to, text));
+  }
+
+  /** Marks messages `ids` of `chat` read; `sender` is their author in a group (else null). */
+  async markRead(ids, chat, sender = null) {
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, `ids must be an array of strings`);
+    }
+    requireString(chat, 'chat');
+    if (sender !== null && sender !== undefined) requireString(sender, 'sender');
+    await this.#call('markRead', ids, chat, sender ?? undefined);
+  }
+
+  /** 'available' or 'unavailable'. */
+  async sendPresence(presence) {
+    requireString(presence, 'presence');
+    await this.#call('sendPresence', presence);
+  }
+
+  /** Typing state in `chat`: `state` 'composing' or 'paused', `media` 'text' or 'audio'. */
+  async sendChatPresence(chat, state, media = 'text') {
+    requireString(chat, 'chat');
+    requireString(state, 'state');
+    requireString(media, 'media');
+    await this.#call('sendChatPresence', chat, state, media);
+  }
+
+  /**
+   * Reacts with `emoji` (empty: removes the reaction) to message `id` in `chat` written by
+   * `sender` (`fromMe`: written by us). Resolves with { id, timestamp }.
+   */
+  async sendReaction(chat, sender, id, emoji, { fromMe = false } = {}) {
+    requireString(chat, 'chat');
+    requireString(sender, 'sender');
+    requireString(id, 'id');
+    requireString(emoji, 'emoji');
+    if (typeof fromMe !== 'boolean') {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, 'options.fromMe must be a boolean');
+    }
+    return JSON.parse(await this.#call('sendReaction', chat, sender, id, fromMe, emoji));
+  }
+
+  /**
+   * Disconnects and releases the client: no more events, every method then fails with
+   * ERR_CLOSED, and the client no longer keeps the process alive. Idempotent.
+   */
+  async close() {
+    if (this.#closed) return;
+    this.#setKeepAlive(false);
+    this.#closed = true;
+    await this.#call('close');
+  }
+
+  /** Whether a connection is up (logged in or not). */
+  get isConnected() {
+    return this.#native.isConnected();
+  }
+
+  /** Whether the server accepted our login on the current connection. */
+  get isLoggedIn() {
+    return this.#native.isLoggedIn();
+  }
+
+  /** Our device JID once paired, else null. */
+  get jid() {
+    return this.#native.jid() ?? null;
+  }
+
+  /** Our LID once paired, else null. */
+  get lid() {
+    return this.#native.lid() ?? null;
+  }
+
+  /** Whether close() was called. */
+  get closed() {
+    return this.#closed;
+  }
+}
+
+module.exports = { Client, ErrorCode };
