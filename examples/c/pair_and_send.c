@@ -20,7 +20,7 @@
 #include "wazap.h"
 
 /* How long each step may take. */
-#define STEP_TIMEOUT_MS 30000
+#define STEP_TIMEOUT_MS 60000
 
 static int fail(const char *what, wazap_result result) {
     char message[512];
