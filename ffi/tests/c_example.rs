@@ -84,17 +84,14 @@ fn valgrind_installed() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Runs `program` (optionally under `wrapper`) against a fresh sandbox, pairing it when it
+/// Runs `program` (optionally under `wrapper`; `tag` names its store) against a fresh sandbox, pairing it when it
 /// prints its QR code; returns its stdout lines.
-async fn run(program: &Path, wrapper: &[String]) -> Vec<String> {
+async fn run(tag: &str, program: &Path, wrapper: &[String]) -> Vec<String> {
     let sandbox = wazap_e2e::sandbox().await;
     let phone = "15550200001";
     wazap_e2e::create_account(&sandbox, phone).await;
-    let store = std::env::temp_dir().join(format!(
-        "wazap-c-example-{}-{}.db",
-        std::process::id(),
-        program.file_name().unwrap().to_string_lossy()
-    ));
+    let store =
+        std::env::temp_dir().join(format!("wazap-c-example-{}-{tag}.db", std::process::id()));
     let _ = std::fs::remove_file(&store);
 
     let mut command = match wrapper.split_first() {
@@ -157,13 +154,13 @@ fn check_output(lines: &[String]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn c_example_pairs_against_the_sandbox() {
     let program = compile(false);
-    check_output(&run(&program, &[]).await);
+    check_output(&run("shared", &program, &[]).await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn c_example_links_statically() {
     let program = compile(true);
-    check_output(&run(&program, &[]).await);
+    check_output(&run("static", &program, &[]).await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -182,5 +179,5 @@ async fn c_example_is_clean_under_valgrind() {
         "--errors-for-leak-kinds=definite".into(),
         format!("--suppressions={}", suppressions.display()),
     ];
-    check_output(&run(&program, &wrapper).await);
+    check_output(&run("valgrind", &program, &wrapper).await);
 }
