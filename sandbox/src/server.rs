@@ -52,6 +52,7 @@ fn load(config: &SandboxConfig) -> Result<(Durable, Option<JsonStore>), StartErr
         accounts: Default::default(),
         queues: Default::default(),
         groups: Default::default(),
+        pictures: Default::default(),
     };
     let Some(dir) = &config.data_dir else { return Ok((fresh(), None)) };
     let store = JsonStore::open(dir)?;

@@ -127,6 +127,23 @@ async fn group_lifecycle_and_messages() {
     let ack = d.recv_tag("ack").await;
     assert_eq!(ack.attr_str("error"), Some("403"));
 
+    // A group picture: members hear about it.
+    let set_picture = Node::new("iq")
+        .attr("id", "gp")
+        .attr("xmlns", "w:profile:picture")
+        .attr("type", "set")
+        .attr("to", Jid::server_only(wazap::binary::Server::Pn))
+        .attr("target", group_jid.clone())
+        .child(Node::new("picture").attr("type", "image").bytes(b"jpeg".to_vec()));
+    a.send(&set_picture).await;
+    let changed = loop {
+        let n = b.recv_tag("notification").await;
+        if n.attr_str("type") == Some("picture") {
+            break n;
+        }
+    };
+    assert_eq!(changed.child_by_tag("set").unwrap().req_jid("jid").unwrap(), group_jid);
+
     // Ben leaves; Ann hears about it.
     let leave = Node::new("leave").child(Node::new("group").attr("id", group_jid.clone()));
     g2(&mut b, "set", gus.clone(), leave).await;

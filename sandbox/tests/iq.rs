@@ -349,3 +349,61 @@ async fn privacy_blocklist_and_props() {
     let got = g.recv_tag("message").await;
     assert_eq!(got.attr_str("id"), Some("B2"), "B1 was never delivered");
 }
+
+#[tokio::test]
+async fn profile_picture_set_get_and_remove() {
+    let sandbox = start().await;
+    create_account(&sandbox, "15556080000", "Ida").await;
+    let ida = pair_new_device(&sandbox, "15556080000").await;
+    let (mut conn, _) = login(&sandbox, &ida).await;
+    let me = Jid::pn("15556080000");
+    assert_eq!(iq_error_code(&ask_picture(&mut conn, &me, None).await), Some(404));
+
+    let jpeg = b"\xff\xd8\xff\xe0 not really a jpeg".to_vec();
+    let reply = conn
+        .iq(
+            "w:profile:picture",
+            "set",
+            vec![Node::new("picture").attr("type", "image").bytes(jpeg.clone())],
+        )
+        .await;
+    let picture_id =
+        reply.child_by_tag("picture").and_then(|p| p.attr_str("id")).expect("id").to_owned();
+
+    let reply = ask_picture(&mut conn, &me, None).await;
+    let picture = reply.child_by_tag("picture").expect("picture");
+    assert_eq!(picture.attr_str("id"), Some(picture_id.as_str()));
+    let path = picture.attr_str("direct_path").unwrap().to_owned();
+    assert_eq!(picture.attr_str("url"), Some(format!("{}{path}", sandbox.media_url()).as_str()));
+    let (status, _, body) = http_raw(&sandbox, "GET", &path, b"").await;
+    assert_eq!((status, body), (200, jpeg));
+
+    let unchanged = ask_picture(&mut conn, &me, Some(picture_id)).await;
+    assert_eq!(unchanged.attr_str("type"), Some("result"));
+    assert!(unchanged.child_by_tag("picture").is_none());
+
+    conn.iq("w:profile:picture", "set", vec![]).await;
+    assert_eq!(iq_error_code(&ask_picture(&mut conn, &me, None).await), Some(404));
+}
+
+async fn ask_picture(conn: &mut TestConn, target: &Jid, existing: Option<String>) -> Node {
+    let picture = Node::new("picture")
+        .attr("type", "image")
+        .attr("query", "url")
+        .opt_attr("id", existing.clone());
+    let id = format!("pp-{}", existing.unwrap_or_default());
+    let node = Node::new("iq")
+        .attr("id", id.clone())
+        .attr("xmlns", "w:profile:picture")
+        .attr("type", "get")
+        .attr("to", Jid::server_only(wazap::binary::Server::Pn))
+        .attr("target", target.clone())
+        .child(picture);
+    conn.send(&node).await;
+    loop {
+        let reply = conn.recv_tag("iq").await;
+        if reply.attr_str("id") == Some(id.as_str()) {
+            return reply;
+        }
+    }
+}

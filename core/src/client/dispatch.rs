@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tokio::task::AbortHandle;
 
 use super::connection::{Conn, EndReason};
-use super::{login, pair_code, pairing, prekeys, Inner};
+use super::{devices, login, pair_code, pairing, prekeys, presence, receipt, receive, Inner};
 use crate::binary::{Jid, Node, Server};
 use crate::types::Event;
 
@@ -74,13 +74,28 @@ pub(crate) async fn dispatch(
             handle_ib(inner, &node);
             None
         }
-        // Messages, receipts and calls are acked so the server stops redelivering them; the
-        // messaging layer builds on this dispatcher.
-        "message" | "receipt" | "call" => {
+        "message" => {
+            receive::handle_message(inner, session, node).await;
+            None
+        }
+        "receipt" => {
+            receipt::handle_receipt(inner, session, node).await;
+            None
+        }
+        // Calls are acked so the server stops redelivering them.
+        "call" => {
             send_ack(&session.conn, &node).await;
             None
         }
-        "ack" | "presence" | "chatstate" => None,
+        "presence" => {
+            presence::handle_presence(inner, &node);
+            None
+        }
+        "chatstate" => {
+            presence::handle_chatstate(inner, &node);
+            None
+        }
+        "ack" => None,
         other => {
             tracing::debug!(tag = other, %node, "unhandled stanza");
             None
@@ -158,6 +173,7 @@ async fn handle_notification(inner: &Arc<Inner>, session: &mut Session, node: &N
                 }
             }
         }
+        "devices" => devices::handle_notification(inner, node),
         "link_code_companion_reg" => {
             let inner = inner.clone();
             let node = node.clone();

@@ -48,6 +48,9 @@ pub enum ClientError {
     Adv(#[from] AdvError),
     #[error("code pairing: {0}")]
     CodePairing(#[from] CodePairingError),
+    /// Building or reading a message stanza failed (no session, bad input…).
+    #[error("message: {0}")]
+    Message(#[from] crate::message::MessageError),
     /// The shared runtime dropped the task (panic or shutdown).
     #[error("the wazap runtime dropped the task")]
     RuntimeGone,

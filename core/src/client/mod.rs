@@ -8,22 +8,34 @@
 //!   `stream:error`; `pairing` and `pair_code` link the device; `prekeys` keeps one-time
 //!   prekeys on the server.
 //! - `events`: the event subscriptions ([`Events`]).
+//! - Messaging: `send` (encrypt and send, wait for the ack), `receive` (decrypt, commit, emit,
+//!   receipt, ack), `receipt` (receipt events, answering retry receipts), `devices` (usync
+//!   device lists, group participants, prekey bundles), `messaging` (their caches and the
+//!   retry buffer), `presence`; `api` holds the public methods.
 //!
 //! Everything runs on the core's shared runtime ([`crate::runtime`]); the public async methods
 //! only exchange messages with it, so they work from any executor.
+mod api;
 pub mod config;
 mod connection;
+mod devices;
 mod dispatch;
 mod error;
 pub mod events;
 mod iq;
 mod keepalive;
 mod login;
+mod messaging;
+mod order;
 mod pair_code;
 mod pairing;
 mod prekeys;
+pub mod presence;
 pub mod proxy;
+mod receipt;
+mod receive;
 mod reconnect;
+mod send;
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -34,7 +46,9 @@ use rand::rngs::OsRng;
 pub use config::{ClientConfig, KeepaliveConfig, PreKeyConfig, ReconnectConfig};
 pub use error::ClientError;
 pub use events::Events;
+pub use presence::{ChatState, ChatStateMedia, Presence};
 pub use proxy::{Proxy, ProxyError};
+pub use send::SendResult;
 
 use crate::binary::{Jid, Node, Server};
 use crate::pair::CompanionClientType;
@@ -68,6 +82,8 @@ pub(crate) struct Inner {
     pub(crate) code_pairing: Mutex<Option<pair_code::PendingCodePairing>>,
     /// Serialises prekey uploads.
     pub(crate) pre_key_lock: tokio::sync::Mutex<()>,
+    /// Device lists, LIDs, retry buffer, sender key holders (see `messaging`).
+    pub(crate) messaging: messaging::MessagingState,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -263,6 +279,7 @@ impl Client {
             server_time_offset: AtomicI64::new(0),
             code_pairing: Mutex::new(None),
             pre_key_lock: tokio::sync::Mutex::new(()),
+            messaging: messaging::MessagingState::default(),
         });
         Self { _owner: Arc::new(Owner { inner: inner.clone() }), inner }
     }

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::binary::Jid;
 
+use super::{MessageContent, MessageInfo};
+
 /// An event of a [`crate::client::Client`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -37,6 +39,27 @@ pub enum Event {
     StreamError { code: String },
     /// Offline messages queued while we were away have all been delivered.
     OfflineSyncCompleted { count: u64 },
+    /// A message was received and decrypted (or sent by another device of ours: `info.is_from_me`).
+    Message { info: Box<MessageInfo>, message: Box<MessageContent> },
+    /// Receipts for messages: `receipt_type` is `delivered`, `read`, `played`, `sender`,
+    /// `read-self`, `played-self`, `inactive`… (the stanza's `type`, `delivered` when none).
+    /// `sender` is the device that sent the receipt (none for a grouped group receipt).
+    Receipt {
+        receipt_type: String,
+        ids: Vec<String>,
+        chat: Jid,
+        sender: Option<Jid>,
+        is_group: bool,
+        timestamp: Option<u64>,
+    },
+    /// A message could not be decrypted; a retry was requested from the sender (until the
+    /// retries run out). `unavailable`: the server had no content for us (not a decryption
+    /// failure).
+    UndecryptableMessage { info: Box<MessageInfo>, reason: String, unavailable: bool },
+    /// A contact we subscribed to went online or offline; `last_seen` is unix seconds.
+    Presence { from: Jid, available: bool, last_seen: Option<u64> },
+    /// A chat state: `state` is `composing` or `paused`; `media` is `audio` when recording.
+    ChatPresence { chat: Jid, sender: Jid, state: String, media: Option<String> },
 }
 
 #[cfg(test)]

@@ -95,13 +95,21 @@ fn direct(
     let t = unix_now();
     let participants =
         node.child_by_tag("participants").map(Node::get_children).unwrap_or_default();
-    for to_node in participants.iter().filter(|n| n.tag == "to") {
-        let Ok(target) = to_node.req_jid("jid") else { continue };
+    let mut targets: Vec<(Jid, &Node)> = participants
+        .iter()
+        .filter(|n| n.tag == "to")
+        .filter_map(|n| Some((n.req_jid("jid").ok()?, n.child_by_tag("enc")?)))
+        .collect();
+    // A stanza with its own `<enc>` (a retry answer, `device_fanout="false"`) goes to the one
+    // device `to` names.
+    if let (Some(enc), true) = (node.child_by_tag("enc"), to.device != 0 || targets.is_empty()) {
+        targets.push((to.clone(), enc));
+    }
+    for (target, enc) in targets {
         if !valid.contains(&target) {
             tracing::debug!(%target, "participant is not a device of the conversation; skipped");
             continue;
         }
-        let Some(enc) = to_node.child_by_tag("enc") else { continue };
         let own = target.user == sender.device_jid.user;
         if blocked && !own {
             // The blocker never sees it; the sender only gets the server ack.
@@ -114,8 +122,10 @@ fn direct(
             .attr("t", t)
             .attr("notify", push_name.clone());
         if own {
-            // The sender's other devices learn which chat it was (whatsmeow parseMessageSource).
-            copy.set_attr("recipient", to.clone());
+            // The sender's other devices learn which chat it was (whatsmeow parseMessageSource);
+            // a retry answer names it in `recipient`.
+            let chat = node.opt_jid("recipient").ok().flatten().unwrap_or_else(|| to.to_non_ad());
+            copy.set_attr("recipient", chat);
         }
         if lid_mode {
             copy.set_attr("addressing_mode", "lid");
@@ -170,8 +180,10 @@ fn group(
             }
         }
         let me = state.account(phone).ok_or(401u16)?;
-        (targets, expected, me.jid().with_device(device), me.push_name.clone())
+        let sender = (me.jid().with_device(device), me.lid_jid().with_device(device));
+        (targets, expected, sender, me.push_name.clone())
     };
+    let (sender, sender_lid) = sender;
     let skmsg = node.children_by_tag("enc").find(|e| e.attr_str("type") == Some("skmsg"));
     let own_encs: Vec<(Jid, &Node)> = node
         .child_by_tag("participants")
@@ -181,6 +193,26 @@ fn group(
         .filter(|n| n.tag == "to")
         .filter_map(|n| Some((n.req_jid("jid").ok()?, n.child_by_tag("enc")?)))
         .collect();
+    let mut own_encs = own_encs;
+    // A retry answer: `<message to=group participant=device><enc/>` for that device only.
+    let direct = node.children_by_tag("enc").find(|e| e.attr_str("type") != Some("skmsg"));
+    let retry_target = match (direct, node.opt_jid("participant")) {
+        (Some(enc), Ok(Some(participant))) => {
+            let participant = match participant.server {
+                Server::Lid => ctx
+                    .shared
+                    .state()
+                    .phone_of(&participant)
+                    .map(|p| Jid::pn(p).with_device(participant.device)),
+                _ => Some(participant),
+            };
+            if let Some(p) = &participant {
+                own_encs.push((p.clone(), enc));
+            }
+            participant
+        }
+        _ => None,
+    };
     let extra: Vec<Node> = node
         .get_children()
         .iter()
@@ -189,10 +221,16 @@ fn group(
         .collect();
     let t = unix_now();
     for (member, d) in targets {
+        if let Some(only) = &retry_target {
+            if only.user != member || only.device != d {
+                continue;
+            }
+        }
         let target_jid = Jid::pn(member.clone()).with_device(d);
         let mut copy = Node::new("message")
             .attr("from", to.clone())
             .attr("participant", sender.clone())
+            .attr("participant_lid", sender_lid.clone())
             .attr("type", node.attr_str("type").unwrap_or("text").to_owned())
             .attr("id", id.to_owned())
             .attr("t", t)

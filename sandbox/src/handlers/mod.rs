@@ -97,6 +97,7 @@ pub async fn handle_iq(ctx: &mut ConnCtx, iq: &Node) {
         ("w:m", "set") => media_conn::handle(ctx, &id, iq).map(Some),
         ("passive", "set") => passive::handle(ctx, &id, iq).map(Some),
         ("w:profile:picture", "get") => profile_picture::get(ctx, &id, iq).map(Some),
+        ("w:profile:picture", "set") => profile_picture::set(ctx, &id, iq).await.map(Some),
         _ => Err(IqError::NotImplemented),
     };
     let reply = result.unwrap_or_else(|e| {

@@ -51,6 +51,16 @@ pub struct Durable {
     /// Groups by id (the user part of the `@g.us` JID).
     #[serde(default)]
     pub groups: BTreeMap<String, groups::Group>,
+    /// Profile and group pictures by owner (a phone number or a group id).
+    #[serde(default)]
+    pub pictures: BTreeMap<String, Picture>,
+}
+
+/// A profile or group picture: its id (a timestamp, as the real server's) and the media blob.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Picture {
+    pub id: String,
+    pub blob: String,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]

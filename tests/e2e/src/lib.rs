@@ -133,3 +133,35 @@ pub async fn next_qr(events: &mut Events) -> String {
         _ => unreachable!(),
     }
 }
+
+/// A linked companion: its client, an event subscription and its device JID.
+pub struct Companion {
+    pub client: wazap::Client,
+    pub events: Events,
+    pub jid: wazap::binary::Jid,
+    pub store: std::sync::Arc<wazap::store::MemoryDeviceStore>,
+}
+
+/// Links a new in-memory companion to `phone`'s account by QR and waits until it is logged in.
+pub async fn link_companion(sandbox: &SandboxHandle, phone: &str) -> Companion {
+    let store = std::sync::Arc::new(wazap::store::MemoryDeviceStore::new());
+    let client = wazap::Client::new(store.clone(), config(sandbox));
+    let mut events = client.events();
+    bounded(client.connect()).await.expect("connect");
+    let qr = next_qr(&mut events).await;
+    scan_qr(sandbox.local_addr(), phone, &qr).await;
+    wait_for(&mut events, |e| matches!(e, Event::PairSuccess { .. })).await;
+    wait_for(&mut events, |e| *e == Event::Connected).await;
+    let jid = client.jid().expect("paired");
+    Companion { client, events, jid, store }
+}
+
+/// The next `Message` event's info and content.
+pub async fn next_message(
+    events: &mut Events,
+) -> (wazap::types::MessageInfo, wazap::types::MessageContent) {
+    match wait_for(events, |e| matches!(e, Event::Message { .. })).await {
+        Event::Message { info, message } => (*info, *message),
+        _ => unreachable!(),
+    }
+}

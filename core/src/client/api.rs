@@ -1,0 +1,127 @@
+//! The messaging methods of [`Client`]: sending (text, replies, reactions, any `Message`),
+//! read receipts and presence. Each runs on the core runtime.
+use std::future::Future;
+
+use super::presence::{ChatState, ChatStateMedia, Presence};
+use super::send::{unix_now_ms, SendResult};
+use super::{Client, ClientError};
+use crate::binary::Jid;
+use crate::message::{message_key, reaction, text};
+use crate::proto;
+use crate::runtime;
+use crate::types::ReceiptType;
+
+impl Client {
+    /// Sends `message` to `to` (a user by phone number or LID, or a group) and every device of
+    /// ours; returns once the server acked it, with the id and the server's timestamp.
+    pub fn send_message(
+        &self,
+        to: Jid,
+        message: proto::Message,
+    ) -> impl Future<Output = Result<SendResult, ClientError>> + Send + 'static {
+        self.send_message_with_id(to, message, None)
+    }
+
+    /// [`Client::send_message`] with a caller-supplied id (`None`: a new `3EB0…` id). The
+    /// message's place in the send order is taken when this is called, so messages leave in
+    /// call order even when their futures run concurrently.
+    pub fn send_message_with_id(
+        &self,
+        to: Jid,
+        message: proto::Message,
+        id: Option<String>,
+    ) -> impl Future<Output = Result<SendResult, ClientError>> + Send + 'static {
+        let inner = self.inner.clone();
+        let ticket = inner.messaging.order.ticket();
+        async move {
+            runtime::run(async move { inner.send_message(to, message, id, ticket).await })
+                .await
+                .unwrap_or(Err(ClientError::RuntimeGone))
+        }
+    }
+
+    /// Sends a plain text message. Replies, quotes and mentions: build the message with
+    /// [`crate::message::reply`] and use [`Client::send_message`].
+    pub fn send_text(
+        &self,
+        to: Jid,
+        body: &str,
+    ) -> impl Future<Output = Result<SendResult, ClientError>> + Send + 'static {
+        self.send_message(to, text(body))
+    }
+
+    /// Reacts to message `id` in `chat`, sent by `sender` (`from_me`: sent by us); an empty
+    /// `emoji` removes our reaction.
+    pub async fn send_reaction(
+        &self,
+        chat: Jid,
+        sender: Jid,
+        id: &str,
+        from_me: bool,
+        emoji: &str,
+    ) -> Result<SendResult, ClientError> {
+        let key = message_key(&chat, &sender, id, from_me);
+        self.send_message(chat, reaction(key, emoji, unix_now_ms())).await
+    }
+
+    /// Marks messages of `sender` in `chat` as read (`sender` is needed in groups).
+    pub async fn mark_read(
+        &self,
+        ids: &[String],
+        chat: Jid,
+        sender: Option<Jid>,
+    ) -> Result<(), ClientError> {
+        self.send_receipt(ids, chat, sender, ReceiptType::Read).await
+    }
+
+    /// Sends a receipt of another type (`Played` for voice notes…).
+    pub async fn send_receipt(
+        &self,
+        ids: &[String],
+        chat: Jid,
+        sender: Option<Jid>,
+        receipt_type: ReceiptType,
+    ) -> Result<(), ClientError> {
+        let inner = self.inner.clone();
+        let ids = ids.to_vec();
+        runtime::run(
+            async move { inner.mark_read(&ids, &chat, sender.as_ref(), receipt_type).await },
+        )
+        .await
+        .unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Tells our contacts whether we are online.
+    pub async fn send_presence(&self, presence: Presence) -> Result<(), ClientError> {
+        let inner = self.inner.clone();
+        runtime::run(async move { inner.send_presence(presence).await })
+            .await
+            .unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Typing (or recording audio) in `chat`, or stopped.
+    pub async fn send_chat_presence(
+        &self,
+        chat: Jid,
+        state: ChatState,
+        media: ChatStateMedia,
+    ) -> Result<(), ClientError> {
+        let inner = self.inner.clone();
+        runtime::run(async move { inner.send_chat_presence(&chat, state, media).await })
+            .await
+            .unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Asks for `jid`'s presence updates (`Presence` events).
+    pub async fn subscribe_presence(&self, jid: Jid) -> Result<(), ClientError> {
+        let inner = self.inner.clone();
+        runtime::run(async move { inner.subscribe_presence(&jid).await })
+            .await
+            .unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Forgets the cached device lists of `user` (they are fetched again on the next send).
+    pub fn invalidate_devices(&self, user: &Jid) {
+        self.inner.messaging.forget_devices(&user.to_non_ad());
+    }
+}

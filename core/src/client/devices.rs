@@ -1,0 +1,142 @@
+//! Who to encrypt for: device lists by usync (with the users' LIDs, which feed the LID↔phone
+//! map), group participants by `w:g2` query, prekey bundles for devices without a session.
+//! Device lists are cached per user and forgotten on a `devices` notification or when the
+//! server's phash disagrees with ours.
+use std::sync::Arc;
+
+use super::{ClientError, Inner};
+use crate::binary::{Jid, Node, Server};
+use crate::message::{
+    build_device_query, build_prekey_request, devices_needing_sessions, parse_device_response,
+    parse_prekey_response, start_session, OutgoingDevice,
+};
+use crate::store::SignalStore;
+use crate::types::OwnJids;
+
+impl Inner {
+    /// Our identities (phone-number and LID device JIDs).
+    pub(crate) fn own_jids(&self) -> Result<OwnJids, ClientError> {
+        let device = self.device()?;
+        let pn = device.jid.ok_or(ClientError::NotPaired)?;
+        Ok(OwnJids::new(pn, device.lid))
+    }
+
+    /// The Signal store of the current device, opened once.
+    pub(crate) async fn signal(&self) -> Result<Arc<dyn SignalStore>, ClientError> {
+        let device = self.device()?;
+        let identity = device.identity_key.public;
+        if let Some(store) = self.messaging.cached_signal(&identity) {
+            return Ok(store);
+        }
+        let store = self.signal_store().await?;
+        self.messaging.set_signal(identity, store.clone());
+        Ok(store)
+    }
+
+    /// Every device of `users` (phone-number or LID users), from the cache or by usync.
+    pub(crate) async fn user_devices(&self, users: &[Jid]) -> Result<Vec<Jid>, ClientError> {
+        let mut out = Vec::new();
+        let mut missing = Vec::new();
+        for user in users {
+            let user = self.pn_user(user);
+            match self.messaging.cached_devices(&user) {
+                Some(devices) => out.extend(devices),
+                None => missing.push(user),
+            }
+        }
+        if !missing.is_empty() {
+            let sid = self.next_id();
+            let query = build_device_query("", &sid, &missing, true);
+            let answer = self.send_iq(query, None).await?;
+            let users = parse_device_response(&answer)
+                .map_err(|e| ClientError::BadResponse(format!("usync: {e}")))?;
+            for entry in users {
+                if let Some(lid) = &entry.lid {
+                    if entry.user.is_pn() {
+                        self.messaging.add_lid(&entry.user.user, &lid.user);
+                    }
+                }
+                self.messaging.set_devices(entry.user.clone(), entry.devices.clone());
+                out.extend(entry.devices);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A user's phone-number form when we know it (device lists are cached by it).
+    pub(crate) fn pn_user(&self, user: &Jid) -> Jid {
+        let user = user.to_non_ad();
+        match self.messaging.pn_of(&user) {
+            Some(pn) => Jid::pn(pn),
+            None => user,
+        }
+    }
+
+    /// The participants of `group` (phone-number users), by `w:g2` query unless cached.
+    pub(crate) async fn group_participants(&self, group: &Jid) -> Result<Vec<Jid>, ClientError> {
+        if let Some(participants) = self.messaging.group_participants(group) {
+            return Ok(participants);
+        }
+        let iq = Node::new("iq")
+            .attr("xmlns", "w:g2")
+            .attr("type", "get")
+            .attr("to", group.clone())
+            .child(Node::new("query").attr("request", "interactive"));
+        let answer = self.send_iq(iq, None).await?;
+        let node = answer
+            .child_by_tag("group")
+            .ok_or_else(|| ClientError::BadResponse("group info without <group>".into()))?;
+        let mut participants = Vec::new();
+        for p in node.children_by_tag("participant") {
+            let Ok(jid) = p.req_jid("jid") else { continue };
+            if let (true, Ok(Some(lid))) = (jid.is_pn(), p.opt_jid("lid")) {
+                self.messaging.add_lid(&jid.user, &lid.user);
+            }
+            participants.push(jid.to_non_ad());
+        }
+        self.messaging.set_group_participants(group.clone(), participants.clone());
+        Ok(participants)
+    }
+
+    /// Starts sessions with the devices that have none, from their prekey bundles. Devices
+    /// whose bundle the server refuses are skipped (the encryption then reports them).
+    pub(crate) async fn ensure_sessions(
+        &self,
+        store: &Arc<dyn SignalStore>,
+        devices: &[OutgoingDevice],
+    ) -> Result<(), ClientError> {
+        let missing = devices_needing_sessions(&**store, devices)?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let jids: Vec<Jid> = missing.iter().map(|d| d.jid.clone()).collect();
+        let answer = self.send_iq(build_prekey_request("", &jids), None).await?;
+        let bundles = parse_prekey_response(&answer)
+            .map_err(|e| ClientError::BadResponse(format!("prekeys: {e}")))?;
+        for (jid, bundle) in bundles {
+            let Some(device) = missing.iter().find(|d| d.jid == jid) else { continue };
+            match bundle {
+                Ok(bundle) => {
+                    if let Err(e) = start_session(&**store, device, &bundle) {
+                        tracing::warn!(%jid, error = %e, "cannot start a session");
+                    }
+                }
+                Err(e) => tracing::warn!(%jid, error = %e, "no prekey bundle"),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `<notification type="devices" from=user [lid]>`: a user's device list changed.
+pub(crate) fn handle_notification(inner: &Inner, node: &Node) {
+    if let Ok(Some(from)) = node.opt_jid("from") {
+        if let Ok(Some(lid)) = node.opt_jid("lid") {
+            if from.is_pn() && lid.server == Server::Lid {
+                inner.messaging.add_lid(&from.user, &lid.user);
+            }
+        }
+        tracing::debug!(user = %from, "device list changed");
+        inner.messaging.forget_devices(&from.to_non_ad());
+    }
+}

@@ -1,0 +1,153 @@
+//! Receiving `<message>`: decrypt (pkmsg, msg, skmsg), commit the Signal changes, emit the
+//! event, then the delivery receipt and the ack, in that order: a crash before the commit
+//! leaves the message to be redelivered and decrypted again, and nothing is acked before it
+//! is committed. A failure emits `UndecryptableMessage` and asks the sender for a retry (with
+//! fresh keys); a redelivery is acked without a second event. Messages are handled in the
+//! order they arrive (the read loop awaits each), so per-chat order is kept.
+use std::sync::Arc;
+
+use rand::rngs::OsRng;
+
+use super::dispatch::{send_ack, Session};
+use super::{ClientError, Inner};
+use crate::binary::Node;
+use crate::crypto::KeyPair;
+use crate::message::{
+    build_message_receipt, build_retry_receipt, decrypt_with_info, parse_message_info,
+    sender_encryption_jid, MessageError, RetryKeys, MAX_RETRIES,
+};
+use crate::signal::PreKeyRecord;
+use crate::types::{Event, MessageContent, MessageInfo};
+
+pub(crate) async fn handle_message(inner: &Arc<Inner>, session: &Session, node: Node) {
+    if let Err(e) = receive(inner, session, &node).await {
+        tracing::warn!(error = %e, "message not handled");
+    }
+    send_ack(&session.conn, &node).await;
+}
+
+async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(), ClientError> {
+    let own = inner.own_jids()?;
+    let info = match parse_message_info(node, &own) {
+        Ok(info) => info,
+        Err(e) => {
+            tracing::warn!(error = %e, %node, "malformed message");
+            return Ok(());
+        }
+    };
+    learn_lids(inner, &info);
+    let encryption_jid = match &info.sender_alt {
+        Some(_) => sender_encryption_jid(&info),
+        None => inner.messaging.encryption_jid(&info.sender),
+    };
+    let store = inner.signal().await?;
+    let stanza = node.clone();
+    let info_for_decrypt = info.clone();
+    // Decrypt and commit on the blocking pool (SQLite touches the disk).
+    let outcome = tokio::task::spawn_blocking(move || {
+        let decrypted = decrypt_with_info(&*store, info_for_decrypt, &stanza, &encryption_jid)?;
+        let mut decrypted = decrypted;
+        let changes = std::mem::take(&mut decrypted.changes);
+        store.commit(changes)?;
+        Ok::<_, MessageError>(decrypted)
+    })
+    .await
+    .map_err(|_| ClientError::RuntimeGone)?;
+    match outcome {
+        Ok(decrypted) => {
+            inner.messaging.clear_retry(&info.id);
+            let fresh = inner.messaging.first_sighting(&info.chat, &info.sender, &info.id);
+            if fresh && !decrypted.is_key_distribution_only() {
+                let content = MessageContent::from_message(&decrypted.message, decrypted.flags);
+                inner.emit(Event::Message {
+                    info: Box::new(decrypted.info),
+                    message: Box::new(content),
+                });
+            }
+            if info.category.as_deref() != Some("peer") {
+                let active = true;
+                match build_message_receipt(node, &info, active) {
+                    Ok(receipt) => session.conn.send(&receipt).await?,
+                    Err(e) => tracing::debug!(error = %e, "no receipt"),
+                }
+            }
+        }
+        Err(MessageError::Duplicate) => tracing::debug!(id = %info.id, "redelivered message"),
+        Err(MessageError::Unavailable(kind)) => {
+            inner.emit(Event::UndecryptableMessage {
+                info: Box::new(info),
+                reason: kind,
+                unavailable: true,
+            });
+        }
+        Err(e) if e.wants_retry() => {
+            tracing::info!(id = %info.id, error = %e, "cannot decrypt; asking for a retry");
+            let count = inner.messaging.next_retry(&info.id);
+            if count == 1 {
+                inner.emit(Event::UndecryptableMessage {
+                    info: Box::new(info.clone()),
+                    reason: e.to_string(),
+                    unavailable: false,
+                });
+            }
+            if count <= MAX_RETRIES {
+                send_retry_receipt(inner, session, node, &info, count).await?;
+            }
+        }
+        Err(e) => {
+            tracing::warn!(id = %info.id, error = %e, "undecryptable message");
+            inner.emit(Event::UndecryptableMessage {
+                info: Box::new(info),
+                reason: e.to_string(),
+                unavailable: false,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Remembers the LID↔phone pairs a stanza reveals.
+fn learn_lids(inner: &Inner, info: &MessageInfo) {
+    if let Some(alt) = &info.sender_alt {
+        let (pn, lid) = if info.sender.is_pn() { (&info.sender, alt) } else { (alt, &info.sender) };
+        if pn.is_pn() && lid.is_lid() {
+            inner.messaging.add_lid(&pn.user, &lid.user);
+        }
+    }
+}
+
+/// Asks the sender to encrypt `node` again, with a fresh one-time prekey so it can start a
+/// new session when ours is gone.
+async fn send_retry_receipt(
+    inner: &Arc<Inner>,
+    session: &Session,
+    node: &Node,
+    info: &MessageInfo,
+    count: u32,
+) -> Result<(), ClientError> {
+    let _ = info;
+    let device = inner.device()?;
+    let store = inner.signal().await?;
+    let pre_key = {
+        let _guard = inner.pre_key_lock.lock().await;
+        let id = inner.device()?.next_pre_key_id;
+        let record = PreKeyRecord::new(id, KeyPair::generate(&mut OsRng));
+        let stored = record.clone();
+        let signal = store.clone();
+        tokio::task::spawn_blocking(move || signal.store_pre_key(&stored))
+            .await
+            .map_err(|_| ClientError::RuntimeGone)??;
+        inner.update_device(|d| d.advance_pre_key_id(1)).await?;
+        record
+    };
+    let identity = device.account_bytes().unwrap_or_default();
+    let keys = RetryKeys {
+        identity: device.identity_key.public,
+        pre_key: &pre_key,
+        signed_pre_key: &device.signed_pre_key,
+        device_identity: &identity,
+    };
+    let receipt = build_retry_receipt(node, count, device.registration_id, Some(&keys))
+        .map_err(|e| ClientError::BadResponse(e.to_string()))?;
+    session.conn.send(&receipt).await
+}

@@ -1,0 +1,183 @@
+//! Sending messages: device lists, sessions, encryption for every device of the recipient and
+//! our own (or the group's sender key), then waiting for the server's ack. Encryption and
+//! the write are serialised, so stanzas leave in call order; the ack is awaited outside the
+//! lock, so many sends can be in flight.
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::messaging::SentMessage;
+use super::order::Ticket;
+use super::{ClientError, Inner};
+use crate::binary::{Jid, Node};
+use crate::message::{
+    build_direct_message, build_group_message, message_id, parse_server_ack, sender_key_targets,
+    DirectMessage, GroupMessage, OutgoingDevice,
+};
+use crate::proto;
+
+/// What the server said about a sent message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendResult {
+    pub id: String,
+    /// Server time of the message, unix seconds.
+    pub timestamp: u64,
+}
+
+/// How long to wait for the server's ack of a message.
+const ACK_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub(crate) fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+pub(crate) fn unix_now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+impl Inner {
+    /// A new message id as WhatsApp Web makes them.
+    pub(crate) fn new_message_id(&self) -> String {
+        let user = self.device().ok().and_then(|d| d.jid).map(|j| j.user).unwrap_or_default();
+        message_id(&user, unix_now().saturating_add_signed(self.server_time_offset()))
+    }
+
+    fn server_time_offset(&self) -> i64 {
+        self.server_time_offset.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Devices as [`OutgoingDevice`]s: written as `wire` addresses them (LID or phone
+    /// number), encrypted under their LID when known.
+    fn outgoing(&self, devices: Vec<Jid>, lid_addressed: bool) -> Vec<OutgoingDevice> {
+        devices
+            .into_iter()
+            .map(|d| {
+                let encryption = self.messaging.encryption_jid(&d);
+                let wire = if lid_addressed { encryption.clone() } else { d };
+                OutgoingDevice::new(wire).with_encryption_jid(encryption)
+            })
+            .collect()
+    }
+
+    /// Encrypts and sends `message` to `to` (a user or a group); waits for the server's ack.
+    pub(crate) async fn send_message(
+        &self,
+        to: Jid,
+        message: proto::Message,
+        id: Option<String>,
+        ticket: Ticket,
+    ) -> Result<SendResult, ClientError> {
+        ticket.turn().await;
+        let own = self.own_jids()?;
+        let id = id.unwrap_or_else(|| self.new_message_id());
+        let to = to.to_non_ad();
+        let store = self.signal().await?;
+        let identity = self.device()?.account_bytes();
+        let guard = self.messaging.send_lock.lock().await;
+        let (node, phash, users) = if to.is_group() {
+            let participants = self.group_participants(&to).await?;
+            let devices = self.user_devices(&participants).await?;
+            let devices: Vec<Jid> =
+                devices.into_iter().filter(|d| !own.is_this_device(d)).collect();
+            let devices = self.outgoing(devices, false);
+            let holders = self.messaging.sender_key_holders(&to);
+            let msg = GroupMessage {
+                id: &id,
+                group: &to,
+                message: &message,
+                sender: &own.pn,
+                devices: &devices,
+                devices_with_sender_key: &holders,
+                device_identity: identity.as_deref(),
+            };
+            let targets = sender_key_targets(&*store, &own, &msg)?;
+            self.ensure_sessions(&store, &targets).await?;
+            let out = build_group_message(&*store, &own, &msg)?;
+            self.messaging.add_sender_key_holders(
+                &to,
+                out.new_sender_key,
+                &out.sender_key_recipients,
+            );
+            for (jid, e) in &out.failed {
+                tracing::warn!(%jid, error = %e, "group message not encrypted for a device");
+            }
+            (out.node, out.phash, participants)
+        } else {
+            let lid_addressed = to.is_lid();
+            let own_user = if lid_addressed {
+                own.lid.clone().map(|l| l.to_non_ad()).unwrap_or_else(|| own.pn.to_non_ad())
+            } else {
+                own.pn.to_non_ad()
+            };
+            let recipient =
+                self.outgoing(self.user_devices(std::slice::from_ref(&to)).await?, lid_addressed);
+            let own_devices: Vec<Jid> = self
+                .user_devices(&[own.pn.to_non_ad()])
+                .await?
+                .into_iter()
+                .filter(|d| !own.is_this_device(d))
+                .collect();
+            let own_devices = self.outgoing(own_devices, lid_addressed);
+            let all: Vec<OutgoingDevice> =
+                recipient.iter().chain(own_devices.iter()).cloned().collect();
+            self.ensure_sessions(&store, &all).await?;
+            let msg = DirectMessage {
+                id: &id,
+                to: &to,
+                message: &message,
+                recipient_devices: &recipient,
+                own_devices: &own_devices,
+                device_identity: identity.as_deref(),
+            };
+            let out = build_direct_message(&*store, &own, &msg)?;
+            for (jid, e) in &out.failed {
+                tracing::warn!(%jid, error = %e, "message not encrypted for a device");
+            }
+            (out.node, out.phash, vec![to.clone(), own_user])
+        };
+        self.messaging.remember_sent(id.clone(), SentMessage { chat: to.clone(), message });
+        let rx = self.iq.register(id.clone());
+        if let Err(e) = self.send_node(node).await {
+            self.iq.cancel(&id);
+            return Err(e);
+        }
+        drop(guard);
+        drop(ticket);
+        let ack = match tokio::time::timeout(ACK_TIMEOUT, rx).await {
+            Err(_) => {
+                self.iq.cancel(&id);
+                return Err(ClientError::IqTimeout);
+            }
+            Ok(Err(_)) => return Err(ClientError::Disconnected),
+            Ok(Ok(ack)) => ack,
+        };
+        let ack = parse_server_ack(&ack).map_err(|e| ClientError::BadResponse(e.to_string()))?;
+        if ack.phash_mismatch(&phash) {
+            // Our device lists are stale: fetch them again next time.
+            tracing::debug!(%to, "phash mismatch; device lists invalidated");
+            for user in &users {
+                self.messaging.forget_devices(user);
+            }
+            if to.is_group() {
+                self.messaging.forget_group(&to);
+            }
+        }
+        if let Some(code) = ack.error {
+            return Err(ClientError::ServerError {
+                code: u16::try_from(code).unwrap_or(u16::MAX),
+                text: "message refused".into(),
+            });
+        }
+        Ok(SendResult { id, timestamp: ack.timestamp.unwrap_or_else(unix_now) })
+    }
+}
+
+/// `<presence>`/`<chatstate>` helpers need our push name.
+pub(crate) fn presence_node(kind: &'static str, name: &str) -> Node {
+    let node = Node::new("presence").attr("type", kind);
+    if name.is_empty() {
+        node
+    } else {
+        node.attr("name", name.to_owned())
+    }
+}

@@ -1,0 +1,352 @@
+//! Messaging end to end: companions of several accounts exchange texts, replies, reactions,
+//! receipts and chat states through the in-process sandbox; groups reach every device; lost
+//! sessions recover by retry receipts; a burst arrives once and in order; tampered ciphertext
+//! is reported and does not break the session.
+use std::time::Duration;
+
+use futures_util::future::join_all;
+use wazap::binary::Jid;
+use wazap::client::{ChatState, ChatStateMedia, Presence};
+use wazap::message::{reply, QuotedMessage};
+use wazap::store::DeviceStore;
+use wazap::types::{MessageContent, MessageInfo};
+use wazap::Event;
+use wazap_e2e::{
+    bounded, create_account, http, link_companion, next_message, sandbox, wait_for, Companion,
+};
+
+/// The next message event whose text is `text`.
+async fn message_with_text(c: &mut Companion, text: &str) -> (MessageInfo, MessageContent) {
+    match wait_for(
+        &mut c.events,
+        |e| matches!(e, Event::Message { message, .. } if message.text.as_deref() == Some(text)),
+    )
+    .await
+    {
+        Event::Message { info, message } => (*info, *message),
+        _ => unreachable!(),
+    }
+}
+
+fn pn(phone: &str) -> Jid {
+    Jid::pn(phone.to_owned())
+}
+
+#[tokio::test]
+async fn texts_replies_receipts_and_reactions_between_two_accounts() {
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550010001", "15550010002");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let mut a1 = link_companion(&sandbox, a).await;
+    let mut a2 = link_companion(&sandbox, a).await;
+    let mut b1 = link_companion(&sandbox, b).await;
+
+    let sent = bounded(a1.client.send_text(pn(b), "hello B")).await.expect("send");
+    assert!(sent.id.starts_with("3EB0") && sent.id.len() == 22, "{}", sent.id);
+    assert!(sent.timestamp > 0);
+
+    let (info, content) = next_message(&mut b1.events).await;
+    assert_eq!(info.id, sent.id);
+    assert_eq!(info.chat, pn(a));
+    assert_eq!(info.sender.user, a);
+    assert_eq!(info.sender.device, a1.jid.device);
+    assert!(info.sender_alt.as_ref().is_some_and(Jid::is_lid), "{info:?}");
+    assert!(!info.is_from_me && !info.is_group);
+    assert_eq!(info.push_name.as_deref(), Some("E2E"));
+    assert_eq!(info.timestamp, sent.timestamp);
+    assert_eq!(content.kind, "text");
+    assert_eq!(content.text.as_deref(), Some("hello B"));
+
+    // A's other companion sees what A sent, in the chat with B.
+    let (own, own_content) = next_message(&mut a2.events).await;
+    assert_eq!(own.id, sent.id);
+    assert!(own.is_from_me);
+    assert_eq!(own.chat, pn(b));
+    assert_eq!(own_content.text.as_deref(), Some("hello B"));
+    assert!(own_content.flags.device_sent.is_some());
+
+    // B's device acknowledged delivery.
+    wait_for(&mut a1.events, |e| {
+        matches!(e, Event::Receipt { receipt_type, ids, chat, .. }
+            if receipt_type == "delivered" && ids.contains(&sent.id) && *chat == pn(b))
+    })
+    .await;
+
+    // B replies, quoting.
+    let quoted_message = wazap::message::text("hello B");
+    let quoted = QuotedMessage { id: &sent.id, sender: &pn(a), message: &quoted_message };
+    let answer = reply("hi A", Some(&quoted), &[pn(a)]);
+    let replied = bounded(b1.client.send_message(pn(a), answer)).await.expect("reply");
+    for device in [&mut a1, &mut a2] {
+        let (info, content) = message_with_text(device, "hi A").await;
+        assert_eq!(info.id, replied.id);
+        assert_eq!(info.chat, pn(b));
+        assert_eq!(content.reply_to.as_deref(), Some(sent.id.as_str()));
+        assert_eq!(content.mentions, vec![pn(a).to_string()]);
+    }
+
+    // Read receipts reach the sender.
+    bounded(b1.client.mark_read(std::slice::from_ref(&sent.id), pn(a), None)).await.unwrap();
+    wait_for(&mut a1.events, |e| {
+        matches!(e, Event::Receipt { receipt_type, ids, .. }
+            if receipt_type == "read" && ids.contains(&sent.id))
+    })
+    .await;
+
+    // Reactions: to B's message, to our own, and removing one.
+    bounded(a1.client.send_reaction(pn(b), pn(b), &replied.id, false, "👍")).await.unwrap();
+    bounded(a1.client.send_reaction(pn(b), pn(a), &sent.id, true, "❤")).await.unwrap();
+    bounded(a1.client.send_reaction(pn(b), pn(b), &replied.id, false, "")).await.unwrap();
+    let mut reactions = Vec::new();
+    while reactions.len() < 3 {
+        let (_, content) = next_message(&mut b1.events).await;
+        if content.kind == "reaction" {
+            reactions.push(content.reaction.expect("reaction"));
+        }
+    }
+    assert_eq!(
+        (reactions[0].id.as_str(), reactions[0].emoji.as_str()),
+        (replied.id.as_str(), "👍")
+    );
+    assert!(!reactions[0].from_me);
+    assert_eq!((reactions[1].id.as_str(), reactions[1].emoji.as_str()), (sent.id.as_str(), "❤"));
+    assert!(reactions[1].from_me);
+    assert_eq!(reactions[2].emoji, "");
+}
+
+#[tokio::test]
+async fn caller_supplied_ids_and_lid_addressing() {
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550011001", "15550011002");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let a1 = link_companion(&sandbox, a).await;
+    let mut b1 = link_companion(&sandbox, b).await;
+    let b_lid = b1.client.lid().expect("lid").to_non_ad();
+    let sent = bounded(a1.client.send_message_with_id(
+        b_lid.clone(),
+        wazap::message::text("by lid"),
+        Some("CUSTOMID1".into()),
+    ))
+    .await
+    .expect("send");
+    assert_eq!(sent.id, "CUSTOMID1");
+    let (info, content) = next_message(&mut b1.events).await;
+    assert_eq!(info.id, "CUSTOMID1");
+    assert_eq!(content.text.as_deref(), Some("by lid"));
+    assert!(info.sender.is_lid() || info.sender_alt.as_ref().is_some_and(Jid::is_lid));
+}
+
+async fn create_group(
+    sandbox: &wazap_sandbox::SandboxHandle,
+    creator: &str,
+    others: &[&str],
+) -> Jid {
+    let body = serde_json::json!({ "creator": creator, "subject": "Team", "participants": others });
+    let (status, value) = http(sandbox.local_addr(), "POST", "/control/groups", Some(&body)).await;
+    assert_eq!(status, 201, "group: {value}");
+    value["jid"].as_str().expect("jid").parse().expect("group jid")
+}
+
+#[tokio::test]
+async fn every_group_device_receives_every_message_and_a_later_device_gets_the_key() {
+    let sandbox = sandbox().await;
+    let phones = ["15550012001", "15550012002", "15550012003"];
+    for phone in phones {
+        create_account(&sandbox, phone).await;
+    }
+    let mut devices = Vec::new();
+    for phone in phones {
+        devices.push(link_companion(&sandbox, phone).await);
+        devices.push(link_companion(&sandbox, phone).await);
+    }
+    let group = create_group(&sandbox, phones[0], &phones[1..]).await;
+
+    for sender in 0..devices.len() {
+        let text = format!("from device {sender}");
+        let sent = bounded(devices[sender].client.send_text(group.clone(), &text)).await.unwrap();
+        for (i, receiver) in devices.iter_mut().enumerate() {
+            if i == sender {
+                continue;
+            }
+            let (info, content) = message_with_text(receiver, &text).await;
+            assert_eq!(info.id, sent.id);
+            assert_eq!(info.chat, group);
+            assert!(info.is_group);
+            assert_eq!(info.sender.user, phones[sender / 2]);
+            assert_eq!(info.is_from_me, sender / 2 == i / 2);
+            assert_eq!(content.text.as_deref(), Some(text.as_str()));
+        }
+    }
+
+    // A device linked after the sender key went out still gets the next messages.
+    let mut late = link_companion(&sandbox, phones[2]).await;
+    let sent = bounded(devices[0].client.send_text(group.clone(), "after linking")).await.unwrap();
+    let (info, _) = message_with_text(&mut late, "after linking").await;
+    assert_eq!(info.id, sent.id);
+    let again = bounded(devices[0].client.send_text(group.clone(), "and again")).await.unwrap();
+    let (info, _) = message_with_text(&mut late, "and again").await;
+    assert_eq!(info.id, again.id);
+}
+
+#[tokio::test]
+async fn a_lost_session_is_recovered_by_a_retry_receipt() {
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550013001", "15550013002");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let mut a1 = link_companion(&sandbox, a).await;
+    let mut b1 = link_companion(&sandbox, b).await;
+    bounded(a1.client.send_text(pn(b), "first")).await.unwrap();
+    message_with_text(&mut b1, "first").await;
+    bounded(b1.client.send_text(pn(a), "ack")).await.unwrap();
+    message_with_text(&mut a1, "ack").await;
+
+    // B loses every session it has (as after restoring an old backup).
+    let device = b1.store.load_device().unwrap().unwrap();
+    let signal = b1.store.signal_store(&device).unwrap();
+    let a_lid = a1.client.lid().expect("lid");
+    let address = wazap::message::protocol_address(&a_lid);
+    signal.delete_session(&address).unwrap();
+
+    let sent = bounded(a1.client.send_text(pn(b), "after the loss")).await.unwrap();
+    let undecryptable = wait_for(&mut b1.events, |e| {
+        matches!(e, Event::UndecryptableMessage { .. } | Event::Message { .. })
+    })
+    .await;
+    assert!(
+        matches!(&undecryptable, Event::UndecryptableMessage { info, unavailable: false, .. } if info.id == sent.id),
+        "{undecryptable:?}"
+    );
+    let (info, _) = message_with_text(&mut b1, "after the loss").await;
+    assert_eq!(info.id, sent.id);
+    // The new session works both ways.
+    bounded(a1.client.send_text(pn(b), "still fine")).await.unwrap();
+    message_with_text(&mut b1, "still fine").await;
+    bounded(b1.client.send_text(pn(a), "me too")).await.unwrap();
+    message_with_text(&mut a1, "me too").await;
+}
+
+#[tokio::test]
+async fn a_burst_of_1000_messages_arrives_once_and_in_order() {
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550014001", "15550014002");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let a1 = link_companion(&sandbox, a).await;
+    let mut b1 = link_companion(&sandbox, b).await;
+    const N: usize = 1000;
+    let sends = (0..N).map(|i| a1.client.send_text(pn(b), &format!("burst {i}")));
+    let results = tokio::time::timeout(Duration::from_secs(120), join_all(sends)).await.unwrap();
+    let ids: Vec<String> = results.into_iter().map(|r| r.expect("sent").id).collect();
+    let mut received = Vec::new();
+    tokio::time::timeout(Duration::from_secs(120), async {
+        while received.len() < N {
+            let (info, content) = next_message(&mut b1.events).await;
+            received.push((info.id, content.text.unwrap_or_default()));
+        }
+    })
+    .await
+    .expect("all messages in time");
+    for (i, (id, text)) in received.iter().enumerate() {
+        assert_eq!(id, &ids[i]);
+        assert_eq!(text, &format!("burst {i}"));
+    }
+    // Nothing arrives twice: a marker sent afterwards is the very next message.
+    bounded(a1.client.send_text(pn(b), "end")).await.unwrap();
+    let (_, content) = next_message(&mut b1.events).await;
+    assert_eq!(content.text.as_deref(), Some("end"));
+}
+
+#[tokio::test]
+async fn tampered_ciphertext_is_reported_and_the_session_survives() {
+    use wazap::binary::Node;
+    use wazap::message::{encrypt_for_device, OutgoingDevice};
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550015001", "15550015002");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let a1 = link_companion(&sandbox, a).await;
+    let mut b1 = link_companion(&sandbox, b).await;
+    bounded(a1.client.send_text(pn(b), "before")).await.unwrap();
+    message_with_text(&mut b1, "before").await;
+    // B answers, so A's next messages are plain `msg`s whose last 8 bytes are the MAC.
+    let mut a1 = a1;
+    bounded(b1.client.send_text(pn(a), "reply")).await.unwrap();
+    message_with_text(&mut a1, "reply").await;
+
+    // A's device encrypts for B's companion with the real session, then flips a MAC byte.
+    let device = a1.store.load_device().unwrap().unwrap();
+    let signal = a1.store.signal_store(&device).unwrap();
+    let target =
+        OutgoingDevice::new(b1.jid.clone()).with_encryption_jid(b1.client.lid().expect("lid"));
+    let plaintext = prost::Message::encode_to_vec(&wazap::message::text("tampered"));
+    let (mut enc, is_pre_key) = encrypt_for_device(&*signal, &target, &plaintext, &[]).unwrap();
+    assert!(!is_pre_key);
+    let mut bytes = enc.content_bytes().unwrap().to_vec();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55;
+    enc = Node::new("enc")
+        .attr("v", "2")
+        .attr("type", enc.attr_str("type").unwrap().to_owned())
+        .bytes(bytes);
+    let stanza = Node::new("message")
+        .attr("id", "3EB0TAMPERED000000000000")
+        .attr("to", pn(b))
+        .attr("type", "text")
+        .child(
+            Node::new("participants").child(Node::new("to").attr("jid", b1.jid.clone()).child(enc)),
+        );
+    bounded(a1.client.send_node(stanza)).await.unwrap();
+    let event = wait_for(&mut b1.events, |e| {
+        matches!(e, Event::UndecryptableMessage { .. } | Event::Message { .. })
+    })
+    .await;
+    assert!(
+        matches!(&event, Event::UndecryptableMessage { info, .. } if info.id == "3EB0TAMPERED000000000000"),
+        "{event:?}"
+    );
+    bounded(a1.client.send_text(pn(b), "after")).await.unwrap();
+    let (_, content) = next_message(&mut b1.events).await;
+    assert_eq!(content.text.as_deref(), Some("after"));
+}
+
+#[tokio::test]
+async fn presence_and_chat_states_are_relayed() {
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550016001", "15550016002");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let a1 = link_companion(&sandbox, a).await;
+    let mut b1 = link_companion(&sandbox, b).await;
+    bounded(b1.client.subscribe_presence(pn(a))).await.unwrap();
+    bounded(a1.client.send_presence(Presence::Available)).await.unwrap();
+    wait_for(
+        &mut b1.events,
+        |e| matches!(e, Event::Presence { from, available: true, .. } if from.user == a),
+    )
+    .await;
+    bounded(a1.client.send_chat_presence(pn(b), ChatState::Composing, ChatStateMedia::Audio))
+        .await
+        .unwrap();
+    wait_for(&mut b1.events, |e| {
+        matches!(e, Event::ChatPresence { chat, state, media, .. }
+            if chat.user == a && state == "composing" && media.as_deref() == Some("audio"))
+    })
+    .await;
+    bounded(a1.client.send_chat_presence(pn(b), ChatState::Paused, ChatStateMedia::Text))
+        .await
+        .unwrap();
+    wait_for(
+        &mut b1.events,
+        |e| matches!(e, Event::ChatPresence { state, .. } if state == "paused"),
+    )
+    .await;
+    bounded(a1.client.send_presence(Presence::Unavailable)).await.unwrap();
+    wait_for(
+        &mut b1.events,
+        |e| matches!(e, Event::Presence { from, available: false, .. } if from.user == a),
+    )
+    .await;
+}
