@@ -267,6 +267,65 @@ wazap_result wazap_client_free(wazap_client *client);
 wazap_result wazap_last_error_message(char *buf, size_t len, size_t *out_len);
 
 /**
+ * Sends a text message to `to` (a user or a group); blocks until the server acked it.
+ * `*result_json` (may be NULL if not wanted) receives `{"id":"3EB0…","timestamp":unix_seconds}`.
+ *
+ * # Safety
+ * `to` and `text` are NULL or NUL-terminated strings; `result_json` is NULL or writable.
+ */
+wazap_result wazap_client_send_text(const wazap_client *client,
+                                    const char *to,
+                                    const char *text,
+                                    char **result_json);
+
+/**
+ * Reacts with `emoji` ("" removes our reaction) to message `id` in `chat`, sent by `sender`
+ * (`from_me` non-zero: a message of ours). `*result_json` as for `wazap_client_send_text`.
+ *
+ * # Safety
+ * String arguments are NULL or NUL-terminated; `result_json` is NULL or writable.
+ */
+wazap_result wazap_client_send_reaction(const wazap_client *client,
+                                        const char *chat,
+                                        const char *sender,
+                                        const char *id,
+                                        bool from_me,
+                                        const char *emoji,
+                                        char **result_json);
+
+/**
+ * Marks messages as read: `ids_json` is a JSON array of message ids, `chat` the chat, and
+ * `sender` (NULL in one-to-one chats) who sent them in a group.
+ *
+ * # Safety
+ * String arguments are NULL (only `sender`) or NUL-terminated.
+ */
+wazap_result wazap_client_mark_read(const wazap_client *client,
+                                    const char *ids_json,
+                                    const char *chat,
+                                    const char *sender);
+
+/**
+ * Tells our contacts whether we are online: `presence` is `"available"` or `"unavailable"`.
+ *
+ * # Safety
+ * `presence` is NULL or NUL-terminated.
+ */
+wazap_result wazap_client_send_presence(const wazap_client *client, const char *presence);
+
+/**
+ * Typing state in `chat`: `state` is `"composing"` or `"paused"`; `media` is NULL (text) or
+ * `"audio"` (recording a voice note).
+ *
+ * # Safety
+ * `chat` and `state` are NULL or NUL-terminated; `media` likewise.
+ */
+wazap_result wazap_client_send_chat_presence(const wazap_client *client,
+                                             const char *chat,
+                                             const char *state,
+                                             const char *media);
+
+/**
  * The name of a `wazap_result` value (`"WAZAP_TIMEOUT"`), or `"WAZAP_UNKNOWN"`. The string is
  * static: do not free it. Takes a plain integer so that any value is safe to pass.
  */

@@ -1,7 +1,7 @@
 //! The extern API against the sandbox (in-process, loopback): pairing by QR with pull events,
 //! pairing by code with the callback, freeing from inside the callback, logout.
 use std::ffi::{c_char, c_void, CStr};
-use std::ptr::null_mut;
+use std::ptr::{null, null_mut};
 use std::sync::mpsc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -13,6 +13,7 @@ use wazap_sandbox::SandboxHandle;
 use super::{c, last_error, take, TempStore};
 use crate::client::*;
 use crate::handle::wazap_client;
+use crate::messaging::*;
 use crate::result::wazap_result::*;
 
 /// Bound on any one expected step.
@@ -274,4 +275,75 @@ fn logout_unlinks_the_device() {
     let again = wazap_client_logout(client);
     assert!(matches!(again, WAZAP_NOT_LOGGED_IN | WAZAP_NOT_CONNECTED), "{again:?}");
     assert_eq!(wazap_client_free(client), WAZAP_OK);
+}
+
+#[test]
+fn sends_text_that_the_peer_receives_marks_read_and_reacts_to() {
+    let env = Env::start();
+    env.account("15550100004");
+    env.account("15550100005");
+    let store = TempStore::new();
+    let client = env.client(&store);
+    pair_by_qr(&env, client, "15550100004");
+    let peer_store = TempStore::new();
+    let peer = env.client(&peer_store);
+    pair_by_qr(&env, peer, "15550100005");
+
+    let (to, text) = (c("15550100005"), c("hello from C"));
+    let mut sent = null_mut();
+    let result = unsafe { wazap_client_send_text(client, to.as_ptr(), text.as_ptr(), &mut sent) };
+    assert_eq!(result, WAZAP_OK, "{}", last_error());
+    let sent: Value = serde_json::from_str(&take(sent)).unwrap();
+    assert!(sent["id"].as_str().is_some_and(|id| !id.is_empty()), "{sent}");
+    assert!(sent["timestamp"].as_u64().is_some_and(|t| t > 0), "{sent}");
+
+    let message = pull(peer, "message");
+    assert!(message.to_string().contains("hello from C"), "{message}");
+    let id = message["info"]["id"].as_str().expect("message id").to_owned();
+    let chat = message["info"]["chat"].as_str().expect("chat").to_owned();
+    let ids = c(&serde_json::json!([id]).to_string());
+    let result = unsafe { wazap_client_mark_read(peer, ids.as_ptr(), c(&chat).as_ptr(), null()) };
+    assert_eq!(result, WAZAP_OK, "{}", last_error());
+
+    let available = c("available");
+    assert_eq!(unsafe { wazap_client_send_presence(client, available.as_ptr()) }, WAZAP_OK);
+    let composing = c("composing");
+    let result =
+        unsafe { wazap_client_send_chat_presence(client, to.as_ptr(), composing.as_ptr(), null()) };
+    assert_eq!(result, WAZAP_OK, "{}", last_error());
+    let (emoji, msg_id, from) = (c("👍"), c(&id), c("15550100004"));
+    let result = unsafe {
+        wazap_client_send_reaction(
+            peer,
+            c(&chat).as_ptr(),
+            from.as_ptr(),
+            msg_id.as_ptr(),
+            false,
+            emoji.as_ptr(),
+            null_mut(),
+        )
+    };
+    assert_eq!(result, WAZAP_OK, "{}", last_error());
+
+    // Bad input to the messaging calls.
+    let bad_jid = c("a@b@c");
+    let result =
+        unsafe { wazap_client_send_text(client, bad_jid.as_ptr(), text.as_ptr(), null_mut()) };
+    assert_eq!(result, WAZAP_INVALID_ARGUMENT);
+    let bad_ids = c("[1,");
+    let result = unsafe { wazap_client_mark_read(client, bad_ids.as_ptr(), to.as_ptr(), null()) };
+    assert_eq!(result, WAZAP_INVALID_JSON);
+    let busy = c("busy");
+    assert_eq!(
+        unsafe { wazap_client_send_presence(client, busy.as_ptr()) },
+        WAZAP_INVALID_ARGUMENT
+    );
+    assert_eq!(
+        unsafe { wazap_client_send_text(client, null(), text.as_ptr(), null_mut()) },
+        WAZAP_NULL_POINTER
+    );
+    assert_eq!(wazap_client_free(peer), WAZAP_OK);
+    assert_eq!(wazap_client_free(client), WAZAP_OK);
+    let result = unsafe { wazap_client_send_text(client, to.as_ptr(), text.as_ptr(), null_mut()) };
+    assert_eq!(result, WAZAP_INVALID_HANDLE);
 }
