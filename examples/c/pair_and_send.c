@@ -1,17 +1,19 @@
 /*
- * pair_and_send: link a new device by QR code, then log in.
+ * pair_and_send: link two devices by QR code (A and B, on two accounts), send a text from A to
+ * B's number, and receive it on B.
  *
- *   pair_and_send WS_URL ROOT_KEY_HEX STORE_PATH
+ *   pair_and_send WS_URL ROOT_KEY_HEX STORE_A STORE_B PHONE_B
  *
- * (or set WAZAP_WS_URL, WAZAP_ROOT_KEY, WAZAP_STORE). Against the sandbox:
+ * Against the sandbox:
  *   wazap-sandbox --listen 127.0.0.1:0   # prints ws_url and root_public_key
- *   curl -d '{"phone":"15550001","push_name":"Me"}' http://ADDR/control/accounts
- *   ./pair_and_send ws://ADDR/ws/chat ROOTKEY /tmp/me.db
- *   # it prints "QR <code>": scan it with the phone, or with the sandbox:
+ *   curl -d '{"phone":"15550001","push_name":"A"}' http://ADDR/control/accounts
+ *   curl -d '{"phone":"15550002","push_name":"B"}' http://ADDR/control/accounts
+ *   ./pair_and_send ws://ADDR/ws/chat ROOTKEY /tmp/a.db /tmp/b.db 15550002
+ *   # it prints "QR A <code>" then "QR B <code>": scan each with its phone, or with the sandbox:
  *   curl -d '{"phone":"15550001","qr":"<code>"}' http://ADDR/control/pair
  *
- * Output lines: "QR <code>", "PAIRED <status json>", "DONE". Errors go to stderr; the exit
- * status is then 1.
+ * Output lines: "QR A|B <code>", "PAIRED A|B <status json>", "SENT <json>", "RECEIVED <json>",
+ * "DONE". Errors go to stderr; the exit status is then 1.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,62 +55,70 @@ static char *wait_for(wazap_client *client, const char *type) {
     return NULL;
 }
 
-static const char *arg(int argc, char **argv, int i, const char *env) {
-    return i < argc ? argv[i] : getenv(env);
+
+/* Connects an unpaired client, prints its QR code, waits until it is paired and logged in. */
+static int pair(wazap_client *client, const char *label) {
+    wazap_result r;
+    char *json = NULL;
+    if ((r = wazap_client_connect(client)) != WAZAP_OK) return fail("wazap_client_connect", r);
+    if (!(json = wait_for(client, "qr"))) return 1;
+    wazap_string_free(json);
+    char *qr = NULL;
+    if ((r = wazap_client_qr(client, &qr)) != WAZAP_OK) return fail("wazap_client_qr", r);
+    printf("QR %s %s\n", label, qr);
+    fflush(stdout);
+    wazap_string_free(qr);
+    if (!(json = wait_for(client, "pair_success"))) return 1;
+    wazap_string_free(json);
+    if (!(json = wait_for(client, "connected"))) return 1;
+    wazap_string_free(json);
+    if ((r = wazap_client_status(client, &json)) != WAZAP_OK) return fail("wazap_client_status", r);
+    printf("PAIRED %s %s\n", label, json);
+    fflush(stdout);
+    wazap_string_free(json);
+    return 0;
+}
+
+static wazap_client *new_client(const char *url, const char *root_key, const char *store,
+                                const char *name) {
+    char config[1024];
+    snprintf(config, sizeof config,
+             "{\"url\":\"%s\",\"root_public_key\":\"%s\",\"device_name\":\"%s\","
+             "\"prekey_initial_batch\":20}",
+             url, root_key, name);
+    wazap_client *client = NULL;
+    wazap_result r = wazap_client_new(store, config, &client);
+    if (r != WAZAP_OK) fail("wazap_client_new", r);
+    return client;
 }
 
 int main(int argc, char **argv) {
-    const char *url = arg(argc, argv, 1, "WAZAP_WS_URL");
-    const char *root_key = arg(argc, argv, 2, "WAZAP_ROOT_KEY");
-    const char *store = arg(argc, argv, 3, "WAZAP_STORE");
-    if (!url || !root_key || !store) {
-        fprintf(stderr, "usage: %s WS_URL ROOT_KEY_HEX STORE_PATH\n", argv[0]);
+    if (argc != 6) {
+        fprintf(stderr, "usage: %s WS_URL ROOT_KEY_HEX STORE_A STORE_B PHONE_B\n", argv[0]);
         return 2;
     }
-
-    char config[1024];
-    snprintf(config, sizeof config,
-             "{\"url\":\"%s\",\"root_public_key\":\"%s\",\"device_name\":\"wazap C example\","
-             "\"prekey_initial_batch\":20}",
-             url, root_key);
-
-    wazap_client *client = NULL;
-    wazap_result r = wazap_client_new(store, config, &client);
-    if (r != WAZAP_OK) return fail("wazap_client_new", r);
-
+    const char *url = argv[1], *root_key = argv[2], *phone_b = argv[5];
     int status = 1;
+    wazap_result r;
     char *json = NULL;
-    if ((r = wazap_client_connect(client)) != WAZAP_OK) {
-        fail("wazap_client_connect", r);
+    wazap_client *a = new_client(url, root_key, argv[3], "wazap C example A");
+    wazap_client *b = new_client(url, root_key, argv[4], "wazap C example B");
+    if (!a || !b) goto out;
+    if (pair(a, "A") || pair(b, "B")) goto out;
+
+    if ((r = wazap_client_send_text(a, phone_b, "hello from C", &json)) != WAZAP_OK) {
+        fail("wazap_client_send_text", r);
         goto out;
     }
-
-    /* Unpaired: show the QR code, wait for the phone to scan it. */
-    if (!(json = wait_for(client, "qr"))) goto out;
-    wazap_string_free(json);
-    char *qr = NULL;
-    if ((r = wazap_client_qr(client, &qr)) != WAZAP_OK) {
-        fail("wazap_client_qr", r);
-        goto out;
-    }
-    printf("QR %s\n", qr);
-    fflush(stdout);
-    wazap_string_free(qr);
-
-    if (!(json = wait_for(client, "pair_success"))) goto out;
-    wazap_string_free(json);
-    if (!(json = wait_for(client, "connected"))) goto out;
-    wazap_string_free(json);
-
-    if ((r = wazap_client_status(client, &json)) != WAZAP_OK) {
-        fail("wazap_client_status", r);
-        goto out;
-    }
-    printf("PAIRED %s\n", json);
+    printf("SENT %s\n", json);
     fflush(stdout);
     wazap_string_free(json);
 
-    if ((r = wazap_client_disconnect(client)) != WAZAP_OK) {
+    if (!(json = wait_for(b, "message"))) goto out;
+    printf("RECEIVED %s\n", json);
+    wazap_string_free(json);
+
+    if ((r = wazap_client_disconnect(a)) != WAZAP_OK || (r = wazap_client_disconnect(b)) != WAZAP_OK) {
         fail("wazap_client_disconnect", r);
         goto out;
     }
@@ -116,7 +126,8 @@ int main(int argc, char **argv) {
     status = 0;
 
 out:
-    r = wazap_client_free(client);
-    if (r != WAZAP_OK) return fail("wazap_client_free", r);
+    /* NULL is accepted. */
+    if ((r = wazap_client_free(a)) != WAZAP_OK) return fail("wazap_client_free", r);
+    if ((r = wazap_client_free(b)) != WAZAP_OK) return fail("wazap_client_free", r);
     return status;
 }

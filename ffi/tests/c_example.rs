@@ -1,6 +1,6 @@
 //! examples/c/pair_and_send.c, compiled with `cc` against include/wazap.h and the built
-//! library, run against an in-process sandbox: the harness plays the phone (it scans the QR
-//! code the program prints) and checks the program's output and exit status. Also run under
+//! library, run against an in-process sandbox: the harness plays the two phones (it scans the
+//! QR codes the program prints; the program then sends from A to B and receives on B) and checks the program's output and exit status. Also run under
 //! valgrind (memcheck; definite leaks count as errors) when valgrind is installed.
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -85,14 +85,19 @@ fn valgrind_installed() -> bool {
 }
 
 /// Runs `program` (optionally under `wrapper`; `tag` names its store) against a fresh sandbox, pairing it when it
-/// prints its QR code; returns its stdout lines.
+/// prints its QR codes; returns its stdout lines.
 async fn run(tag: &str, program: &Path, wrapper: &[String]) -> Vec<String> {
     let sandbox = wazap_e2e::sandbox().await;
-    let phone = "15550200001";
-    wazap_e2e::create_account(&sandbox, phone).await;
-    let store =
-        std::env::temp_dir().join(format!("wazap-c-example-{}-{tag}.db", std::process::id()));
-    let _ = std::fs::remove_file(&store);
+    let (phone_a, phone_b) = ("15550200001", "15550200002");
+    wazap_e2e::create_account(&sandbox, phone_a).await;
+    wazap_e2e::create_account(&sandbox, phone_b).await;
+    let store = |who: &str| {
+        std::env::temp_dir().join(format!("wazap-c-example-{}-{tag}-{who}.db", std::process::id()))
+    };
+    let stores = [store("a"), store("b")];
+    for path in &stores {
+        let _ = std::fs::remove_file(path);
+    }
 
     let mut command = match wrapper.split_first() {
         Some((first, rest)) => {
@@ -105,7 +110,9 @@ async fn run(tag: &str, program: &Path, wrapper: &[String]) -> Vec<String> {
     command
         .arg(sandbox.ws_url())
         .arg(hex::encode(sandbox.root_public_key().0))
-        .arg(&store)
+        .arg(&stores[0])
+        .arg(&stores[1])
+        .arg(phone_b)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
@@ -122,8 +129,10 @@ async fn run(tag: &str, program: &Path, wrapper: &[String]) -> Vec<String> {
         let mut lines = BufReader::new(stdout).lines();
         let mut seen = Vec::new();
         while let Some(line) = lines.next_line().await.expect("read stdout") {
-            if let Some(code) = line.strip_prefix("QR ") {
-                wazap_e2e::scan_qr(sandbox.local_addr(), phone, code).await;
+            if let Some(code) = line.strip_prefix("QR A ") {
+                wazap_e2e::scan_qr(sandbox.local_addr(), phone_a, code).await;
+            } else if let Some(code) = line.strip_prefix("QR B ") {
+                wazap_e2e::scan_qr(sandbox.local_addr(), phone_b, code).await;
             }
             seen.push(line);
         }
@@ -134,8 +143,10 @@ async fn run(tag: &str, program: &Path, wrapper: &[String]) -> Vec<String> {
         .await
         .expect("the example finishes in time");
     let stderr = stderr_text.await.unwrap();
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", store.display()));
+    for path in &stores {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
     assert!(status.success(), "exit {status}\nstdout: {lines:?}\nstderr:\n{stderr}");
     sandbox.shutdown().await;
@@ -143,11 +154,22 @@ async fn run(tag: &str, program: &Path, wrapper: &[String]) -> Vec<String> {
 }
 
 fn check_output(lines: &[String]) {
-    assert!(lines.iter().any(|l| l.starts_with("QR ")), "{lines:?}");
-    let paired = lines.iter().find_map(|l| l.strip_prefix("PAIRED ")).expect("a PAIRED line");
-    let status: serde_json::Value = serde_json::from_str(paired).expect("status JSON");
-    assert_eq!(status["logged_in"], true, "{status}");
-    assert!(status["jid"].as_str().is_some_and(|j| j.starts_with("15550200001:")), "{status}");
+    for (label, phone) in [("A", "15550200001:"), ("B", "15550200002:")] {
+        let prefix = format!("PAIRED {label} ");
+        let paired = lines.iter().find_map(|l| l.strip_prefix(prefix.as_str())).expect("PAIRED");
+        let status: serde_json::Value = serde_json::from_str(paired).expect("status JSON");
+        assert_eq!(status["logged_in"], true, "{status}");
+        assert!(status["jid"].as_str().is_some_and(|j| j.starts_with(phone)), "{status}");
+    }
+    let sent = lines.iter().find_map(|l| l.strip_prefix("SENT ")).expect("a SENT line");
+    let sent: serde_json::Value = serde_json::from_str(sent).expect("send result JSON");
+    let id = sent["id"].as_str().expect("message id");
+    assert!(sent["timestamp"].as_u64().is_some_and(|t| t > 0), "{sent}");
+    let received = lines.iter().find_map(|l| l.strip_prefix("RECEIVED ")).expect("RECEIVED");
+    let received: serde_json::Value = serde_json::from_str(received).expect("event JSON");
+    assert_eq!(received["type"], "message");
+    assert_eq!(received["info"]["id"], id, "{received}");
+    assert!(received.to_string().contains("hello from C"), "{received}");
     assert_eq!(lines.last().map(String::as_str), Some("DONE"), "{lines:?}");
 }
 
