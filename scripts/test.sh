@@ -27,7 +27,7 @@ echo "== cargo test"
 cargo test --workspace
 
 # The language bindings build their own artifacts and test them against the sandbox.
-for suite in python node; do
+for suite in ffi python node; do
   echo "== scripts/test-$suite.sh"
   "./scripts/test-$suite.sh"
 done
