@@ -78,7 +78,8 @@ impl From<ClientError> for BindingError {
             ClientError::BadResponse(_)
             | ClientError::Encode(_)
             | ClientError::Adv(_)
-            | ClientError::CodePairing(_) => "ProtocolError",
+            | ClientError::CodePairing(_)
+            | ClientError::Message(_) => "ProtocolError",
             ClientError::Store(_) | ClientError::InvalidDeviceJid(_) => "StoreError",
             ClientError::NotPaired => "NotLoggedIn",
             ClientError::AlreadyPaired => "AlreadyPaired",

@@ -206,8 +206,7 @@ fn group(
     let retry_target = match (direct, node.opt_jid("participant")) {
         (Some(enc), Ok(Some(participant))) => {
             let participant = match participant.server {
-                Server::Lid => ctx
-                    .shared
+                Server::Lid => shared
                     .state()
                     .phone_of(&participant)
                     .map(|p| Jid::pn(p).with_device(participant.device)),

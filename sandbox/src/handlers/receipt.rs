@@ -20,7 +20,7 @@ pub fn handle(ctx: &mut ConnCtx, node: &Node) {
 pub fn relay(shared: &Shared, phone: &str, device: u16, node: &Node) {
     let Ok(Some(to)) = node.opt_jid("to") else { return };
     if to.server == Server::Group {
-        group(ctx, &phone, device, &to, node);
+        group(shared, phone, device, &to, node);
         return;
     }
     if !matches!(to.server, Server::Pn | Server::Lid) {
@@ -58,10 +58,10 @@ pub fn relay(shared: &Shared, phone: &str, device: u16, node: &Node) {
 /// A receipt in a group (`to`=group, `participant`=the message's sender) goes to the sender's
 /// devices `from` the group with the reporting device as `participant` (read and retry
 /// receipts for group messages).
-fn group(ctx: &ConnCtx, phone: &str, device: u16, to: &Jid, node: &Node) {
+fn group(shared: &Shared, phone: &str, device: u16, to: &Jid, node: &Node) {
     let Ok(Some(participant)) = node.opt_jid("participant") else { return };
     let targets = {
-        let state = ctx.shared.state();
+        let state = shared.state();
         let Some(group) = state.durable.groups.get(&to.user) else { return };
         if !group.members.contains_key(phone) {
             return;
@@ -88,6 +88,6 @@ fn group(ctx: &ConnCtx, phone: &str, device: u16, to: &Jid, node: &Node) {
     }
     let relayed = relayed.children(node.get_children().to_vec());
     for target_device in devices {
-        routing::deliver(&ctx.shared, &target_phone, target_device, relayed.clone());
+        routing::deliver(shared, &target_phone, target_device, relayed.clone());
     }
 }
