@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::proxy::connect_via;
 use super::reconnect::Backoff;
-use super::{dispatch, keepalive, ClientError, Inner};
+use super::{dispatch, edge_routing, keepalive, ClientError, Inner};
 use crate::binary::{self, Node};
 use crate::crypto::KeyPair;
 use crate::payload::{
@@ -138,8 +138,12 @@ async fn open(inner: &Inner) -> Result<Socket, ClientError> {
             .await?
         }
     };
+    let header = ConnectionHeader {
+        dict_version: inner.config.dict_version,
+        routing_info: edge_routing::saved(inner).await,
+    };
     let handshake = ClientHandshakeConfig {
-        header: ConnectionHeader::new(inner.config.dict_version),
+        header,
         trusted_root: inner.config.trusted_root,
         now: None,
         server_hello_timeout: inner.config.handshake_timeout,

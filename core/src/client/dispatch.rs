@@ -7,7 +7,9 @@ use std::sync::Arc;
 use tokio::task::AbortHandle;
 
 use super::connection::{Conn, EndReason};
-use super::{devices, login, pair_code, pairing, prekeys, presence, receipt, receive, Inner};
+use super::{
+    devices, edge_routing, login, pair_code, pairing, prekeys, presence, receipt, receive, Inner,
+};
 use crate::binary::{Jid, Node, Server};
 use crate::types::Event;
 
@@ -71,7 +73,7 @@ pub(crate) async fn dispatch(
             None
         }
         "ib" => {
-            handle_ib(inner, &node);
+            handle_ib(inner, &node).await;
             None
         }
         "message" => {
@@ -183,7 +185,7 @@ async fn handle_notification(inner: &Arc<Inner>, session: &mut Session, node: &N
     }
 }
 
-fn handle_ib(inner: &Arc<Inner>, node: &Node) {
+async fn handle_ib(inner: &Arc<Inner>, node: &Node) {
     for child in node.get_children() {
         match &*child.tag {
             "offline" => {
@@ -206,6 +208,7 @@ fn handle_ib(inner: &Arc<Inner>, node: &Node) {
                     });
                 }
             }
+            "edge_routing" => edge_routing::handle(inner, child).await,
             other => tracing::debug!(tag = other, "ib child"),
         }
     }

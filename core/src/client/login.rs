@@ -48,6 +48,7 @@ pub(crate) async fn handle_success(inner: &Arc<Inner>, session: &mut Session, no
         if let Err(e) = set_passive(&inner, false).await {
             tracing::warn!(error = %e, "passive iq failed");
         }
+        inner.announce_available().await;
         inner.emit(Event::Connected);
     });
 }

@@ -20,6 +20,7 @@ pub mod config;
 mod connection;
 mod devices;
 mod dispatch;
+mod edge_routing;
 mod error;
 pub mod events;
 mod iq;
@@ -391,13 +392,18 @@ impl Client {
         self.inner.server_time_offset.load(Ordering::Relaxed)
     }
 
-    /// Sets and saves the push name (sent with the next login and with presence updates).
+    /// Sets and saves the push name (sent with the next login and with presence updates); when
+    /// logged in, announces it at once with an available presence.
     pub async fn set_push_name(&self, name: &str) -> Result<(), ClientError> {
         let inner = self.inner.clone();
         let name = name.to_owned();
         runtime::run(async move {
             inner.ensure_device().await?;
-            inner.update_device(|d| d.push_name = name).await.map(|_| ())
+            inner.update_device(|d| d.push_name = name).await?;
+            if inner.logged_in.load(Ordering::SeqCst) {
+                inner.announce_available().await;
+            }
+            Ok(())
         })
         .await
         .unwrap_or(Err(ClientError::RuntimeGone))

@@ -27,6 +27,21 @@ pub enum ChatStateMedia {
 }
 
 impl Inner {
+    /// `<presence type="available" name=…/>` once logged in and whenever the push name changes,
+    /// when a push name is known (as whatsmeow's and Baileys' clients do): the server takes the
+    /// name as the `notify` name of our messages. Without a name nothing is sent (whatsmeow's
+    /// `SendPresence` refuses to send one: `ErrNoPushName`).
+    pub(crate) async fn announce_available(&self) {
+        match self.device() {
+            Ok(device) if !device.push_name.is_empty() => {
+                if let Err(e) = self.send_presence(Presence::Available).await {
+                    tracing::debug!(error = %e, "available presence not sent");
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub(crate) async fn send_presence(&self, presence: Presence) -> Result<(), ClientError> {
         let kind = match presence {
             Presence::Available => "available",

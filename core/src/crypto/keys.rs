@@ -97,8 +97,9 @@ impl KeyPair {
         StaticSecret::from(self.private).diffie_hellman(&XPublic::from(peer.0)).to_bytes()
     }
 
-    /// A libsignal "curve25519 signature" over `message` (see [`super::sign`]).
+    /// A libsignal "curve25519 signature" over `message` (see [`super::sign`]); the Edwards
+    /// form of the public key is cached across calls.
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
-        super::sign(&self.private, message)
+        super::sign_cached(&self.private, &self.public, message)
     }
 }

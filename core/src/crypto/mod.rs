@@ -1,6 +1,7 @@
 //! Cryptographic building blocks: Curve25519 key pairs, libsignal's XEdDSA-style signatures,
 //! thin wrappers over the chosen RustCrypto primitives, and the media cipher.
 
+mod edwards_cache;
 mod error;
 mod keys;
 pub mod media;
@@ -18,4 +19,5 @@ pub use primitives::{
     aes_cbc_decrypt, aes_cbc_encrypt, aes_gcm_decrypt, aes_gcm_encrypt, hkdf_sha256,
     hkdf_sha256_into, hmac_sha256, hmac_sha256_parts, sha256,
 };
+pub(crate) use xeddsa::sign_cached;
 pub use xeddsa::{sign, verify, verify_strict_result};

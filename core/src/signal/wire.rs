@@ -230,6 +230,7 @@ impl SenderKeyMessage {
     /// Builds and signs a message with the sender's signing key.
     pub(crate) fn new(
         signing_private: &[u8; 32],
+        signing_public: &PublicKey,
         key_id: u32,
         iteration: u32,
         ciphertext: Vec<u8>,
@@ -242,7 +243,7 @@ impl SenderKeyMessage {
         let mut serialized = Vec::with_capacity(1 + m.encoded_len() + SIGNATURE_LEN);
         serialized.push(VERSION_BYTE);
         m.encode(&mut serialized).expect("Vec grows as needed");
-        let signature = crypto::sign(signing_private, &serialized);
+        let signature = crypto::sign_cached(signing_private, signing_public, &serialized);
         serialized.extend_from_slice(&signature);
         Self { key_id, iteration, ciphertext: m.ciphertext.unwrap_or_default(), serialized }
     }

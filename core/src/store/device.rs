@@ -108,6 +108,11 @@ pub trait DeviceStore: Send + Sync {
     fn delete_device(&self) -> Result<(), StoreError>;
     /// The Signal store of this account, whose local identity is `device`'s.
     fn signal_store(&self, device: &Device) -> Result<Arc<dyn SignalStore>, StoreError>;
+    /// The edge-routing info the server handed out last (`<ib><edge_routing><routing_info>`),
+    /// sent back before the connection header on the next connect.
+    fn edge_routing_info(&self) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Saves (replaces) the edge-routing info; [`DeviceStore::delete_device`] forgets it.
+    fn set_edge_routing_info(&self, info: &[u8]) -> Result<(), StoreError>;
 }
 
 /// An in-memory [`DeviceStore`] (tests, short-lived clients). Deleting the device also drops
@@ -121,6 +126,7 @@ pub struct MemoryDeviceStore {
 struct MemoryInner {
     device: Option<Device>,
     signal: Option<Arc<MemorySignalStore>>,
+    edge_routing: Option<Vec<u8>>,
 }
 
 impl MemoryDeviceStore {
@@ -155,6 +161,7 @@ impl DeviceStore for MemoryDeviceStore {
         let mut inner = self.lock()?;
         inner.device = None;
         inner.signal = None;
+        inner.edge_routing = None;
         Ok(())
     }
 
@@ -165,6 +172,15 @@ impl DeviceStore for MemoryDeviceStore {
         });
         let store: Arc<dyn SignalStore> = store.clone();
         Ok(store)
+    }
+
+    fn edge_routing_info(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.lock()?.edge_routing.clone())
+    }
+
+    fn set_edge_routing_info(&self, info: &[u8]) -> Result<(), StoreError> {
+        self.lock()?.edge_routing = Some(info.to_vec());
+        Ok(())
     }
 }
 
@@ -197,8 +213,11 @@ mod tests {
             .store_pre_key(&crate::signal::PreKeyRecord::new(7, KeyPair::generate(&mut OsRng)))
             .unwrap();
         assert_eq!(store.signal_store(&device).unwrap().pre_key_count().unwrap(), 1);
+        store.set_edge_routing_info(&[8, 2]).unwrap();
+        assert_eq!(store.edge_routing_info().unwrap(), Some(vec![8, 2]));
         store.delete_device().unwrap();
         assert!(store.load_device().unwrap().is_none());
         assert_eq!(store.signal_store(&device).unwrap().pre_key_count().unwrap(), 0);
+        assert_eq!(store.edge_routing_info().unwrap(), None);
     }
 }

@@ -12,6 +12,7 @@ pub mod memory;
 pub mod signal;
 pub mod sqlite;
 pub mod sqlite_device;
+mod sqlite_edge_routing;
 
 pub use device::{Device, DeviceStore, MemoryDeviceStore};
 pub use error::StoreError;

@@ -44,7 +44,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
-    let tx = conn.transaction()?;
+    let tx = super::sqlite::open::write_transaction(conn)?;
     tx.execute(
         "CREATE TABLE IF NOT EXISTS wazap_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL)",
         [],
@@ -88,10 +88,7 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (or creates) the database at `path` and brings the device schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        let conn = Connection::open(path.as_ref())?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let conn = super::sqlite::open::open_file(path.as_ref())?;
         Self::from_connection(conn, Some(path.as_ref().to_path_buf()))
     }
 
@@ -102,6 +99,7 @@ impl SqliteStore {
 
     fn from_connection(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
         migrate(&mut conn)?;
+        super::sqlite_edge_routing::migrate(&mut conn)?;
         Ok(Self {
             shared: Arc::new(Shared {
                 conn: Mutex::new(conn),
@@ -274,9 +272,9 @@ impl DeviceStore for SqliteDeviceStore {
             // A private in-memory database that was never opened holds nothing.
             (None, None) => {}
         }
-        self.shared
-            .lock()?
-            .execute("DELETE FROM wazap_devices WHERE account = ?1", [&self.name])?;
+        let conn = self.shared.lock()?;
+        super::sqlite_edge_routing::delete(&conn, &self.name)?;
+        conn.execute("DELETE FROM wazap_devices WHERE account = ?1", [&self.name])?;
         Ok(())
     }
 
@@ -297,6 +295,14 @@ impl DeviceStore for SqliteDeviceStore {
         let store = Arc::new(store);
         stores.insert(self.name.clone(), store.clone());
         Ok(store)
+    }
+
+    fn edge_routing_info(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        super::sqlite_edge_routing::load(&*self.shared.lock()?, &self.name)
+    }
+
+    fn set_edge_routing_info(&self, info: &[u8]) -> Result<(), StoreError> {
+        super::sqlite_edge_routing::save(&*self.shared.lock()?, &self.name, info)
     }
 }
 

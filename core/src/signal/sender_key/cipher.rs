@@ -77,7 +77,13 @@ pub fn group_encrypt<S: SignalStore + ?Sized>(
     let (seed, next) = state.chain.step();
     let keys = SenderMessageKeys::derive(&seed);
     let ciphertext = aes_cbc_encrypt(&keys.cipher_key, &keys.iv, plaintext).expect("32-byte key");
-    let message = SenderKeyMessage::new(&signing_private, state.key_id, iteration, ciphertext);
+    let message = SenderKeyMessage::new(
+        &signing_private,
+        &state.signing_public,
+        state.key_id,
+        iteration,
+        ciphertext,
+    );
     state.chain = next;
     let mut changes = StoreChanges::default();
     changes.set_sender_key(name.clone(), record);
@@ -168,7 +174,10 @@ mod tests {
         let new = group_encrypt(&sender, &name, b"new").unwrap();
         assert_eq!(group_decrypt(&receiver, &name, &new).unwrap().plaintext, b"new");
         assert_eq!(group_decrypt(&receiver, &name, &old).unwrap().plaintext, b"old");
-        let forged = SenderKeyMessage::new(&[1; 32], 12345, 0, vec![0; 16]).into_serialized();
+        let forger = KeyPair::from_private([1; 32]);
+        let forged =
+            SenderKeyMessage::new(forger.private_bytes(), &forger.public, 12345, 0, vec![0; 16])
+                .into_serialized();
         assert!(matches!(
             group_decrypt(&receiver, &name, &forged),
             Err(SignalError::NoSenderKeyState { key_id: 12345, .. })

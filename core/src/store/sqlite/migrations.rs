@@ -112,7 +112,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
 /// Brings the schema to the newest version inside one transaction.
 pub(super) fn migrate(conn: &mut rusqlite::Connection) -> Result<u32, crate::store::StoreError> {
     use rusqlite::OptionalExtension;
-    let tx = conn.transaction()?;
+    let tx = super::open::write_transaction(conn)?;
     tx.execute(
         "CREATE TABLE IF NOT EXISTS wazap_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL)",
         [],

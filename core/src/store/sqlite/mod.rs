@@ -7,6 +7,7 @@
 //!
 //! [`commit_with`]: SqliteSignalStore::commit_with
 mod migrations;
+pub(crate) mod open;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -53,11 +54,7 @@ impl SqliteSignalStore {
 
     /// Like [`SqliteSignalStore::open`], for the rows of `account` only.
     pub fn open_account(path: impl AsRef<Path>, account: &str) -> Result<Self, StoreError> {
-        let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Self::from_connection_account(conn, account)
+        Self::from_connection_account(open::open_file(path.as_ref())?, account)
     }
 
     /// A private in-memory database (tests).
@@ -87,7 +84,7 @@ impl SqliteSignalStore {
     /// Deletes every row of this account (its identity included), in one transaction.
     pub fn delete_account(&self) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
+        let tx = open::write_transaction(&mut conn)?;
         for table in [
             "signal_local_identity",
             "signal_identities",
@@ -142,7 +139,7 @@ impl SqliteSignalStore {
         F: FnOnce(&Transaction<'_>) -> rusqlite::Result<()>,
     {
         let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
+        let tx = open::write_transaction(&mut conn)?;
         apply(&tx, &self.account, &changes)?;
         extra(&tx)?;
         tx.commit()?;
