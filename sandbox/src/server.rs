@@ -154,6 +154,11 @@ impl SandboxHandle {
         self.root_public_key
     }
 
+    /// The edge routing info the sandbox handed out and got back, per device.
+    pub fn edge_routing(&self) -> &crate::handlers::edge_routing::EdgeRouting {
+        &self.shared.edge_routing
+    }
+
     /// The JSON line the binary prints when ready.
     pub fn ready_line(&self) -> String {
         serde_json::json!({

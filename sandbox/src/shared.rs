@@ -11,6 +11,7 @@ use tokio::sync::{mpsc, watch};
 use wazap::store::SqliteSignalStore;
 
 use crate::conn::ConnHandle;
+use crate::handlers::edge_routing::EdgeRouting;
 use crate::media::MediaStore;
 use crate::phone::{signal_store, InboxEntry, MAX_INBOX};
 use crate::pki::Pki;
@@ -42,6 +43,8 @@ pub struct Shared {
     phones_dir: Option<PathBuf>,
     /// Wakes the phone worker.
     phone_wake: mpsc::UnboundedSender<String>,
+    /// Edge routing info handed out and received back.
+    pub edge_routing: EdgeRouting,
 }
 
 /// What [`Shared::new`] needs besides the state.
@@ -66,6 +69,7 @@ impl Shared {
             phones: Mutex::new(HashMap::new()),
             phones_dir: parts.phones_dir,
             phone_wake: parts.phone_wake,
+            edge_routing: EdgeRouting::default(),
         }
     }
 

@@ -21,7 +21,7 @@ use wazap::socket::{server_handshake, ServerHandshakeConfig, SocketError};
 pub use handle::{ConnHandle, Outbound};
 pub use session::{ConnCtx, Session};
 
-use crate::handlers::{login, stanza};
+use crate::handlers::{edge_routing, login, stanza};
 use crate::shared::Shared;
 use crate::ws::WsBytes;
 
@@ -82,6 +82,9 @@ async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
         let _ = writer.await;
         return;
     };
+    if let Session::LoggedIn { phone, device } = &session {
+        edge_routing::after_login(&shared, &handle, phone, *device, accepted.header.routing_info);
+    }
     let mut ctx =
         ConnCtx { shared: shared.clone(), handle: handle.clone(), session, active: false };
     let decoder = Decoder::new(dict);

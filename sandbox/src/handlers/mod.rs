@@ -5,6 +5,7 @@ pub mod acks;
 pub mod blocklist;
 pub mod chatstate;
 pub mod devices;
+pub mod edge_routing;
 pub mod groups;
 pub mod login;
 pub mod logout;

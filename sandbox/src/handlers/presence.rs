@@ -11,7 +11,10 @@ use crate::state::{unix_now, State};
 pub fn handle(ctx: &mut ConnCtx, node: &Node) {
     let Some((phone, device)) = ctx.device().map(|(p, d)| (p.to_owned(), d)) else { return };
     match node.attr_str("type") {
-        Some("available") => set(&ctx.shared, &phone, device, true),
+        Some("available") => {
+            remember_push_name(&ctx.shared, &phone, node.attr_str("name"));
+            set(&ctx.shared, &phone, device, true)
+        }
         Some("unavailable") => set(&ctx.shared, &phone, device, false),
         Some("subscribe") => {
             let Ok(Some(to)) = node.opt_jid("to") else { return };
@@ -27,6 +30,19 @@ pub fn handle(ctx: &mut ConnCtx, node: &Node) {
         }
         other => tracing::debug!(kind = ?other, "presence type not handled"),
     }
+}
+
+/// The `name` of an available presence becomes the account's push name, which the server puts
+/// in the `notify` attribute of the account's messages (why clients send their presence with
+/// the name after login and after a name change).
+fn remember_push_name(shared: &Shared, phone: &str, name: Option<&str>) {
+    let Some(name) = name.filter(|n| !n.is_empty()) else { return };
+    let mut state = shared.state();
+    match state.account_mut(phone) {
+        Some(account) if account.push_name != name => account.push_name = name.to_owned(),
+        _ => return,
+    }
+    state.save();
 }
 
 /// A device went away (connection closed).

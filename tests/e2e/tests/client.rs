@@ -287,3 +287,83 @@ async fn two_accounts_share_one_sqlite_file() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn the_saved_edge_routing_info_is_sent_before_the_header_on_the_next_connect() {
+    let sandbox = sandbox().await;
+    let phone = "15550000030";
+    create_account(&sandbox, phone).await;
+    let dir = temp_dir("edge");
+    let path = dir.join("wazap.db");
+    let jid = {
+        let store = SqliteStore::open(&path).unwrap();
+        let client = Client::new(Arc::new(store.account("main")), config(&sandbox));
+        let mut events = client.events();
+        let jid = pair_by_qr(sandbox.local_addr(), &client, &mut events, phone).await;
+        client.disconnect().await;
+        jid
+    };
+    let routing = sandbox.edge_routing();
+    let first = routing.issued(phone, jid.device).expect("edge_routing sent after login");
+    // The login right after pairing had nothing to send back.
+    assert_eq!(routing.received(phone, jid.device), vec![None]);
+    // What the client saved is what the server sent (Connected comes after it was stored).
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.account("main").edge_routing_info().unwrap(), Some(first.clone()));
+
+    // A new client on the same file (as after a process restart) sends it with `ED 00 01`.
+    let client = Client::new(Arc::new(store.account("main")), config(&sandbox));
+    let mut events = client.events();
+    bounded(client.connect()).await.expect("login with the routing prefix is accepted");
+    wait_for(&mut events, |e| *e == Event::Connected).await;
+    assert_eq!(routing.received(phone, jid.device), vec![None, Some(first.clone())]);
+    // And the fresh info of this login replaced the old one.
+    let second = routing.issued(phone, jid.device).unwrap();
+    assert_ne!(second, first);
+    assert_eq!(store.account("main").edge_routing_info().unwrap(), Some(second));
+    bounded(client.send_iq(ping(), None)).await.expect("the connection works");
+    client.disconnect().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn after_login_the_client_announces_its_push_name_with_an_available_presence() {
+    let sandbox = sandbox().await;
+    let (alice, bob) = ("15550000031", "15550000032");
+    create_account(&sandbox, alice).await;
+    create_account(&sandbox, bob).await;
+    let mut watcher = wazap_e2e::link_companion(&sandbox, bob).await;
+    let is_alice = |e: &Event, want: bool| matches!(e, Event::Presence { from, available, .. } if from.user == alice && *available == want);
+
+    let client = Client::new(Arc::new(MemoryDeviceStore::new()), config(&sandbox));
+    let mut events = client.events();
+    pair_by_qr(sandbox.local_addr(), &client, &mut events, alice).await;
+    // Every stanza Alice sent before this answer has been handled by the server.
+    bounded(client.send_iq(ping(), None)).await.unwrap();
+    // Without a push name no presence was sent: Bob, subscribing now, sees her unavailable.
+    bounded(watcher.client.subscribe_presence(Jid::pn(alice.to_owned()))).await.unwrap();
+    let current = wait_for(
+        &mut watcher.events,
+        |e| matches!(e, Event::Presence { from, .. } if from.user == alice),
+    )
+    .await;
+    assert!(is_alice(&current, false), "{current:?}");
+
+    // Setting a name while logged in announces it at once.
+    bounded(client.set_push_name("Alice A.")).await.unwrap();
+    wait_for(&mut watcher.events, |e| is_alice(e, true)).await;
+
+    // After a drop and a new login the client announces itself again by itself.
+    client.disconnect().await;
+    wait_for(&mut watcher.events, |e| is_alice(e, false)).await;
+    bounded(client.connect()).await.unwrap();
+    wait_for(&mut events, |e| *e == Event::Connected).await;
+    wait_for(&mut watcher.events, |e| is_alice(e, true)).await;
+
+    // The server took the name from the presence: Bob's copy of Alice's message carries it.
+    bounded(client.send_text(Jid::pn(bob.to_owned()), "hello Bob")).await.expect("sent");
+    let (info, _) = wazap_e2e::next_message(&mut watcher.events).await;
+    assert_eq!(info.push_name.as_deref(), Some("Alice A."));
+    client.disconnect().await;
+    watcher.client.disconnect().await;
+}
