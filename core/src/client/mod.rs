@@ -22,6 +22,7 @@ mod devices;
 mod dispatch;
 mod error;
 pub mod events;
+mod identity;
 mod iq;
 mod keepalive;
 mod login;
@@ -33,6 +34,7 @@ mod prekeys;
 pub mod presence;
 pub mod proxy;
 mod receipt;
+mod receipt_mode;
 mod receive;
 mod reconnect;
 mod send;
@@ -146,16 +148,20 @@ impl Inner {
         if let Ok(device) = self.device() {
             return Ok(device);
         }
-        let device = self
-            .with_store(|store| match store.load_device()? {
-                Some(device) => Ok(device),
-                None => {
-                    let device = Device::generate(&mut OsRng);
-                    store.save_device(&device)?;
-                    Ok(device)
-                }
+        let (device, messaging) = self
+            .with_store(|store| {
+                let device = match store.load_device()? {
+                    Some(device) => device,
+                    None => {
+                        let device = Device::generate(&mut OsRng);
+                        store.save_device(&device)?;
+                        device
+                    }
+                };
+                Ok((device, store.messaging_store()?))
             })
             .await?;
+        self.messaging.attach(messaging);
         *lock(&self.device) = Some(device.clone());
         Ok(device)
     }
@@ -176,6 +182,7 @@ impl Inner {
     /// Deletes the device and all its keys (logged out).
     pub(crate) async fn wipe_device(&self) -> Result<(), ClientError> {
         *lock(&self.device) = None;
+        self.messaging.reset();
         self.with_store(|store| store.delete_device()).await
     }
 

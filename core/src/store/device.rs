@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use prost::Message;
 use rand::{CryptoRng, RngCore};
 
+use super::messaging::{MemoryMessagingStore, MessagingStore};
 use super::signal::SignalStore;
 use super::{MemorySignalStore, StoreError};
 use crate::binary::Jid;
@@ -108,6 +109,9 @@ pub trait DeviceStore: Send + Sync {
     fn delete_device(&self) -> Result<(), StoreError>;
     /// The Signal store of this account, whose local identity is `device`'s.
     fn signal_store(&self, device: &Device) -> Result<Arc<dyn SignalStore>, StoreError>;
+    /// The account's messaging caches (LID map, device lists, retry buffer, sender key
+    /// holders); deleting the device clears them.
+    fn messaging_store(&self) -> Result<Arc<dyn MessagingStore>, StoreError>;
 }
 
 /// An in-memory [`DeviceStore`] (tests, short-lived clients). Deleting the device also drops
@@ -121,6 +125,7 @@ pub struct MemoryDeviceStore {
 struct MemoryInner {
     device: Option<Device>,
     signal: Option<Arc<MemorySignalStore>>,
+    messaging: Option<Arc<MemoryMessagingStore>>,
 }
 
 impl MemoryDeviceStore {
@@ -155,6 +160,9 @@ impl DeviceStore for MemoryDeviceStore {
         let mut inner = self.lock()?;
         inner.device = None;
         inner.signal = None;
+        if let Some(messaging) = inner.messaging.take() {
+            messaging.clear()?;
+        }
         Ok(())
     }
 
@@ -164,6 +172,13 @@ impl DeviceStore for MemoryDeviceStore {
             Arc::new(MemorySignalStore::new(device.identity_key.clone(), device.registration_id))
         });
         let store: Arc<dyn SignalStore> = store.clone();
+        Ok(store)
+    }
+
+    fn messaging_store(&self) -> Result<Arc<dyn MessagingStore>, StoreError> {
+        let mut inner = self.lock()?;
+        let store: Arc<dyn MessagingStore> =
+            inner.messaging.get_or_insert_with(|| Arc::new(MemoryMessagingStore::new())).clone();
         Ok(store)
     }
 }
