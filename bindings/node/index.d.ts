@@ -122,6 +122,14 @@ export interface UndecryptableMessageEvent {
   reason: string;
   unavailable: boolean;
 }
+/** A contact's identity key changed; a new session was built. */
+export interface IdentityChangeEvent {
+  type: 'identity_change';
+  jid: string;
+  jid_alt: string | null;
+  timestamp: number;
+  implicit: boolean;
+}
 export interface PresenceEvent { type: 'presence'; from: string; available: boolean; last_seen: number | null }
 export interface ChatPresenceEvent {
   type: 'chat_presence';
@@ -155,6 +163,7 @@ export interface ClientEvents {
   message: MessageEvent;
   receipt: ReceiptEvent;
   undecryptable_message: UndecryptableMessageEvent;
+  identity_change: IdentityChangeEvent;
   presence: PresenceEvent;
   chat_presence: ChatPresenceEvent;
 }

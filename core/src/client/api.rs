@@ -91,7 +91,25 @@ impl Client {
         .unwrap_or(Err(ClientError::RuntimeGone))
     }
 
-    /// Tells our contacts whether we are online.
+    /// Sends active delivery receipts even while not available (whatsmeow
+    /// `SetForceActiveDeliveryReceipts`); by default they are `inactive` until
+    /// [`Client::send_presence`] with [`Presence::Available`], as the real client does.
+    pub fn set_force_active_delivery_receipts(&self, on: bool) {
+        self.inner.messaging.receipts.force(on);
+    }
+
+    /// The LID user of a phone-number user, when known (from usync, stanzas or the store).
+    pub fn lid_for_pn(&self, pn: &Jid) -> Option<Jid> {
+        self.inner.messaging.lid_of(&pn.to_non_ad()).map(Jid::lid)
+    }
+
+    /// The phone-number user of a LID user, when known.
+    pub fn pn_for_lid(&self, lid: &Jid) -> Option<Jid> {
+        self.inner.messaging.pn_of(&lid.to_non_ad()).map(Jid::pn)
+    }
+
+    /// Tells our contacts whether we are online. `Available` also turns delivery receipts
+    /// active, `Unavailable` back to `inactive`.
     pub async fn send_presence(&self, presence: Presence) -> Result<(), ClientError> {
         let inner = self.inner.clone();
         runtime::run(async move { inner.send_presence(presence).await })

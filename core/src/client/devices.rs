@@ -4,6 +4,7 @@
 //! server's phash disagrees with ours.
 use std::sync::Arc;
 
+use super::identity::{changed_identity, trust_new_identity};
 use super::{ClientError, Inner};
 use crate::binary::{Jid, Node, Server};
 use crate::message::{
@@ -117,7 +118,16 @@ impl Inner {
             let Some(device) = missing.iter().find(|d| d.jid == jid) else { continue };
             match bundle {
                 Ok(bundle) => {
-                    if let Err(e) = start_session(&**store, device, &bundle) {
+                    let mut result = start_session(&**store, device, &bundle);
+                    // The device has a new identity key: trust it and start over.
+                    if let Some((address, received)) =
+                        result.as_ref().err().and_then(changed_identity)
+                    {
+                        trust_new_identity(&**store, &address, &received)?;
+                        self.emit_identity_change(&device.encryption_jid, true);
+                        result = start_session(&**store, device, &bundle);
+                    }
+                    if let Err(e) = result {
                         tracing::warn!(%jid, error = %e, "cannot start a session");
                     }
                 }

@@ -2,16 +2,22 @@
 //! the LID↔phone map (caches, invalidated by device notifications and phash mismatches), the
 //! retry buffer of recent outgoing messages, who holds our sender key in each group, retry
 //! counts of messages we could not decrypt, and the ids of messages already emitted.
+//!
+//! The LID map, device lists, retry buffer and sender key holders are written through to the
+//! account's [`MessagingStore`] (attached when the device is loaded), so they survive a
+//! restart; memory stays the fast path and is filled from the store on a miss. A store that
+//! fails only costs the cache: it is logged, never fatal to a send or a receive.
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::binary::Jid;
 use crate::crypto::PublicKey;
+use crate::message::participant_hash;
 use crate::proto;
-use crate::store::SignalStore;
+use crate::store::{DeviceList, MessagingStore, SentRecord, SignalStore, StoreError};
 
-/// Outgoing messages kept for answering retry receipts (whatsmeow keeps a similar window).
-pub(crate) const RETRY_BUFFER: usize = 4096;
+/// Outgoing messages kept in memory for answering retry receipts (the store keeps as many).
+pub(crate) const RETRY_BUFFER: usize = crate::store::RETRY_BUFFER_SIZE;
 /// Received message keys remembered for dropping redeliveries.
 const SEEN_WINDOW: usize = 8192;
 
@@ -29,8 +35,15 @@ pub(crate) struct SentMessage {
     pub(crate) message: proto::Message,
 }
 
+/// Logs a failed cache write or read; the in-memory state still holds.
+fn logged<T>(what: &'static str, result: Result<T, StoreError>) -> Option<T> {
+    result.map_err(|e| tracing::warn!(error = %e, "messaging store: {what}")).ok()
+}
+
 #[derive(Default)]
 pub(crate) struct MessagingState {
+    /// The account's persistent caches, once the device is loaded.
+    persist: Mutex<Option<Arc<dyn MessagingStore>>>,
     /// Device JIDs by user (phone-number form, no device).
     devices: Mutex<HashMap<Jid, Vec<Jid>>>,
     /// Phone-number user → LID user, and back.
@@ -53,28 +66,94 @@ pub(crate) struct MessagingState {
     pub(crate) send_lock: tokio::sync::Mutex<()>,
     /// The order sends were called in.
     pub(crate) order: Arc<super::order::SendOrder>,
+    /// Whether delivery receipts are active or `inactive`.
+    pub(crate) receipts: super::receipt_mode::ReceiptMode,
 }
 
 impl MessagingState {
+    /// Attaches the account's store and loads the LID map from it (the other caches are read
+    /// on demand).
+    pub(crate) fn attach(&self, store: Arc<dyn MessagingStore>) {
+        if let Some(pairs) = logged("load LIDs", store.lid_mappings()) {
+            for (pn, lid) in pairs {
+                self.remember_lid(&pn, &lid);
+            }
+        }
+        *lock(&self.persist) = Some(store);
+    }
+
+    /// Forgets every cache (the device was logged out; the store was wiped with it).
+    pub(crate) fn reset(&self) {
+        *lock(&self.persist) = None;
+        lock(&self.devices).clear();
+        lock(&self.pn_to_lid).clear();
+        lock(&self.lid_to_pn).clear();
+        lock(&self.groups).clear();
+        *lock(&self.sent) = Default::default();
+        lock(&self.sender_key_holders).clear();
+    }
+
+    fn persist(&self) -> Option<Arc<dyn MessagingStore>> {
+        lock(&self.persist).clone()
+    }
+
     pub(crate) fn cached_devices(&self, user: &Jid) -> Option<Vec<Jid>> {
-        lock(&self.devices).get(user).cloned()
+        if let Some(devices) = lock(&self.devices).get(user).cloned() {
+            return Some(devices);
+        }
+        let list = logged("read devices", self.persist()?.device_list(user))??;
+        lock(&self.devices).insert(user.clone(), list.devices.clone());
+        Some(list.devices)
     }
 
     pub(crate) fn set_devices(&self, user: Jid, devices: Vec<Jid>) {
+        if let Some(store) = self.persist() {
+            let list = DeviceList {
+                phash: participant_hash(&devices),
+                timestamp: super::send::unix_now(),
+                devices: devices.clone(),
+            };
+            logged("save devices", store.put_device_list(&user, &list));
+        }
         lock(&self.devices).insert(user, devices);
     }
 
     pub(crate) fn forget_devices(&self, user: &Jid) {
-        let mut devices = lock(&self.devices);
-        devices.remove(user);
+        let mut users = vec![user.clone()];
         if let Some(pn) = self.pn_of(user) {
-            devices.remove(&Jid::pn(pn));
+            users.push(Jid::pn(pn));
+        }
+        let store = self.persist();
+        let mut devices = lock(&self.devices);
+        for user in &users {
+            devices.remove(user);
+            if let Some(store) = &store {
+                logged("forget devices", store.delete_device_list(user));
+            }
         }
     }
 
+    /// Records a LID↔phone pair (persisted when new).
     pub(crate) fn add_lid(&self, pn_user: &str, lid_user: &str) {
-        lock(&self.pn_to_lid).insert(pn_user.to_owned(), lid_user.to_owned());
-        lock(&self.lid_to_pn).insert(lid_user.to_owned(), pn_user.to_owned());
+        if lock(&self.pn_to_lid).get(pn_user).is_some_and(|l| l == lid_user) {
+            return;
+        }
+        self.remember_lid(pn_user, lid_user);
+        if let Some(store) = self.persist() {
+            logged("save LID", store.put_lid_mapping(pn_user, lid_user));
+        }
+    }
+
+    fn remember_lid(&self, pn_user: &str, lid_user: &str) {
+        let old_lid = lock(&self.pn_to_lid).insert(pn_user.to_owned(), lid_user.to_owned());
+        let old_pn = lock(&self.lid_to_pn).insert(lid_user.to_owned(), pn_user.to_owned());
+        // One pair per user on each side.
+        if let Some(old) = old_lid.filter(|l| l != lid_user) {
+            lock(&self.lid_to_pn).remove(&old);
+        }
+        if let Some(old) = old_pn.filter(|p| p != pn_user) {
+            lock(&self.pn_to_lid).remove(&old);
+        }
     }
 
     /// The LID user of a phone-number JID.
@@ -113,6 +192,13 @@ impl MessagingState {
     }
 
     pub(crate) fn remember_sent(&self, id: String, sent: SentMessage) {
+        if let Some(store) = self.persist() {
+            let record = SentRecord {
+                chat: sent.chat.clone(),
+                message: prost::Message::encode_to_vec(&sent.message),
+            };
+            logged("save sent message", store.put_sent_message(&id, &record));
+        }
         let mut guard = lock(&self.sent);
         let (map, order) = &mut *guard;
         if map.insert(id.clone(), sent).is_none() {
@@ -125,24 +211,54 @@ impl MessagingState {
         }
     }
 
+    /// A message we sent, from memory or (after a restart) from the store.
     pub(crate) fn sent(&self, id: &str) -> Option<SentMessage> {
-        lock(&self.sent).0.get(id).cloned()
+        if let Some(sent) = lock(&self.sent).0.get(id).cloned() {
+            return Some(sent);
+        }
+        let record = logged("read sent message", self.persist()?.sent_message(id))??;
+        match <proto::Message as prost::Message>::decode(record.message.as_slice()) {
+            Ok(message) => Some(SentMessage { chat: record.chat, message }),
+            Err(e) => {
+                tracing::warn!(%id, error = %e, "stored sent message does not decode");
+                None
+            }
+        }
+    }
+
+    /// The holders of `group`, loaded from the store on first use.
+    fn holders_loaded<'a>(
+        &self,
+        map: &'a mut HashMap<Jid, HashSet<Jid>>,
+        group: &Jid,
+    ) -> &'a mut HashSet<Jid> {
+        map.entry(group.clone()).or_insert_with(|| {
+            self.persist()
+                .and_then(|s| logged("read sender key holders", s.sender_key_holders(group)))
+                .unwrap_or_default()
+                .into_iter()
+                .collect()
+        })
     }
 
     pub(crate) fn sender_key_holders(&self, group: &Jid) -> Vec<Jid> {
-        lock(&self.sender_key_holders)
-            .get(group)
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default()
+        let mut map = lock(&self.sender_key_holders);
+        self.holders_loaded(&mut map, group).iter().cloned().collect()
     }
 
     pub(crate) fn add_sender_key_holders(&self, group: &Jid, fresh: bool, holders: &[Jid]) {
         let mut map = lock(&self.sender_key_holders);
-        let set = map.entry(group.clone()).or_default();
+        let set = self.holders_loaded(&mut map, group);
         if fresh {
             set.clear();
         }
-        set.extend(holders.iter().cloned());
+        let new: Vec<Jid> = holders.iter().filter(|h| set.insert((*h).clone())).cloned().collect();
+        drop(map);
+        if fresh || !new.is_empty() {
+            if let Some(store) = self.persist() {
+                logged("save sender key holders", store.add_sender_key_holders(group, fresh, &new));
+            }
+        }
     }
 
     /// Counts one more retry receipt for `id`; returns the new count.

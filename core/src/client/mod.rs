@@ -23,6 +23,7 @@ mod dispatch;
 mod edge_routing;
 mod error;
 pub mod events;
+mod identity;
 mod iq;
 mod keepalive;
 mod login;
@@ -34,6 +35,7 @@ mod prekeys;
 pub mod presence;
 pub mod proxy;
 mod receipt;
+mod receipt_mode;
 mod receive;
 mod reconnect;
 mod send;
@@ -147,16 +149,20 @@ impl Inner {
         if let Ok(device) = self.device() {
             return Ok(device);
         }
-        let device = self
-            .with_store(|store| match store.load_device()? {
-                Some(device) => Ok(device),
-                None => {
-                    let device = Device::generate(&mut OsRng);
-                    store.save_device(&device)?;
-                    Ok(device)
-                }
+        let (device, messaging) = self
+            .with_store(|store| {
+                let device = match store.load_device()? {
+                    Some(device) => device,
+                    None => {
+                        let device = Device::generate(&mut OsRng);
+                        store.save_device(&device)?;
+                        device
+                    }
+                };
+                Ok((device, store.messaging_store()?))
             })
             .await?;
+        self.messaging.attach(messaging);
         *lock(&self.device) = Some(device.clone());
         Ok(device)
     }
@@ -177,6 +183,7 @@ impl Inner {
     /// Deletes the device and all its keys (logged out).
     pub(crate) async fn wipe_device(&self) -> Result<(), ClientError> {
         *lock(&self.device) = None;
+        self.messaging.reset();
         self.with_store(|store| store.delete_device()).await
     }
 

@@ -48,7 +48,10 @@ impl Inner {
             Presence::Unavailable => "unavailable",
         };
         let name = self.device()?.push_name;
-        self.send_node(super::send::presence_node(kind, &name)).await
+        self.send_node(super::send::presence_node(kind, &name)).await?;
+        // As the real client: delivery receipts are `inactive` until we say we are available.
+        self.messaging.receipts.set_available(presence == Presence::Available);
+        Ok(())
     }
 
     pub(crate) async fn send_chat_presence(

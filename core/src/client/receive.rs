@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use rand::rngs::OsRng;
 
+use super::connection::Conn;
 use super::dispatch::{send_ack, Session};
+use super::identity::{changed_identity, trust_new_identity};
 use super::{ClientError, Inner};
 use crate::binary::Node;
 use crate::crypto::KeyPair;
@@ -43,16 +45,33 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
     let store = inner.signal().await?;
     let stanza = node.clone();
     let info_for_decrypt = info.clone();
+    let sender_jid = encryption_jid.clone();
     // Decrypt and commit on the blocking pool (SQLite touches the disk).
-    let outcome = tokio::task::spawn_blocking(move || {
-        let decrypted = decrypt_with_info(&*store, info_for_decrypt, &stanza, &encryption_jid)?;
-        let mut decrypted = decrypted;
-        let changes = std::mem::take(&mut decrypted.changes);
-        store.commit(changes)?;
-        Ok::<_, MessageError>(decrypted)
+    let (outcome, identity_changed) = tokio::task::spawn_blocking(move || {
+        let mut result =
+            decrypt_with_info(&*store, info_for_decrypt.clone(), &stanza, &encryption_jid);
+        // The sender's identity key changed: trust the new one, drop the old session, and
+        // decrypt again (a pkmsg then builds the new session; a msg asks for a retry).
+        let mut identity_changed = false;
+        if let Some((address, received)) = result.as_ref().err().and_then(changed_identity) {
+            if let Err(e) = trust_new_identity(&*store, &address, &received) {
+                return (Err(MessageError::Store(e)), false);
+            }
+            identity_changed = true;
+            result = decrypt_with_info(&*store, info_for_decrypt, &stanza, &encryption_jid);
+        }
+        let outcome = result.and_then(|mut decrypted| {
+            let changes = std::mem::take(&mut decrypted.changes);
+            store.commit(changes)?;
+            Ok(decrypted)
+        });
+        (outcome, identity_changed)
     })
     .await
     .map_err(|_| ClientError::RuntimeGone)?;
+    if identity_changed {
+        inner.emit_identity_change(&sender_jid, true);
+    }
     match outcome {
         Ok(decrypted) => {
             inner.messaging.clear_retry(&info.id);
@@ -65,7 +84,7 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
                 });
             }
             if info.category.as_deref() != Some("peer") {
-                let active = true;
+                let active = inner.messaging.receipts.active();
                 match build_message_receipt(node, &info, active) {
                     Ok(receipt) => session.conn.send(&receipt).await?,
                     Err(e) => tracing::debug!(error = %e, "no receipt"),
@@ -91,7 +110,15 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
                 });
             }
             if count <= MAX_RETRIES {
-                send_retry_receipt(inner, session, node, &info, count).await?;
+                // Off the read loop: the receipt needs a fresh prekey, whose lock a prekey
+                // refill may hold while it waits for an iq answer only this loop can read
+                // (offline messages arrive right after login, when the refill runs).
+                let (inner, conn, node) = (inner.clone(), session.conn.clone(), node.clone());
+                tokio::spawn(async move {
+                    if let Err(e) = send_retry_receipt(&inner, &conn, &node, count).await {
+                        tracing::warn!(error = %e, "retry receipt not sent");
+                    }
+                });
             }
         }
         Err(e) => {
@@ -120,12 +147,10 @@ fn learn_lids(inner: &Inner, info: &MessageInfo) {
 /// new session when ours is gone.
 async fn send_retry_receipt(
     inner: &Arc<Inner>,
-    session: &Session,
+    conn: &Conn,
     node: &Node,
-    info: &MessageInfo,
     count: u32,
 ) -> Result<(), ClientError> {
-    let _ = info;
     let device = inner.device()?;
     let store = inner.signal().await?;
     let pre_key = {
@@ -149,5 +174,5 @@ async fn send_retry_receipt(
     };
     let receipt = build_retry_receipt(node, count, device.registration_id, Some(&keys))
         .map_err(|e| ClientError::BadResponse(e.to_string()))?;
-    session.conn.send(&receipt).await
+    conn.send(&receipt).await
 }

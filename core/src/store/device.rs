@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use prost::Message;
 use rand::{CryptoRng, RngCore};
 
+use super::messaging::{MemoryMessagingStore, MessagingStore};
 use super::signal::SignalStore;
 use super::{MemorySignalStore, StoreError};
 use crate::binary::Jid;
@@ -113,6 +114,9 @@ pub trait DeviceStore: Send + Sync {
     fn edge_routing_info(&self) -> Result<Option<Vec<u8>>, StoreError>;
     /// Saves (replaces) the edge-routing info; [`DeviceStore::delete_device`] forgets it.
     fn set_edge_routing_info(&self, info: &[u8]) -> Result<(), StoreError>;
+    /// The account's messaging caches (LID map, device lists, retry buffer, sender key
+    /// holders); deleting the device clears them.
+    fn messaging_store(&self) -> Result<Arc<dyn MessagingStore>, StoreError>;
 }
 
 /// An in-memory [`DeviceStore`] (tests, short-lived clients). Deleting the device also drops
@@ -127,6 +131,7 @@ struct MemoryInner {
     device: Option<Device>,
     signal: Option<Arc<MemorySignalStore>>,
     edge_routing: Option<Vec<u8>>,
+    messaging: Option<Arc<MemoryMessagingStore>>,
 }
 
 impl MemoryDeviceStore {
@@ -162,6 +167,9 @@ impl DeviceStore for MemoryDeviceStore {
         inner.device = None;
         inner.signal = None;
         inner.edge_routing = None;
+        if let Some(messaging) = inner.messaging.take() {
+            messaging.clear()?;
+        }
         Ok(())
     }
 
@@ -181,6 +189,13 @@ impl DeviceStore for MemoryDeviceStore {
     fn set_edge_routing_info(&self, info: &[u8]) -> Result<(), StoreError> {
         self.lock()?.edge_routing = Some(info.to_vec());
         Ok(())
+    }
+
+    fn messaging_store(&self) -> Result<Arc<dyn MessagingStore>, StoreError> {
+        let mut inner = self.lock()?;
+        let store: Arc<dyn MessagingStore> =
+            inner.messaging.get_or_insert_with(|| Arc::new(MemoryMessagingStore::new())).clone();
+        Ok(store)
     }
 }
 

@@ -12,7 +12,9 @@ use prost::Message;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::device::{Device, DeviceStore};
+use super::messaging::MessagingStore;
 use super::signal::SignalStore;
+use super::sqlite_messaging::SqliteMessagingStore;
 use super::{SqliteSignalStore, StoreError};
 use crate::binary::Jid;
 use crate::crypto::KeyPair;
@@ -40,6 +42,38 @@ const MIGRATIONS: &[&str] = &[
         push_name TEXT NOT NULL DEFAULT '',
         platform TEXT NOT NULL DEFAULT '',
         business_name TEXT NOT NULL DEFAULT ''
+    );",
+    // 2: the messaging caches of each account (see `sqlite_messaging`): the LID↔phone table,
+    // device lists, the retry buffer (ordered by `seq`, bounded) and our sender key holders.
+    "CREATE TABLE wazap_lid_map (
+        account TEXT NOT NULL,
+        pn_user TEXT NOT NULL,
+        lid_user TEXT NOT NULL,
+        PRIMARY KEY (account, pn_user),
+        UNIQUE (account, lid_user)
+    );
+    CREATE TABLE wazap_device_lists (
+        account TEXT NOT NULL,
+        user_jid TEXT NOT NULL,
+        devices TEXT NOT NULL,
+        phash TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL,
+        PRIMARY KEY (account, user_jid)
+    );
+    CREATE TABLE wazap_sent_messages (
+        account TEXT NOT NULL,
+        id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        chat TEXT NOT NULL,
+        message BLOB NOT NULL,
+        PRIMARY KEY (account, id)
+    );
+    CREATE INDEX wazap_sent_messages_seq ON wazap_sent_messages (account, seq);
+    CREATE TABLE wazap_sender_key_holders (
+        account TEXT NOT NULL,
+        group_jid TEXT NOT NULL,
+        device TEXT NOT NULL,
+        PRIMARY KEY (account, group_jid, device)
     );",
 ];
 
@@ -71,7 +105,7 @@ fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
     Ok(newest)
 }
 
-struct Shared {
+pub(super) struct Shared {
     conn: Mutex<Connection>,
     /// `None` for an in-memory database (the Signal store then lives in its own one).
     path: Option<PathBuf>,
@@ -123,6 +157,11 @@ impl SqliteStore {
         SqliteDeviceStore { shared: self.shared.clone(), name: name.into() }
     }
 
+    #[cfg(test)]
+    pub(super) fn shared_for_tests(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
     /// The names of the accounts that have a saved device, sorted.
     pub fn accounts(&self) -> Result<Vec<String>, StoreError> {
         let conn = self.shared.lock()?;
@@ -133,7 +172,7 @@ impl SqliteStore {
 }
 
 impl Shared {
-    fn lock(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+    pub(super) fn lock(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
         self.conn.lock().map_err(|_| StoreError::Poisoned)
     }
 }
@@ -272,6 +311,7 @@ impl DeviceStore for SqliteDeviceStore {
             // A private in-memory database that was never opened holds nothing.
             (None, None) => {}
         }
+        SqliteMessagingStore::new(self.shared.clone(), self.name.clone()).clear()?;
         let conn = self.shared.lock()?;
         super::sqlite_edge_routing::delete(&conn, &self.name)?;
         conn.execute("DELETE FROM wazap_devices WHERE account = ?1", [&self.name])?;
@@ -303,6 +343,10 @@ impl DeviceStore for SqliteDeviceStore {
 
     fn set_edge_routing_info(&self, info: &[u8]) -> Result<(), StoreError> {
         super::sqlite_edge_routing::save(&*self.shared.lock()?, &self.name, info)
+    }
+
+    fn messaging_store(&self) -> Result<Arc<dyn MessagingStore>, StoreError> {
+        Ok(Arc::new(SqliteMessagingStore::new(self.shared.clone(), self.name.clone())))
     }
 }
 
@@ -342,7 +386,7 @@ mod tests {
             store.account("b").save_device(&b).unwrap();
         }
         let store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 1);
+        assert_eq!(store.schema_version().unwrap(), 2);
         assert_eq!(store.accounts().unwrap(), vec!["a".to_owned(), "b".to_owned()]);
         for (name, want) in [("a", &a), ("b", &b)] {
             let got = store.account(name).load_device().unwrap().unwrap();
@@ -410,7 +454,7 @@ mod tests {
             .unwrap();
         assert!(matches!(
             SqliteStore::from_connection(conn, None),
-            Err(StoreError::SchemaTooNew { found: 99, supported: 1 })
+            Err(StoreError::SchemaTooNew { found: 99, supported: 2 })
         ));
     }
 }

@@ -56,6 +56,11 @@ pub enum Event {
     /// retries run out). `unavailable`: the server had no content for us (not a decryption
     /// failure).
     UndecryptableMessage { info: Box<MessageInfo>, reason: String, unavailable: bool },
+    /// A contact's identity key changed (reinstalled, or new keys on that device): the new key
+    /// is trusted and a new session built (whatsmeow `events.IdentityChange`). `jid` is the
+    /// device as its session is addressed (LID when known), `jid_alt` its other identity;
+    /// `implicit`: noticed on a message rather than announced.
+    IdentityChange { jid: Jid, jid_alt: Option<Jid>, timestamp: u64, implicit: bool },
     /// A contact we subscribed to went online or offline; `last_seen` is unix seconds.
     Presence { from: Jid, available: bool, last_seen: Option<u64> },
     /// A chat state: `state` is `composing` or `paused`; `media` is `audio` when recording.

@@ -165,3 +165,58 @@ pub async fn next_message(
         _ => unreachable!(),
     }
 }
+
+/// Links a companion whose device lives in `store` (e.g. an account of a `SqliteStore`);
+/// returns the logged-in client and its events.
+pub async fn link_companion_in(
+    sandbox: &SandboxHandle,
+    phone: &str,
+    store: std::sync::Arc<dyn wazap::store::DeviceStore>,
+) -> (wazap::Client, Events) {
+    let client = wazap::Client::new(store, config(sandbox));
+    let mut events = client.events();
+    bounded(client.connect()).await.expect("connect");
+    let qr = next_qr(&mut events).await;
+    scan_qr(sandbox.local_addr(), phone, &qr).await;
+    wait_for(&mut events, |e| matches!(e, Event::PairSuccess { .. })).await;
+    wait_for(&mut events, |e| *e == Event::Connected).await;
+    (client, events)
+}
+
+/// Starts a client over an already linked `store` (a restart) and waits until it is logged in.
+pub async fn resume(
+    sandbox: &SandboxHandle,
+    store: std::sync::Arc<dyn wazap::store::DeviceStore>,
+) -> (wazap::Client, Events) {
+    let client = wazap::Client::new(store, config(sandbox));
+    let mut events = client.events();
+    bounded(client.connect()).await.expect("connect");
+    wait_for(&mut events, |e| *e == Event::Connected).await;
+    (client, events)
+}
+
+/// What `phone`'s simulated phone received and decrypted (`GET /control/inbox`).
+pub async fn inbox(sandbox: &SandboxHandle, phone: &str) -> Vec<Value> {
+    let (status, value) =
+        http(sandbox.local_addr(), "GET", &format!("/control/inbox?phone={phone}"), None).await;
+    assert_eq!(status, 200, "inbox: {value}");
+    value.as_array().cloned().unwrap_or_default()
+}
+
+/// Polls `phone`'s inbox until an entry matches `pred` (the phones report no events), within
+/// [`WAIT`]; returns the entry.
+pub async fn wait_for_inbox<F: FnMut(&Value) -> bool>(
+    sandbox: &SandboxHandle,
+    phone: &str,
+    mut pred: F,
+) -> Value {
+    bounded(async {
+        loop {
+            if let Some(entry) = inbox(sandbox, phone).await.into_iter().find(&mut pred) {
+                return entry;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+}

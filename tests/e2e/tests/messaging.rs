@@ -12,7 +12,8 @@ use wazap::store::DeviceStore;
 use wazap::types::{MessageContent, MessageInfo};
 use wazap::Event;
 use wazap_e2e::{
-    bounded, create_account, http, link_companion, next_message, sandbox, wait_for, Companion,
+    bounded, create_account, http, link_companion, next_message, sandbox, wait_for, wait_for_inbox,
+    Companion,
 };
 
 /// The next message event whose text is `text`.
@@ -66,10 +67,36 @@ async fn texts_replies_receipts_and_reactions_between_two_accounts() {
     assert_eq!(own_content.text.as_deref(), Some("hello B"));
     assert!(own_content.flags.device_sent.is_some());
 
-    // B's device acknowledged delivery.
+    // B's companion is not "available", so (as the real client) its delivery receipt is
+    // `inactive`; A's second companion confirms its copy with a `sender` receipt.
+    let mut seen = (false, false);
+    while seen != (true, true) {
+        if let Event::Receipt { receipt_type, ids, chat, sender, .. } =
+            wait_for(&mut a1.events, |e| matches!(e, Event::Receipt { .. })).await
+        {
+            if !ids.contains(&sent.id) {
+                continue;
+            }
+            if receipt_type == "inactive" && chat == pn(b) && sender.as_ref() == Some(&b1.jid) {
+                seen.0 = true;
+            }
+            if receipt_type == "sender" && sender.as_ref() == Some(&a2.jid) {
+                seen.1 = true;
+            }
+            assert!(
+                !(receipt_type == "delivered" && sender.as_ref() == Some(&b1.jid)),
+                "an unavailable companion sent an active receipt"
+            );
+        }
+    }
+    // Once available, B's delivery receipts are plain `delivered`.
+    bounded(b1.client.send_presence(Presence::Available)).await.unwrap();
+    let active = bounded(a1.client.send_text(pn(b), "you are here")).await.unwrap();
+    message_with_text(&mut b1, "you are here").await;
     wait_for(&mut a1.events, |e| {
-        matches!(e, Event::Receipt { receipt_type, ids, chat, .. }
-            if receipt_type == "delivered" && ids.contains(&sent.id) && *chat == pn(b))
+        matches!(e, Event::Receipt { receipt_type, ids, sender, .. }
+            if receipt_type == "delivered" && ids.contains(&active.id)
+                && sender.as_ref() == Some(&b1.jid))
     })
     .await;
 
@@ -349,4 +376,120 @@ async fn presence_and_chat_states_are_relayed() {
         |e| matches!(e, Event::Presence { from, available: false, .. } if from.user == a),
     )
     .await;
+}
+
+#[tokio::test]
+async fn both_phones_see_what_the_companions_send() {
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550018001", "15550018002");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let a1 = link_companion(&sandbox, a).await;
+    let mut b1 = link_companion(&sandbox, b).await;
+
+    let sent = bounded(a1.client.send_text(pn(b), "for both phones")).await.unwrap();
+    message_with_text(&mut b1, "for both phones").await;
+    // B's phone decrypted it, in the chat with A.
+    let entry = wait_for_inbox(&sandbox, b, |e| e["id"] == sent.id.as_str()).await;
+    assert_eq!(entry["text"], "for both phones");
+    assert_eq!(entry["chat"], pn(a).to_string());
+    assert_eq!(entry["kind"], "text");
+    // A's phone got the DeviceSentMessage copy: in the chat with B, from A's companion.
+    let entry = wait_for_inbox(&sandbox, a, |e| e["id"] == sent.id.as_str()).await;
+    assert_eq!(entry["text"], "for both phones");
+    assert_eq!(entry["chat"], pn(b).to_string());
+    assert_eq!(entry["sender"], a1.jid.to_string());
+
+    // And the other way round.
+    let reply = bounded(b1.client.send_text(pn(a), "phones agree")).await.unwrap();
+    let entry = wait_for_inbox(&sandbox, a, |e| e["id"] == reply.id.as_str()).await;
+    assert_eq!(entry["text"], "phones agree");
+    assert_eq!(entry["chat"], pn(b).to_string());
+    let entry = wait_for_inbox(&sandbox, b, |e| e["id"] == reply.id.as_str()).await;
+    assert_eq!(entry["chat"], pn(a).to_string());
+    assert_eq!(entry["sender"], b1.jid.to_string());
+}
+
+#[tokio::test]
+async fn an_offline_device_gets_queued_messages_once_when_it_reconnects() {
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550019001", "15550019002");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let a1 = link_companion(&sandbox, a).await;
+    let mut b1 = link_companion(&sandbox, b).await;
+    let mut b2 = link_companion(&sandbox, b).await;
+
+    bounded(b2.client.disconnect()).await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let text = format!("queued {i}");
+        ids.push(bounded(a1.client.send_text(pn(b), &text)).await.unwrap().id);
+        // The online device gets them live.
+        message_with_text(&mut b1, &text).await;
+    }
+    bounded(b2.client.connect()).await.expect("reconnect");
+    for (i, id) in ids.iter().enumerate() {
+        let (info, content) = next_message(&mut b2.events).await;
+        assert_eq!(&info.id, id);
+        assert_eq!(content.text, Some(format!("queued {i}")));
+    }
+    // Reconnecting again redelivers nothing: the next message is the marker.
+    bounded(b2.client.disconnect()).await;
+    bounded(b2.client.connect()).await.expect("reconnect");
+    wait_for(&mut b2.events, |e| *e == Event::Connected).await;
+    let marker = bounded(a1.client.send_text(pn(b), "marker")).await.unwrap();
+    let (info, content) = next_message(&mut b2.events).await;
+    assert_eq!(info.id, marker.id);
+    assert_eq!(content.text.as_deref(), Some("marker"));
+}
+
+#[tokio::test]
+async fn a_changed_identity_key_is_reported_and_a_new_session_built() {
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550020001", "15550020002");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let mut a1 = link_companion(&sandbox, a).await;
+    let mut b1 = link_companion(&sandbox, b).await;
+    bounded(a1.client.send_text(pn(b), "hi")).await.unwrap();
+    message_with_text(&mut b1, "hi").await;
+    bounded(b1.client.send_text(pn(a), "hey")).await.unwrap();
+    message_with_text(&mut a1, "hey").await;
+
+    // From A's side B's companion now presents another identity key than the one A trusted
+    // (as after a reinstall): A's stored key is replaced by a stranger's, and B starts over
+    // with a new session.
+    let b_device_lid = b1.client.lid().expect("lid");
+    let b_address = wazap::message::protocol_address(&b_device_lid);
+    let a_device = a1.store.load_device().unwrap().unwrap();
+    let a_signal = a1.store.signal_store(&a_device).unwrap();
+    let stranger = wazap::crypto::KeyPair::from_private([7; 32]).public;
+    a_signal.save_identity(&b_address, &stranger).unwrap();
+    let b_device = b1.store.load_device().unwrap().unwrap();
+    let b_signal = b1.store.signal_store(&b_device).unwrap();
+    b_signal
+        .delete_session(&wazap::message::protocol_address(&a1.client.lid().expect("lid")))
+        .unwrap();
+
+    let sent = bounded(b1.client.send_text(pn(a), "new keys")).await.unwrap();
+    let event = wait_for(&mut a1.events, |e| {
+        matches!(e, Event::IdentityChange { .. } | Event::Message { .. })
+    })
+    .await;
+    match event {
+        Event::IdentityChange { jid, jid_alt, implicit, timestamp } => {
+            assert_eq!(jid, b_device_lid);
+            assert_eq!(jid_alt, Some(b1.jid.clone()));
+            assert!(implicit);
+            assert!(timestamp > 0);
+        }
+        other => panic!("expected an identity change first, got {other:?}"),
+    }
+    let (info, _) = message_with_text(&mut a1, "new keys").await;
+    assert_eq!(info.id, sent.id);
+    assert_eq!(a_signal.get_identity(&b_address).unwrap(), Some(b_device.identity_key.public));
+    // The new session works both ways.
+    bounded(a1.client.send_text(pn(b), "welcome back")).await.unwrap();
+    message_with_text(&mut b1, "welcome back").await;
 }

@@ -1,0 +1,229 @@
+//! The messaging caches a client must keep across restarts: the LID↔phone-number table, the
+//! users' device lists, the retry buffer of recently sent messages (to answer retry receipts
+//! for messages sent before a restart) and which devices already hold our sender key in each
+//! group (so a restart does not resend sender key distribution messages).
+//!
+//! [`MessagingStore`] is one account's; [`MemoryMessagingStore`] keeps it in memory, the
+//! SQLite one is in [`super::sqlite_messaging`].
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+
+use super::StoreError;
+use crate::binary::Jid;
+
+/// Sent messages kept for answering retry receipts (whatsmeow keeps a similar window).
+pub const RETRY_BUFFER_SIZE: usize = 4096;
+
+/// A user's devices as last fetched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceList {
+    /// Device JIDs, the phone (device 0) included.
+    pub devices: Vec<Jid>,
+    /// The participant hash of `devices` (what the server compares on send).
+    pub phash: String,
+    /// When the list was fetched, unix seconds.
+    pub timestamp: u64,
+}
+
+/// A message we sent, kept to encrypt it again for a device that asks for a retry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentRecord {
+    /// The chat it was sent to (a user or a group).
+    pub chat: Jid,
+    /// The marshalled `Message` protobuf.
+    pub message: Vec<u8>,
+}
+
+/// One account's persistent messaging caches. Calls may touch the disk.
+pub trait MessagingStore: Send + Sync {
+    /// Records that phone-number user `pn_user` has the LID user `lid_user` (bare users, no
+    /// server or device). A later pair replaces an earlier one for either side.
+    fn put_lid_mapping(&self, pn_user: &str, lid_user: &str) -> Result<(), StoreError>;
+    /// Every known (phone-number user, LID user) pair.
+    fn lid_mappings(&self) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// The cached device list of `user` (a user JID without device).
+    fn device_list(&self, user: &Jid) -> Result<Option<DeviceList>, StoreError>;
+    fn put_device_list(&self, user: &Jid, list: &DeviceList) -> Result<(), StoreError>;
+    /// Forgets `user`'s device list (a device notification, a phash mismatch).
+    fn delete_device_list(&self, user: &Jid) -> Result<(), StoreError>;
+
+    /// Keeps a sent message; the oldest are dropped beyond [`RETRY_BUFFER_SIZE`].
+    fn put_sent_message(&self, id: &str, record: &SentRecord) -> Result<(), StoreError>;
+    fn sent_message(&self, id: &str) -> Result<Option<SentRecord>, StoreError>;
+
+    /// The devices that hold our current sender key in `group`.
+    fn sender_key_holders(&self, group: &Jid) -> Result<Vec<Jid>, StoreError>;
+    /// Adds `holders`; with `reset`, the earlier holders are forgotten first (a new sender
+    /// key was made).
+    fn add_sender_key_holders(
+        &self,
+        group: &Jid,
+        reset: bool,
+        holders: &[Jid],
+    ) -> Result<(), StoreError>;
+
+    /// Deletes everything (the device was logged out).
+    fn clear(&self) -> Result<(), StoreError>;
+}
+
+/// An in-memory [`MessagingStore`].
+#[derive(Default)]
+pub struct MemoryMessagingStore {
+    inner: Mutex<MemoryMessaging>,
+}
+
+#[derive(Default)]
+struct MemoryMessaging {
+    pn_to_lid: HashMap<String, String>,
+    devices: HashMap<Jid, DeviceList>,
+    sent: HashMap<String, SentRecord>,
+    sent_order: VecDeque<String>,
+    holders: HashMap<Jid, HashSet<Jid>>,
+}
+
+impl MemoryMessagingStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, MemoryMessaging>, StoreError> {
+        self.inner.lock().map_err(|_| StoreError::Poisoned)
+    }
+}
+
+impl MessagingStore for MemoryMessagingStore {
+    fn put_lid_mapping(&self, pn_user: &str, lid_user: &str) -> Result<(), StoreError> {
+        let mut inner = self.lock()?;
+        inner.pn_to_lid.retain(|_, lid| lid != lid_user);
+        inner.pn_to_lid.insert(pn_user.to_owned(), lid_user.to_owned());
+        Ok(())
+    }
+
+    fn lid_mappings(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(self.lock()?.pn_to_lid.iter().map(|(p, l)| (p.clone(), l.clone())).collect())
+    }
+
+    fn device_list(&self, user: &Jid) -> Result<Option<DeviceList>, StoreError> {
+        Ok(self.lock()?.devices.get(user).cloned())
+    }
+
+    fn put_device_list(&self, user: &Jid, list: &DeviceList) -> Result<(), StoreError> {
+        self.lock()?.devices.insert(user.clone(), list.clone());
+        Ok(())
+    }
+
+    fn delete_device_list(&self, user: &Jid) -> Result<(), StoreError> {
+        self.lock()?.devices.remove(user);
+        Ok(())
+    }
+
+    fn put_sent_message(&self, id: &str, record: &SentRecord) -> Result<(), StoreError> {
+        let mut inner = self.lock()?;
+        if inner.sent.insert(id.to_owned(), record.clone()).is_none() {
+            inner.sent_order.push_back(id.to_owned());
+        }
+        while inner.sent_order.len() > RETRY_BUFFER_SIZE {
+            if let Some(old) = inner.sent_order.pop_front() {
+                inner.sent.remove(&old);
+            }
+        }
+        Ok(())
+    }
+
+    fn sent_message(&self, id: &str) -> Result<Option<SentRecord>, StoreError> {
+        Ok(self.lock()?.sent.get(id).cloned())
+    }
+
+    fn sender_key_holders(&self, group: &Jid) -> Result<Vec<Jid>, StoreError> {
+        let inner = self.lock()?;
+        let mut holders: Vec<Jid> =
+            inner.holders.get(group).map(|s| s.iter().cloned().collect()).unwrap_or_default();
+        holders.sort_by_key(Jid::to_string);
+        Ok(holders)
+    }
+
+    fn add_sender_key_holders(
+        &self,
+        group: &Jid,
+        reset: bool,
+        holders: &[Jid],
+    ) -> Result<(), StoreError> {
+        let mut inner = self.lock()?;
+        let set = inner.holders.entry(group.clone()).or_default();
+        if reset {
+            set.clear();
+        }
+        set.extend(holders.iter().cloned());
+        Ok(())
+    }
+
+    fn clear(&self) -> Result<(), StoreError> {
+        *self.lock()? = MemoryMessaging::default();
+        Ok(())
+    }
+}
+
+/// Behaviour every [`MessagingStore`] must have; run against each implementation.
+#[cfg(test)]
+pub(crate) fn check_store(store: &dyn MessagingStore) {
+    let jid = |s: &str| -> Jid { s.parse().unwrap() };
+    store.put_lid_mapping("111", "900").unwrap();
+    store.put_lid_mapping("222", "901").unwrap();
+    // The LID moved to another number: the old pair goes.
+    store.put_lid_mapping("333", "901").unwrap();
+    let mut pairs = store.lid_mappings().unwrap();
+    pairs.sort();
+    assert_eq!(pairs, vec![("111".into(), "900".into()), ("333".into(), "901".into())]);
+
+    let user = jid("111@s.whatsapp.net");
+    let list = DeviceList {
+        devices: vec![jid("111@s.whatsapp.net"), jid("111:3@s.whatsapp.net")],
+        phash: "2:abc".into(),
+        timestamp: 1_700_000_000,
+    };
+    assert_eq!(store.device_list(&user).unwrap(), None);
+    store.put_device_list(&user, &list).unwrap();
+    assert_eq!(store.device_list(&user).unwrap(), Some(list));
+    store.delete_device_list(&user).unwrap();
+    assert_eq!(store.device_list(&user).unwrap(), None);
+
+    let record = SentRecord { chat: user.clone(), message: vec![1, 2, 3] };
+    store.put_sent_message("first", &record).unwrap();
+    for i in 0..RETRY_BUFFER_SIZE {
+        let r = SentRecord { chat: user.clone(), message: vec![i as u8] };
+        store.put_sent_message(&format!("m{i}"), &r).unwrap();
+    }
+    assert_eq!(store.sent_message("first").unwrap(), None, "the oldest is dropped");
+    assert_eq!(store.sent_message("m0").unwrap().unwrap().message, vec![0]);
+    let last = format!("m{}", RETRY_BUFFER_SIZE - 1);
+    assert!(store.sent_message(&last).unwrap().is_some());
+
+    let group = jid("123-456@g.us");
+    let (d1, d2, d3) = (jid("111:1@s.whatsapp.net"), jid("222:4@lid"), jid("333:2@s.whatsapp.net"));
+    store.add_sender_key_holders(&group, true, &[d1.clone(), d2.clone()]).unwrap();
+    store.add_sender_key_holders(&group, false, &[d2.clone(), d3.clone()]).unwrap();
+    let mut got = store.sender_key_holders(&group).unwrap();
+    got.sort_by_key(Jid::to_string);
+    let mut want = vec![d1, d2, d3.clone()];
+    want.sort_by_key(Jid::to_string);
+    assert_eq!(got, want);
+    store.add_sender_key_holders(&group, true, std::slice::from_ref(&d3)).unwrap();
+    assert_eq!(store.sender_key_holders(&group).unwrap(), vec![d3]);
+    assert!(store.sender_key_holders(&jid("9-9@g.us")).unwrap().is_empty());
+
+    store.clear().unwrap();
+    assert!(store.lid_mappings().unwrap().is_empty());
+    assert!(store.sent_message("m0").unwrap().is_none());
+    assert!(store.sender_key_holders(&group).unwrap().is_empty());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_store_keeps_and_bounds_the_caches() {
+        check_store(&MemoryMessagingStore::new());
+    }
+}
