@@ -245,11 +245,7 @@ pub async fn on_iq_reply(ctx: &mut ConnCtx, iq: &Node) {
         Ok(()) => {
             devices::notify_change(&ctx.shared, &awaiting.phone, "add", awaiting.device, 0);
             tracing::info!(phone = %awaiting.phone, device = awaiting.device, "paired");
-            phone::new_companion::spawn(
-                ctx.shared.clone(),
-                awaiting.phone.clone(),
-                awaiting.device,
-            );
+            phone::new_companion::expect(&ctx.shared, &awaiting.phone, awaiting.device);
             ctx.handle.close(Some(stanza::stream_error_code(515)));
         }
         Err(reason) => {

@@ -2,8 +2,9 @@
 //! (`category="peer"`, whatsmeow `handleProtocolMessage`), the account's app state sync keys
 //! (`APP_STATE_SYNC_KEY_SHARE`), then history sync notifications for the blobs it uploaded to
 //! the media host (`HISTORY_SYNC_NOTIFICATION`: the initial bootstrap, then the push names).
-//! The companion is usually reconnecting (stream error 515) meanwhile: the messages wait in
-//! its queue and arrive at its login.
+//! As a real phone, which fetches the companion's prekey bundle from the server first, it
+//! starts once the companion has published its prekeys (its first upload after login):
+//! before that the companion may not even hold the signed prekey a session would use.
 use std::sync::Arc;
 
 use thiserror::Error;
@@ -24,6 +25,12 @@ pub enum WelcomeError {
     Send(#[from] ControlError),
     #[error("the phone task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
+}
+
+/// Notes that `phone`'s companion `device` was just linked: its welcome starts at its first
+/// prekey upload.
+pub fn expect(shared: &Shared, phone: &str, device: u16) {
+    shared.state().awaiting_welcome.insert((phone.to_owned(), device));
 }
 
 /// Starts the welcome of `phone`'s new companion `device` in the background.

@@ -93,6 +93,9 @@ pub struct State {
     pub phone_sent: crate::phone::retry_buffer::RetryBuffer,
     /// What connections were sent and have not acked.
     pub in_flight: in_flight::InFlight,
+    /// New companions whose phone welcomes them once they have published their prekeys
+    /// (phone, device).
+    pub awaiting_welcome: std::collections::HashSet<(String, u16)>,
     store: Option<JsonStore>,
 }
 
@@ -108,6 +111,7 @@ impl State {
             presence: presence::Presence::default(),
             phone_sent: Default::default(),
             in_flight: Default::default(),
+            awaiting_welcome: Default::default(),
             store,
         }
     }
