@@ -4,7 +4,9 @@
 use wazap::binary::Jid;
 use wazap::types::{MessageContent, MessageInfo};
 use wazap::Event;
-use wazap_e2e::{create_account, http, link_companion, wait_for, Companion};
+use wazap_e2e::{
+    create_account, http, link_companion, link_companion_with_welcome, wait_for, Companion,
+};
 
 async fn message_with_text(c: &mut Companion, text: &str) -> (MessageInfo, MessageContent) {
     match wait_for(
@@ -207,15 +209,11 @@ async fn a_new_companion_gets_app_state_keys_and_the_history() {
     let said = phone_sends(&sandbox, bob, alice, "see you at eight").await;
     inbox_has(&sandbox, alice, "see you at eight").await;
 
-    let mut companion = link_companion(&sandbox, alice).await;
+    // Each peer message is one `protocol` message event (never a user text).
+    let (_companion, welcome) = link_companion_with_welcome(&sandbox, alice).await;
     let mut key_shares = Vec::new();
     let mut notifications = Vec::new();
-    while key_shares.is_empty() || notifications.len() < 2 {
-        let (info, content) =
-            wait_for(&mut companion.events, |e| matches!(e, Event::Message { .. }))
-                .await
-                .into_message();
-        // Nothing a user would read as a text.
+    for (info, content) in welcome {
         assert_eq!(content.kind, "protocol", "{content:?}");
         assert!(content.text.is_none());
         assert!(info.is_from_me);
@@ -232,6 +230,7 @@ async fn a_new_companion_gets_app_state_keys_and_the_history() {
             other => panic!("unexpected protocol message {other:?}"),
         }
     }
+    assert_eq!((key_shares.len(), notifications.len()), (1, 2));
     let keys = &key_shares[0].keys;
     assert!(!keys.is_empty());
     for key in keys {
@@ -275,16 +274,14 @@ async fn a_new_companion_gets_app_state_keys_and_the_history() {
     assert_eq!(bob_name, Some("Bob"));
 
     // A second companion gets the same app state keys (the phone keeps them per account).
-    let mut second = link_companion(&sandbox, alice).await;
-    let again = loop {
-        let (_, content) = wait_for(&mut second.events, |e| matches!(e, Event::Message { .. }))
-            .await
-            .into_message();
-        let raw = wazap::proto::Message::decode(content.raw.as_slice()).expect("raw message");
-        if let Some(share) = raw.protocol_message.and_then(|p| p.app_state_sync_key_share) {
-            break share;
-        }
-    };
+    let (_second, welcome) = link_companion_with_welcome(&sandbox, alice).await;
+    let again = welcome
+        .iter()
+        .find_map(|(_, content)| {
+            let raw = wazap::proto::Message::decode(content.raw.as_slice()).ok()?;
+            raw.protocol_message?.app_state_sync_key_share
+        })
+        .expect("a key share");
     assert_eq!(
         again.keys.iter().map(|k| k.key_id.clone()).collect::<Vec<_>>(),
         keys.iter().map(|k| k.key_id.clone()).collect::<Vec<_>>()
