@@ -114,7 +114,11 @@ int main(int argc, char **argv) {
     fflush(stdout);
     wazap_string_free(json);
 
-    if (!(json = wait_for(b, "message"))) goto out;
+    /* Skip protocol messages (the phone's app state keys and history sync for a new device). */
+    while ((json = wait_for(b, "message")) && strstr(json, "\"kind\":\"protocol\"")) {
+        wazap_string_free(json);
+    }
+    if (!json) goto out;
     printf("RECEIVED %s\n", json);
     wazap_string_free(json);
 

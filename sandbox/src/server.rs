@@ -55,6 +55,8 @@ fn load(config: &SandboxConfig) -> Result<(Durable, Option<JsonStore>), StartErr
         groups: Default::default(),
         pictures: Default::default(),
         inboxes: Default::default(),
+        sender_key_holders: Default::default(),
+        app_state_keys: Default::default(),
     };
     let Some(dir) = &config.data_dir else { return Ok((fresh(), None)) };
     let store = JsonStore::open(dir)?;

@@ -377,6 +377,8 @@ async fn profile_picture_set_get_and_remove() {
     assert_eq!(picture.attr_str("url"), Some(format!("{}{path}", sandbox.media_url()).as_str()));
     let (status, _, body) = http_raw(&sandbox, "GET", &path, b"").await;
     assert_eq!((status, body), (200, jpeg));
+    // usync's `picture` protocol names the same id (whatsmeow GetUserInfo reads `<picture id>`).
+    assert_eq!(usync_picture_id(&mut conn, &me).await.as_deref(), Some(picture_id.as_str()));
 
     let unchanged = ask_picture(&mut conn, &me, Some(picture_id)).await;
     assert_eq!(unchanged.attr_str("type"), Some("result"));
@@ -384,6 +386,26 @@ async fn profile_picture_set_get_and_remove() {
 
     conn.iq("w:profile:picture", "set", vec![]).await;
     assert_eq!(iq_error_code(&ask_picture(&mut conn, &me, None).await), Some(404));
+    assert_eq!(usync_picture_id(&mut conn, &me).await, None);
+}
+
+/// The `<picture id>` usync answers for `user`, with its status alongside.
+async fn usync_picture_id(conn: &mut TestConn, user: &Jid) -> Option<String> {
+    let reply = conn
+        .iq(
+            "usync",
+            "get",
+            usync_query(
+                vec![Node::new("status"), Node::new("picture")],
+                vec![Node::new("user").attr("jid", user.clone())],
+            ),
+        )
+        .await;
+    let answer = reply.child_by_path(&["usync", "list", "user"]).expect("user");
+    let status = answer.child_by_tag("status").and_then(Node::content_str);
+    assert_eq!(status, Some("Hey there! I am using WhatsApp."), "{answer}");
+    let picture = answer.child_by_tag("picture").expect("<picture> answered");
+    picture.attr_str("id").map(str::to_owned)
 }
 
 async fn ask_picture(conn: &mut TestConn, target: &Jid, existing: Option<String>) -> Node {

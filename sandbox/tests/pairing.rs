@@ -185,3 +185,28 @@ async fn garbage_after_the_handshake_closes_that_connection_only() {
     assert_eq!(refs.len(), 6);
     assert_eq!(good.iq("w:p", "get", vec![]).await.attr_str("type"), Some("result"));
 }
+
+#[tokio::test]
+async fn expired_refs_are_refused_while_later_refs_still_pair() {
+    let sandbox = start().await;
+    create_account(&sandbox, "15550003333", "Carol").await;
+    let device = TestDevice::new();
+    let (mut conn, refs) = register(&sandbox, &device).await;
+    // The real server's schedule: ref 0 for 60 s, each next one 20 s more. 81 s later the
+    // first two have expired and the third (valid until 100 s) has not.
+    tokio::time::pause();
+    tokio::time::advance(std::time::Duration::from_secs(81)).await;
+    tokio::time::resume();
+    for expired in &refs[..2] {
+        let body = serde_json::json!({ "phone": "15550003333", "qr": device.qr(expired) });
+        let (status, answer) =
+            http(&sandbox, "POST", "/control/pair", Some(&body.to_string())).await;
+        assert_eq!(status, 410, "{answer}");
+        assert!(answer["error"].as_str().is_some_and(|e| e.contains("expired")), "{answer}");
+    }
+    let body = serde_json::json!({ "phone": "15550003333", "qr": device.qr(&refs[2]) });
+    let (status, answer) = http(&sandbox, "POST", "/control/pair", Some(&body.to_string())).await;
+    assert_eq!(status, 200, "{answer}");
+    let iq = conn.recv_tag("iq").await;
+    assert!(iq.child_by_tag("pair-success").is_some(), "{iq}");
+}

@@ -13,8 +13,8 @@ pub async fn handle(ctx: &mut ConnCtx, node: Node) {
         "notification" => acks::ack(ctx, &node),
         "chatstate" => chatstate::handle(ctx, &node),
         "presence" => presence::handle(ctx, &node),
-        // Acks of what we sent need no answer.
-        "ack" => {}
+        // Acks of what we sent need no answer; they end its time in flight.
+        "ack" => crate::handlers::routing::acked(&ctx.shared, ctx.handle.id, &node),
         other => tracing::debug!(tag = other, "stanza not handled"),
     }
 }

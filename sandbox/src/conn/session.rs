@@ -42,7 +42,13 @@ impl ConnCtx {
                 if self.shared.conn_of(phone, *device).is_some_and(|c| c.id == self.handle.id) {
                     crate::handlers::presence::disconnected(&self.shared, phone, *device);
                 }
-                self.shared.unregister_conn(phone, *device, self.handle.id)
+                self.shared.unregister_conn(phone, *device, self.handle.id);
+                crate::handlers::routing::redeliver_unacked(
+                    &self.shared,
+                    phone,
+                    *device,
+                    self.handle.id,
+                );
             }
         }
     }

@@ -140,8 +140,11 @@ fn direct(
         } else {
             copy.set_attr("sender_lid", sender.lid.clone());
         }
-        if let Some(edit) = node.attr_str("edit") {
-            copy.set_attr("edit", edit.to_owned());
+        // `category="peer"` (a message between one's own devices) reaches them as sent.
+        for key in ["edit", "category"] {
+            if let Some(value) = node.attr_str(key) {
+                copy.set_attr(key, value.to_owned());
+            }
         }
         let copy = copy.child(enc.clone()).children(extra.clone());
         let target_phone = if own { phone.to_owned() } else { recipient_phone.clone() };

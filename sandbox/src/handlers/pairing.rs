@@ -5,7 +5,7 @@
 //! connection is told to reconnect with `<stream:error code="515"/>`.
 //!
 //! Pairing by code ([`super::pair_code`]) ends in the same [`issue_pair_success`].
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -100,9 +100,10 @@ pub fn register(
         .and_then(|p| p.os)
         .unwrap_or_default();
 
-    let now = Instant::now();
+    // The real server's schedule: the first ref for 60 s, each next one 20 s more.
+    let now = tokio::time::Instant::now();
     let mut shown_until = now;
-    let refs: Vec<(String, Instant)> = (0..REF_COUNT)
+    let refs: Vec<(String, tokio::time::Instant)> = (0..REF_COUNT)
         .map(|i| {
             shown_until += qr_timeout(i);
             (new_ref(), shown_until)
@@ -149,7 +150,7 @@ pub async fn pair_by_qr(shared: &Shared, phone: &str, qr: &str) -> Result<String
             .get(&conn_id)
             .ok_or_else(|| ControlError::not_found("unknown QR ref"))?;
         let expiry = registration.refs.iter().find(|(r, _)| *r == qr.reference).map(|(_, e)| *e);
-        if expiry.map_or(true, |e| Instant::now() > e) {
+        if expiry.map_or(true, |e| tokio::time::Instant::now() > e) {
             return Err(ControlError::gone("the QR ref has expired"));
         }
         if registration.noise_key != qr.noise_public || registration.identity != qr.identity_public
@@ -244,6 +245,7 @@ pub async fn on_iq_reply(ctx: &mut ConnCtx, iq: &Node) {
         Ok(()) => {
             devices::notify_change(&ctx.shared, &awaiting.phone, "add", awaiting.device, 0);
             tracing::info!(phone = %awaiting.phone, device = awaiting.device, "paired");
+            phone::new_companion::expect(&ctx.shared, &awaiting.phone, awaiting.device);
             ctx.handle.close(Some(stanza::stream_error_code(515)));
         }
         Err(reason) => {

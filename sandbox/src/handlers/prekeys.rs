@@ -92,7 +92,12 @@ fn upload(ctx: &ConnCtx, id: &str, phone: &str, device: u16, iq: &Node) -> IqRes
     stored.one_time.extend(keys);
     let total = stored.one_time.len();
     state.save();
+    let welcome = state.awaiting_welcome.remove(&(phone.to_owned(), device));
+    drop(state);
     tracing::debug!(%phone, device, total, "prekeys uploaded");
+    if welcome {
+        crate::phone::new_companion::spawn(ctx.shared.clone(), phone.to_owned(), device);
+    }
     Ok(stanza::iq_result(id))
 }
 

@@ -1,16 +1,26 @@
 //! Delivery to a device: straight to its connection when it is logged in, otherwise into its
 //! queue (flushed at its next login, followed by `<ib><offline count/></ib>`). Device 0, the
 //! simulated phone, has no connection: its stanzas wait in its queue for the phone module.
+//! Messages, receipts and notifications written to a connection stay in flight until the
+//! client acks them ([`crate::state::in_flight`]); [`redeliver_unacked`] hands back what a
+//! closed connection never acked.
 use wazap::binary::Node;
 
 use crate::conn::ConnHandle;
 use crate::shared::Shared;
+use crate::state::in_flight::needs_ack;
 
 /// Delivers `node` to (phone, device), queueing it when the device is offline.
 pub fn deliver(shared: &Shared, phone: &str, device: u16, node: Node) {
     if device != 0 {
         if let Some(conn) = shared.conn_of(phone, device) {
+            // Under the state lock, so the client's ack cannot be handled before the stanza is
+            // in flight.
+            let mut state = shared.state();
             if conn.send(node.clone()) {
+                if needs_ack(&node) {
+                    state.in_flight.push(conn.id, node);
+                }
                 return;
             }
         }
@@ -26,19 +36,50 @@ pub fn deliver(shared: &Shared, phone: &str, device: u16, node: Node) {
 }
 
 /// Sends what waited for a device that just logged in, then the end-of-offline marker
-/// (whatsmeow `handleIB` "offline", Baileys `CB:ib,,offline`).
+/// (whatsmeow `handleIB` "offline", Baileys `CB:ib,,offline`). The stanzas stay in flight
+/// until acked.
 pub fn flush_offline(shared: &Shared, phone: &str, device: u16, conn: &ConnHandle) {
-    let queued = {
+    let count = {
         let mut state = shared.state();
         let queued = state.durable.queues.take(phone, device);
         if !queued.is_empty() {
             state.save();
         }
-        queued
+        let count = queued.len();
+        for node in queued {
+            conn.send(node.clone());
+            if needs_ack(&node) {
+                state.in_flight.push(conn.id, node);
+            }
+        }
+        count
     };
-    let count = queued.len();
-    for node in queued {
-        conn.send(node);
-    }
     conn.send(Node::new("ib").child(Node::new("offline").attr("count", count)));
+}
+
+/// The client acked a stanza of ours.
+pub fn acked(shared: &Shared, conn_id: u64, ack: &Node) {
+    if !shared.state().in_flight.ack(conn_id, ack) {
+        tracing::debug!(id = ?ack.attr_str("id"), "ack of nothing in flight");
+    }
+}
+
+/// A connection of (phone, device) closed: what it did not ack goes to the device again (a
+/// connection that replaced it, or its queue).
+pub fn redeliver_unacked(shared: &Shared, phone: &str, device: u16, conn_id: u64) {
+    let (unacked, exists) = {
+        let mut state = shared.state();
+        let exists = state.account(phone).is_some_and(|a| a.devices.contains_key(&device));
+        (state.in_flight.take(conn_id), exists)
+    };
+    if !exists {
+        // Unlinked: nobody will log in as this device again.
+        return;
+    }
+    if !unacked.is_empty() {
+        tracing::debug!(%phone, device, count = unacked.len(), "redelivering unacked stanzas");
+    }
+    for node in unacked {
+        deliver(shared, phone, device, node);
+    }
 }

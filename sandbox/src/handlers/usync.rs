@@ -1,7 +1,7 @@
 //! `<iq xmlns="usync" type="get"><usync sid mode context index last><query>…</query><list><user
 //! …/>…</list></usync></iq>`: per user, the protocols the query names — `devices` (device list
 //! and signed key-index list), `lid`, `contact` (is this `+number` on WhatsApp), `status`,
-//! `business`. Users are named by `jid` (phone number or LID) or, for contact checks, by a
+//! `picture` (the profile picture id), `business`. Users are named by `jid` (phone number or LID) or, for contact checks, by a
 //! `<contact>+number</contact>` child. Shapes follow whatsmeow user.go and Baileys WAUSync.
 use wazap::binary::{Jid, Node};
 
@@ -71,14 +71,19 @@ fn user_node(state: &State, query: &Query, protocols: &[&Node], lid_addressing: 
         user.set_attr("pn_jid", account.jid());
     }
     for protocol in protocols {
-        if let Some(child) = protocol_node(protocol.tag.as_ref(), account, contact) {
+        if let Some(child) = protocol_node(state, protocol.tag.as_ref(), account, contact) {
             user.push_child(child);
         }
     }
     user
 }
 
-fn protocol_node(tag: &str, account: Option<&Account>, contact: Option<&str>) -> Option<Node> {
+fn protocol_node(
+    state: &State,
+    tag: &str,
+    account: Option<&Account>,
+    contact: Option<&str>,
+) -> Option<Node> {
     Some(match tag {
         "devices" => match account {
             Some(a) => devices::devices_node(a),
@@ -100,6 +105,12 @@ fn protocol_node(tag: &str, account: Option<&Account>, contact: Option<&str>) ->
             Some(a) => Node::new("status").attr("t", a.created).text(a.status.clone()),
             None => Node::new("status"),
         },
+        // The current profile picture's id, as whatsmeow `GetUserInfo` reads it (`<picture
+        // id>`); an empty element when there is none.
+        "picture" => {
+            let id = account.and_then(|a| state.durable.pictures.get(&a.phone)).map(|p| &p.id);
+            Node::new("picture").opt_attr("id", id.cloned())
+        }
         // No simulated account is a business: an empty element means "no verified name".
         "business" => Node::new("business"),
         _ => return None,

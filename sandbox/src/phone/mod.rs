@@ -6,12 +6,18 @@
 //! [`receive`]s it (decrypts with the phone's Signal store, [`signal_store`], records it in the
 //! [`inbox`], sends the delivery receipt, echoes texts when the account asks for it); the phone
 //! [`send`]s texts through `handlers::message::route`, exactly like a companion's stanza.
-//! Not done yet: sending to groups, the app state keys and history sync a real phone sends a new
-//! companion.
+//! The phone sends to groups with its own sender key, and welcomes each new companion with the
+//! account's app state keys and a history sync ([`new_companion`]).
+pub mod app_state_keys;
+pub mod history;
 pub mod inbox;
 pub mod keys;
+pub mod new_companion;
 pub mod receive;
+pub mod retry;
+pub mod retry_buffer;
 pub mod send;
+pub mod sessions;
 pub mod signal_store;
 pub mod signing;
 pub mod worker;

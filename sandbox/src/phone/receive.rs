@@ -2,23 +2,20 @@
 //! after the sender-key distribution), records them in its inbox, answers with a delivery
 //! receipt, and echoes texts back when the account has `echo` set. Receipts are recorded too.
 use prost::Message as _;
-use wazap::binary::{Jid, Node, Server};
+use wazap::binary::{Node, Server};
 use wazap::proto::Message;
 use wazap::signal::{
     decrypt_message, decrypt_pre_key_message, group_decrypt, process_sender_key_distribution,
-    unpad_message, ProtocolAddress, RandomKeys, SenderKeyDistributionMessage, SenderKeyName,
+    unpad_message, RandomKeys, SenderKeyDistributionMessage, SenderKeyName,
 };
 use wazap::store::{SignalStore, StoreChanges};
 
 use super::inbox::InboxEntry;
 use super::send;
+use super::sessions::session_address;
 use crate::handlers::receipt;
 use crate::shared::Shared;
 use crate::state::unix_now;
-
-pub fn address(jid: &Jid) -> ProtocolAddress {
-    ProtocolAddress::new(jid.signal_user(), u32::from(jid.device))
-}
 
 /// Processes everything queued for the phone of `phone`.
 pub fn process(shared: &Shared, phone: &str) {
@@ -34,6 +31,9 @@ pub fn process(shared: &Shared, phone: &str) {
         match node.tag.as_ref() {
             "message" => message(shared, phone, &node),
             "receipt" => {
+                if node.attr_str("type") == Some("retry") {
+                    super::retry::answer(shared, phone, &node);
+                }
                 let entry = InboxEntry {
                     id: node.attr_str("id").unwrap_or_default().to_owned(),
                     chat: node
@@ -99,21 +99,23 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
         (chat, from.clone())
     };
     let Some(store) = shared.phone_store(phone) else { return };
+    let sender_address = session_address(shared, &sender);
     let mut decrypted: Vec<Message> = Vec::new();
     let mut changes = StoreChanges::default();
+    let mut failed = false;
     for enc in node.children_by_tag("enc") {
         let Some(bytes) = enc.content_bytes() else { continue };
         let result = match enc.attr_str("type") {
             Some("pkmsg") => {
-                decrypt_pre_key_message(&*store, &address(&sender), bytes, &mut RandomKeys)
+                decrypt_pre_key_message(&*store, &sender_address, bytes, &mut RandomKeys)
             }
-            Some("msg") => decrypt_message(&*store, &address(&sender), bytes, &mut RandomKeys),
+            Some("msg") => decrypt_message(&*store, &sender_address, bytes, &mut RandomKeys),
             Some("skmsg") => {
                 // A distribution in this very stanza must be in the store first.
                 if let Err(e) = store.commit(std::mem::take(&mut changes)) {
                     tracing::warn!(error = %e, "phone store commit failed");
                 }
-                let name = SenderKeyName::new(chat.to_string(), address(&sender));
+                let name = SenderKeyName::new(chat.to_string(), sender_address.clone());
                 group_decrypt(&*store, &name, bytes)
             }
             _ => continue,
@@ -125,6 +127,7 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
             }
             Err(e) => {
                 tracing::warn!(%phone, %sender, error = %e, "the phone cannot decrypt a message");
+                failed = true;
                 continue;
             }
         };
@@ -136,7 +139,7 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
                 .as_deref()
                 .map(SenderKeyDistributionMessage::parse);
             if let Some(Ok(skdm)) = parsed {
-                let name = SenderKeyName::new(chat.to_string(), address(&sender));
+                let name = SenderKeyName::new(chat.to_string(), sender_address.clone());
                 if let Err(e) = process_sender_key_distribution(&*store, &name, &skdm, &mut changes)
                 {
                     tracing::warn!(error = %e, "bad sender key distribution");
@@ -147,6 +150,9 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
     }
     if let Err(e) = store.commit(changes) {
         tracing::warn!(error = %e, "phone store commit failed");
+    }
+    if failed {
+        super::retry::ask_again(shared, phone, &store, node);
     }
     let timestamp = node.opt_u64("t").ok().flatten().unwrap_or_else(unix_now);
     let mut echo = None;

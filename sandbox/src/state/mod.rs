@@ -5,13 +5,14 @@
 pub mod accounts;
 pub mod codec;
 pub mod groups;
+pub mod in_flight;
 pub mod pending;
 pub mod persist;
 pub mod prekeys;
 pub mod presence;
 pub mod queue;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rand::rngs::OsRng;
@@ -57,6 +58,13 @@ pub struct Durable {
     /// What each phone received, by phone number.
     #[serde(default)]
     pub inboxes: BTreeMap<String, Vec<crate::phone::InboxEntry>>,
+    /// Which devices hold each phone's sender key of each group: phone → group id → device
+    /// JIDs (cleared when the phone makes a new key).
+    #[serde(default)]
+    pub sender_key_holders: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    /// The app state sync keys each phone shares with its companions, by phone number.
+    #[serde(default)]
+    pub app_state_keys: BTreeMap<String, Vec<crate::phone::app_state_keys::AppStateKey>>,
 }
 
 /// A profile or group picture: its id (a timestamp, as the real server's) and the media blob.
@@ -81,6 +89,13 @@ pub struct State {
     pub media_tokens: HashMap<String, (String, u64)>,
     /// Online devices and presence subscriptions.
     pub presence: presence::Presence,
+    /// What the phones sent recently, for retry receipts.
+    pub phone_sent: crate::phone::retry_buffer::RetryBuffer,
+    /// What connections were sent and have not acked.
+    pub in_flight: in_flight::InFlight,
+    /// New companions whose phone welcomes them once they have published their prekeys
+    /// (phone, device).
+    pub awaiting_welcome: std::collections::HashSet<(String, u16)>,
     store: Option<JsonStore>,
 }
 
@@ -94,6 +109,9 @@ impl State {
             pending: Pending::default(),
             media_tokens: HashMap::new(),
             presence: presence::Presence::default(),
+            phone_sent: Default::default(),
+            in_flight: Default::default(),
+            awaiting_welcome: Default::default(),
             store,
         }
     }

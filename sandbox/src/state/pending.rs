@@ -44,8 +44,8 @@ pub struct Registration {
     pub signed_prekey_signature: Vec<u8>,
     /// `DeviceProps.os`.
     pub name: String,
-    /// QR refs and when each stops being valid.
-    pub refs: Vec<(String, Instant)>,
+    /// QR refs and when each stops being valid (tokio's clock, so tests can advance it).
+    pub refs: Vec<(String, tokio::time::Instant)>,
     pub awaiting: Option<AwaitingSign>,
     pub code: Option<CodeRequest>,
 }

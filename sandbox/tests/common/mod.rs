@@ -282,7 +282,45 @@ pub async fn pair_new_device(sandbox: &SandboxHandle, phone: &str) -> TestDevice
     answer_pair_success(&mut conn, &mut device).await;
     let last = conn.expect_closed().await;
     assert_eq!(last.last().map(|n| n.attr_str("code")), Some(Some("515")), "{last:?}");
+    take_welcome(sandbox, &device).await;
     device
+}
+
+/// How many peer messages a phone sends a new companion: the app state key share, then the
+/// history sync notifications (initial bootstrap, push names).
+pub const WELCOME_MESSAGES: usize = 3;
+
+/// Logs the new device in once, publishes its keys (no one-time prekeys) as a client does
+/// first, receives and acks what its phone then sends every new companion (so that tests of
+/// other things start from an empty queue), and disconnects.
+pub async fn take_welcome(sandbox: &SandboxHandle, device: &TestDevice) {
+    let (mut conn, _) = login(sandbox, device).await;
+    let signed = &device.signed_prekey;
+    let upload = vec![
+        Node::new("registration").bytes(device.registration_id.to_be_bytes().to_vec()),
+        Node::new("type").bytes(vec![5]),
+        Node::new("identity").bytes(device.identity.public.0.to_vec()),
+        Node::new("list"),
+        Node::new("skey")
+            .child(Node::new("id").bytes(signed.id.to_be_bytes()[1..].to_vec()))
+            .child(Node::new("value").bytes(signed.key_pair.public.0.to_vec()))
+            .child(Node::new("signature").bytes(signed.signature.to_vec())),
+    ];
+    let reply = conn.iq("encrypt", "set", upload).await;
+    assert_eq!(reply.attr_str("type"), Some("result"), "{reply}");
+    let mut seen = 0;
+    while seen < WELCOME_MESSAGES {
+        let node = conn.recv_tag("message").await;
+        assert_eq!(node.attr_str("category"), Some("peer"), "{node}");
+        let ack = Node::new("ack")
+            .attr("class", "message")
+            .attr("id", node.attr_str("id").expect("id").to_owned())
+            .attr("to", node.req_jid("from").expect("from"));
+        conn.send(&ack).await;
+        seen += 1;
+    }
+    // A round trip: the acks were handled before the connection goes.
+    conn.iq("w:p", "get", vec![]).await;
 }
 
 /// Logs a paired device in; returns the connection and the `<success>` node.

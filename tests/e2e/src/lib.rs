@@ -142,8 +142,30 @@ pub struct Companion {
     pub store: std::sync::Arc<wazap::store::MemoryDeviceStore>,
 }
 
-/// Links a new in-memory companion to `phone`'s account by QR and waits until it is logged in.
+/// How many peer messages a sandbox phone sends each new companion: the app state key share and
+/// two history sync notifications (initial bootstrap, push names).
+pub const WELCOME_MESSAGES: usize = 3;
+
+/// Links a new in-memory companion to `phone`'s account by QR, waits until it is logged in and
+/// has received what the phone sends every new companion ([`WELCOME_MESSAGES`]), so that tests
+/// start from a quiet event stream.
 pub async fn link_companion(sandbox: &SandboxHandle, phone: &str) -> Companion {
+    link_companion_with_welcome(sandbox, phone).await.0
+}
+
+/// A peer message from the account's phone, as it welcomes a new companion.
+fn is_welcome(event: &Event) -> bool {
+    matches!(event, Event::Message { info, message }
+        if info.category.as_deref() == Some("peer") && message.kind == "protocol")
+}
+
+/// [`link_companion`], also returning the phone's welcome messages in the order they came
+/// (they may arrive before `Connected`: the phone sends them once the companion uploaded its
+/// prekeys).
+pub async fn link_companion_with_welcome(
+    sandbox: &SandboxHandle,
+    phone: &str,
+) -> (Companion, Vec<(wazap::types::MessageInfo, wazap::types::MessageContent)>) {
     let store = std::sync::Arc::new(wazap::store::MemoryDeviceStore::new());
     let client = wazap::Client::new(store.clone(), config(sandbox));
     let mut events = client.events();
@@ -151,9 +173,27 @@ pub async fn link_companion(sandbox: &SandboxHandle, phone: &str) -> Companion {
     let qr = next_qr(&mut events).await;
     scan_qr(sandbox.local_addr(), phone, &qr).await;
     wait_for(&mut events, |e| matches!(e, Event::PairSuccess { .. })).await;
-    wait_for(&mut events, |e| *e == Event::Connected).await;
+    let welcome = connected_and_welcomed(&mut events).await;
     let jid = client.jid().expect("paired");
-    Companion { client, events, jid, store }
+    (Companion { client, events, jid, store }, welcome)
+}
+
+/// After a pair success: waits for `Connected` and for the phone's welcome messages, which
+/// may come before or after it; returns the latter in arrival order.
+pub async fn connected_and_welcomed(
+    events: &mut Events,
+) -> Vec<(wazap::types::MessageInfo, wazap::types::MessageContent)> {
+    let mut connected = false;
+    let mut welcome = Vec::new();
+    while !connected || welcome.len() < WELCOME_MESSAGES {
+        let event = wait_for(events, |e| *e == Event::Connected || is_welcome(e)).await;
+        match event {
+            Event::Connected => connected = true,
+            Event::Message { info, message } => welcome.push((*info, *message)),
+            _ => unreachable!(),
+        }
+    }
+    welcome
 }
 
 /// The next `Message` event's info and content.

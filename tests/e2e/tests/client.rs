@@ -39,7 +39,8 @@ async fn pair_by_qr(
         unreachable!()
     };
     assert_eq!(jid.to_string(), device_jid);
-    wait_for(events, |e| *e == Event::Connected).await;
+    // Connected, and the phone's welcome (app state keys, history) received and acked.
+    wazap_e2e::connected_and_welcomed(events).await;
     jid
 }
 
