@@ -315,6 +315,62 @@ async fn two_users_reply_read_type_and_react() {
 }
 
 #[tokio::test]
+async fn group_texts_read_receipts_and_reactions_name_the_sender() {
+    let env = Env::start("chat-group").await;
+    phone(&env, "15551150001", "Gail", false).await;
+    phone(&env, "15551150002", "Hal", false).await;
+    let mut gail_hook = Hook::start().await;
+    let mut hal_hook = Hook::start().await;
+    env.user("gail", &gail_hook.receiver.url, "Message,ReadReceipt", "").await;
+    env.user("hal", &hal_hook.receiver.url, "Message", "").await;
+    env.pair("gail", "15551150001").await;
+    env.pair("hal", "15551150002").await;
+    let (status, group) = env
+        .control(
+            "POST",
+            "/control/groups",
+            json!({ "creator": "15551150001", "subject": "G", "participants": ["15551150002"] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{group}");
+    let group = group["jid"].as_str().unwrap().to_owned();
+
+    let data =
+        post(&env, "gail", "/chat/send/text", json!({ "Phone": group, "Body": "hi all" })).await;
+    let id = data["Id"].as_str().unwrap().to_owned();
+    let received = hal_hook.message(&id).await;
+    let info = &received["event"]["Info"];
+    assert_eq!((&info["Chat"], &info["IsGroup"]), (&json!(group), &json!(true)));
+    let gail_sender = info["Sender"].as_str().unwrap().to_owned();
+
+    // Reading a group message names its sender; Gail sees the group's read receipt.
+    post(
+        &env,
+        "hal",
+        "/chat/markread",
+        json!({ "Id": [id], "Chat": group, "Sender": gail_sender }),
+    )
+    .await;
+    let read = gail_hook.receipt("Read", &id).await;
+    assert_eq!((&read["event"]["Chat"], &read["event"]["IsGroup"]), (&json!(group), &json!(true)));
+
+    // A reaction to Gail's group message names her as the key's participant.
+    let data = post(
+        &env,
+        "hal",
+        "/chat/react",
+        json!({ "Phone": group, "Body": "🔥", "Id": id, "Participant": gail_sender }),
+    )
+    .await;
+    let reaction = gail_hook.message(data["Id"].as_str().unwrap()).await;
+    let key = &reaction["event"]["Message"]["reactionMessage"]["key"];
+    assert_eq!((&key["ID"], &key["remoteJID"]), (&json!(id), &json!(group)));
+    let participant = key["participant"].as_str().unwrap();
+    assert_eq!(participant.split('@').next(), gail_sender.split([':', '@']).next());
+    env.server.shutdown().await;
+}
+
+#[tokio::test]
 async fn chat_calls_check_their_fields_then_the_session() {
     let env = Env::start("chat-bad").await;
     env.user("cid", "", "", "").await;
@@ -372,6 +428,8 @@ async fn chat_calls_check_their_fields_then_the_session() {
         "missing Id",
     );
     assert_error(&call(react, r#"{"Phone":"1555","Body":1,"Id":"A"}"#).await, 400, "field `body`");
+    let group = r#"{"Phone":"120363000000000001@g.us","Body":"x","Id":"A"}"#;
+    assert_error(&call(react, group).await, 400, "missing Participant");
 
     // Valid requests before the session is up: 409, saying what to do.
     let valid: [(&str, &str); 4] = [

@@ -151,6 +151,10 @@ pub struct React {
     phone: String,
     body: String,
     id: String,
+    /// In groups, who sent the message reacted to (unless it is ours). Not in wuzapi, whose
+    /// group reactions name no sender.
+    #[serde(default)]
+    participant: Option<String>,
 }
 
 pub async fn react(UserAuth(user): UserAuth, Body(request): Body<React>) -> ApiResult {
@@ -162,16 +166,23 @@ pub async fn react(UserAuth(user): UserAuth, Body(request): Body<React>) -> ApiR
     if id.is_empty() {
         return Err(ApiError::bad_request("missing Id in payload"));
     }
+    let participant =
+        given(&request.participant).map(|p| parse_jid(p, "Participant")).transpose()?;
+    if chat.is_group() && !from_me && participant.is_none() {
+        return Err(ApiError::bad_request(
+            "missing Participant: who sent the group message reacted to",
+        ));
+    }
     // An empty Body removes our reaction; wuzapi also accepts the word "remove".
     let emoji = if request.body == "remove" { "" } else { request.body.as_str() };
     ready(&user)?;
     let client = &user.session.client;
-    let sender: Jid = if from_me {
-        client.jid().map(|j| j.to_non_ad()).ok_or_else(|| {
+    let sender: Jid = match (from_me, participant) {
+        (true, _) => client.jid().map(|j| j.to_non_ad()).ok_or_else(|| {
             ApiError::new(StatusCode::CONFLICT, "not logged in: pair the session first")
-        })?
-    } else {
-        chat.to_non_ad()
+        })?,
+        (false, Some(participant)) => participant.to_non_ad(),
+        (false, None) => chat.to_non_ad(),
     };
     let result = client
         .send_reaction(chat.to_non_ad(), sender, id, from_me, emoji)
