@@ -23,9 +23,11 @@ impl Hook {
             return found.clone();
         }
         loop {
-            let body = tokio::time::timeout(common::WAIT, self.receiver.next())
+            let body = self
+                .receiver
+                .next_within(common::WAIT)
                 .await
-                .unwrap_or_else(|_| panic!("no webhook {what}; got {:#?}", self.seen))
+                .unwrap_or_else(|| panic!("no webhook {what}; got {:#?}", self.seen))
                 .body;
             self.seen.push(body.clone());
             if pred(&body) {
@@ -53,6 +55,13 @@ impl Hook {
         })
         .await
     }
+}
+
+/// Pairs `token`'s session with `number` and waits for its `Connected` webhook: the post-login
+/// set-up (prekey upload) is done, not only the login.
+async fn pair(env: &Env, hook: &mut Hook, token: &str, number: &str) {
+    env.pair(token, number).await;
+    hook.find(&format!("Connected of {token}"), |b| b["type"] == "Connected").await;
 }
 
 /// A sandbox account with a push name; `echo` answers every text.
@@ -96,8 +105,8 @@ async fn texts_to_an_echo_contact_receipts_reactions_and_its_replies() {
     phone(&env, "15551120001", "Me", false).await;
     phone(&env, "15551120002", "Echo", true).await;
     let mut hook = Hook::start().await;
-    env.user("ana", &hook.receiver.url, "Message,ReadReceipt", "").await;
-    env.pair("ana", "15551120001").await;
+    env.user("ana", &hook.receiver.url, "Message,ReadReceipt,Connected", "").await;
+    pair(&env, &mut hook, "ana", "15551120001").await;
 
     // A text with our own id reaches the contact's inbox; the answer is wuzapi's.
     let data = post(
@@ -202,9 +211,10 @@ async fn texts_to_an_echo_contact_receipts_reactions_and_its_replies() {
     let id = sent["id"].as_str().unwrap();
     let message = hook.message(id).await;
     assert_eq!(message["event"]["Message"], json!({ "conversation": "a reply from the phone" }));
-    // Only subscribed types were delivered (no QR, PairSuccess, Connected…).
+    // Only subscribed types were delivered (no QR, PairSuccess…).
+    let subscribed = ["Message", "ReadReceipt", "Connected"];
     assert!(
-        hook.seen.iter().all(|b| b["type"] == "Message" || b["type"] == "ReadReceipt"),
+        hook.seen.iter().all(|b| subscribed.iter().any(|t| b["type"] == *t)),
         "{:#?}",
         hook.seen
     );
@@ -213,15 +223,17 @@ async fn texts_to_an_echo_contact_receipts_reactions_and_its_replies() {
 
 #[tokio::test]
 async fn two_users_reply_read_type_and_react() {
+    common::logs();
     let env = Env::start("chat-two").await;
     phone(&env, "15551130001", "Alice", false).await;
     phone(&env, "15551130002", "Bob", false).await;
     let mut alice_hook = Hook::start().await;
     let mut bob_hook = Hook::start().await;
-    env.user("alice", &alice_hook.receiver.url, "Message,ReadReceipt,ChatPresence", "").await;
-    env.user("bob", &bob_hook.receiver.url, "Message,ChatPresence", "").await;
-    env.pair("alice", "15551130001").await;
-    env.pair("bob", "15551130002").await;
+    env.user("alice", &alice_hook.receiver.url, "Message,ReadReceipt,ChatPresence,Connected", "")
+        .await;
+    env.user("bob", &bob_hook.receiver.url, "Message,ChatPresence,Connected", "").await;
+    pair(&env, &mut alice_hook, "alice", "15551130001").await;
+    pair(&env, &mut bob_hook, "bob", "15551130002").await;
     let alice_jid = "15551130001@s.whatsapp.net";
     let bob_jid = "15551130002@s.whatsapp.net";
 
@@ -316,15 +328,16 @@ async fn two_users_reply_read_type_and_react() {
 
 #[tokio::test]
 async fn group_texts_read_receipts_and_reactions_name_the_sender() {
+    common::logs();
     let env = Env::start("chat-group").await;
     phone(&env, "15551150001", "Gail", false).await;
     phone(&env, "15551150002", "Hal", false).await;
     let mut gail_hook = Hook::start().await;
     let mut hal_hook = Hook::start().await;
-    env.user("gail", &gail_hook.receiver.url, "Message,ReadReceipt", "").await;
-    env.user("hal", &hal_hook.receiver.url, "Message", "").await;
-    env.pair("gail", "15551150001").await;
-    env.pair("hal", "15551150002").await;
+    env.user("gail", &gail_hook.receiver.url, "Message,ReadReceipt,Connected", "").await;
+    env.user("hal", &hal_hook.receiver.url, "Message,Connected", "").await;
+    pair(&env, &mut gail_hook, "gail", "15551150001").await;
+    pair(&env, &mut hal_hook, "hal", "15551150002").await;
     let (status, group) = env
         .control(
             "POST",
