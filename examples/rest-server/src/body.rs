@@ -37,8 +37,16 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if !value.is_object() {
         return Err(ApiError::bad_request("the body must be a JSON object"));
     }
-    serde_json::from_value(lowercase_keys(value))
-        .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))
+    // The path names the offending field (lowercased, as matched).
+    serde_path_to_error::deserialize(lowercase_keys(value)).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            ApiError::bad_request(format!("invalid request body: {inner}"))
+        } else {
+            ApiError::bad_request(format!("invalid request body: field `{path}`: {inner}"))
+        }
+    })
 }
 
 #[async_trait]
@@ -86,6 +94,6 @@ mod tests {
         let e = decode::<Send>(b"{}").unwrap_err();
         assert!(e.message.contains("missing field `phone`"), "{}", e.message);
         let e = decode::<Send>(br#"{"Phone":5}"#).unwrap_err();
-        assert!(e.message.contains("invalid type"), "{}", e.message);
+        assert!(e.message.contains("field `phone`: invalid type"), "{}", e.message);
     }
 }

@@ -84,6 +84,8 @@ mod tests {
         assert_eq!(text, ["Message", "ReadReceipt"]);
         let list = EventList::List(vec!["QR".into(), "connected".into()]).parse().unwrap();
         assert_eq!(list, ["QR", "Connected"]);
+        let chat = EventList::Text("HistorySync,ChatPresence,Presence".into()).parse().unwrap();
+        assert_eq!(chat, ["HistorySync", "ChatPresence", "Presence"]);
         let err = EventList::Text("Message,Nope".into()).parse().unwrap_err();
         assert!(err.message.contains("\"Nope\""));
     }

@@ -5,12 +5,15 @@
 //! Modules: [`server`] (start/stop), [`routes`] (one file per endpoint group), [`auth`],
 //! [`body`] (case-insensitive JSON bodies), [`envelope`] (wuzapi's response shape), [`state`]
 //! (users), [`session`] (a user's client and event pump), [`webhook`] (delivery queue),
-//! [`wuz_events`] (events in wuzapi's shape), [`event_types`], [`db`], [`qr`], [`timefmt`].
+//! [`wuz_events`] and [`wuz_messages`] (events in wuzapi's shape), [`message_json`] (protobuf
+//! as Go's JSON), [`phone`] (recipients), [`event_types`], [`db`], [`qr`], [`timefmt`].
 pub mod auth;
 pub mod body;
 pub mod db;
 pub mod envelope;
 pub mod event_types;
+pub mod message_json;
+pub mod phone;
 pub mod qr;
 pub mod routes;
 pub mod server;
@@ -20,6 +23,7 @@ pub mod state;
 pub mod timefmt;
 pub mod webhook;
 pub mod wuz_events;
+pub mod wuz_messages;
 
 pub use server::{start, ServerConfig, ServerHandle, StartError, DB_FILE};
 pub use webhook::{WebhookPolicy, SIGNATURE_HEADER};

@@ -62,7 +62,7 @@ impl Session {
         });
         // Subscribe before any connect() so no event is missed.
         let events = client.events();
-        let pump = tokio::spawn(pump(events, state.clone()));
+        let pump = tokio::spawn(pump(events, state.clone(), client.clone()));
         Self { client, state, pump }
     }
 
@@ -84,10 +84,11 @@ impl Session {
     }
 }
 
-async fn pump(mut events: Events, state: Arc<SessionState>) {
+async fn pump(mut events: Events, state: Arc<SessionState>, client: Client) {
     while let Some(event) = events.recv().await {
         track(&state, &event).await;
-        forward(&state, &event);
+        let own: Vec<_> = client.jid().into_iter().chain(client.lid()).collect();
+        forward(&state, &event, &own);
     }
 }
 
@@ -132,8 +133,8 @@ async fn track(state: &SessionState, event: &Event) {
 }
 
 /// Queues `event` for the user's webhook when subscribed.
-fn forward(state: &SessionState, event: &Event) {
-    let Some((kind, body)) = to_webhook(event) else { return };
+fn forward(state: &SessionState, event: &Event, own: &[wazap::binary::Jid]) {
+    let Some((kind, body)) = to_webhook(event, own) else { return };
     {
         let settings = state.settings.read();
         if settings.webhook.is_empty() || !subscribed(&settings.events, kind) {

@@ -1,5 +1,6 @@
 //! The HTTP routes, one file per group of endpoints.
 pub mod admin;
+pub mod chat;
 pub mod session;
 pub mod webhook;
 
@@ -20,6 +21,10 @@ pub fn router(state: AppState) -> Router {
         .route("/session/qr", get(session::qr))
         .route("/session/pairphone", post(session::pair_phone))
         .route("/webhook", get(webhook::get).post(webhook::set))
+        .route("/chat/send/text", post(chat::send_text))
+        .route("/chat/markread", post(chat::mark_read))
+        .route("/chat/presence", post(chat::presence))
+        .route("/chat/react", post(chat::react))
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method not allowed")

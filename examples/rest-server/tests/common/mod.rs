@@ -243,6 +243,11 @@ impl Receiver {
         bounded(self.rx.recv()).await.expect("receiver alive")
     }
 
+    /// The next request received within `limit`, if any.
+    pub async fn next_within(&mut self, limit: Duration) -> Option<Delivery> {
+        tokio::time::timeout(limit, self.rx.recv()).await.ok().flatten()
+    }
+
     /// Requests until one with `type == kind` was accepted (2xx); all of them, in order.
     pub async fn until_accepted(&mut self, kind: &str) -> Vec<Delivery> {
         let mut seen = Vec::new();
@@ -274,4 +279,14 @@ async fn receive(
         signature: headers.get("x-hmac-signature").and_then(|v| v.to_str().ok()).map(str::to_owned),
     });
     answered
+}
+
+/// Logs to the test output when `RUST_LOG` is set (for diagnosing a failure).
+pub fn logs() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+    }
 }

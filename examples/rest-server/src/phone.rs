@@ -1,0 +1,59 @@
+//! Recipients as wuzapi accepts them: a phone number in international form (digits, an optional
+//! leading `+`) or a full JID (`…@s.whatsapp.net`, `…@g.us`, `…@lid`).
+use wazap::binary::Jid;
+
+use crate::envelope::ApiError;
+
+/// Parses `text` (the body field `field`) into a JID; the error names the field.
+pub fn parse_jid(text: &str, field: &str) -> Result<Jid, ApiError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ApiError::bad_request(format!("missing {field} in payload")));
+    }
+    if !text.contains('@') {
+        let digits = text.strip_prefix('+').unwrap_or(text);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::bad_request(format!(
+                "invalid {field} {text:?}: a phone number in international form (digits only) \
+                 or a JID is required"
+            )));
+        }
+        return Ok(Jid::pn(digits));
+    }
+    let jid: Jid = text
+        .parse()
+        .map_err(|e| ApiError::bad_request(format!("invalid {field} {text:?}: {e}")))?;
+    if jid.user.is_empty() {
+        return Err(ApiError::bad_request(format!(
+            "invalid {field} {text:?}: the JID has no user"
+        )));
+    }
+    Ok(jid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_and_jids() {
+        assert_eq!(
+            parse_jid("5491155554444", "Phone").unwrap().to_string(),
+            "5491155554444@s.whatsapp.net"
+        );
+        assert_eq!(parse_jid("+15550001111", "Phone").unwrap(), Jid::pn("15550001111"));
+        let group = parse_jid("120363000000000000@g.us", "Phone").unwrap();
+        assert!(group.is_group());
+        let device = parse_jid("15550001111:3@s.whatsapp.net", "Chat").unwrap();
+        assert_eq!((device.user.as_str(), device.device), ("15550001111", 3));
+    }
+
+    #[test]
+    fn bad_values_name_the_field() {
+        for bad in ["", "  ", "+", "12ab", "1 555 000", "@s.whatsapp.net"] {
+            let e = parse_jid(bad, "Phone").unwrap_err();
+            assert_eq!(e.status, 400);
+            assert!(e.message.contains("Phone"), "{bad:?}: {}", e.message);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! `/chat/*`: send a text (or a reply), mark messages read, typing indicators, reactions.
+//! Fields are checked before the session, so a bad request says what is wrong even when the
+//! session is down; then the session must be logged in (409 otherwise).
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::json;
+use wazap::binary::Jid;
+use wazap::client::{ChatState, ChatStateMedia, SendResult};
+use wazap::message::{reply, text, QuotedMessage};
+
+use super::session::client_error;
+use crate::auth::UserAuth;
+use crate::body::Body;
+use crate::envelope::{ok, ApiError, ApiResult};
+use crate::phone::parse_jid;
+use crate::state::User;
+use crate::timefmt::rfc3339;
+
+/// wuzapi's prefix of a reaction's `Id` naming one of our own messages.
+const OWN_PREFIX: &str = "me:";
+
+/// The session can send: connected and logged in.
+fn ready(user: &User) -> Result<(), ApiError> {
+    let client = &user.session.client;
+    if !client.is_connected() {
+        return Err(ApiError::conflict("not connected: POST /session/connect first"));
+    }
+    if !client.is_logged_in() {
+        return Err(ApiError::conflict("not logged in: pair the session first (GET /session/qr)"));
+    }
+    Ok(())
+}
+
+/// wuzapi's answer to a sent message.
+fn sent(result: SendResult) -> ApiResult {
+    let time = i64::try_from(result.timestamp).unwrap_or(i64::MAX);
+    Ok(ok(json!({ "Details": "Sent", "Id": result.id, "Timestamp": rfc3339(time) })))
+}
+
+/// A missing or empty optional string is `None`.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+#[derive(Deserialize)]
+pub struct SendText {
+    phone: String,
+    body: String,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    contextinfo: Option<ContextInfo>,
+}
+
+/// The message a reply quotes: its id and who sent it.
+#[derive(Deserialize, Default)]
+pub struct ContextInfo {
+    #[serde(default)]
+    stanzaid: Option<String>,
+    #[serde(default)]
+    participant: Option<String>,
+}
+
+pub async fn send_text(UserAuth(user): UserAuth, Body(request): Body<SendText>) -> ApiResult {
+    let to = parse_jid(&request.phone, "Phone")?;
+    if request.body.is_empty() {
+        return Err(ApiError::bad_request("missing Body in payload"));
+    }
+    let context = request.contextinfo.unwrap_or_default();
+    let quoted = match (given(&context.stanzaid), given(&context.participant)) {
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(ApiError::bad_request("missing Participant in ContextInfo"));
+        }
+        (None, Some(_)) => return Err(ApiError::bad_request("missing StanzaId in ContextInfo")),
+        (Some(id), Some(participant)) => {
+            Some((id.to_owned(), parse_jid(participant, "ContextInfo.Participant")?))
+        }
+    };
+    let message = match &quoted {
+        // As wuzapi: an extendedTextMessage whose quoted message is an empty conversation
+        // (the API is not given the original's content).
+        Some((id, sender)) => {
+            let empty = text("");
+            reply(&request.body, Some(&QuotedMessage { id, sender, message: &empty }), &[])
+        }
+        None => text(request.body.as_str()),
+    };
+    ready(&user)?;
+    let id = given(&request.id).map(str::to_owned);
+    let result =
+        user.session.client.send_message_with_id(to, message, id).await.map_err(client_error)?;
+    sent(result)
+}
+
+#[derive(Deserialize)]
+pub struct MarkRead {
+    id: Vec<String>,
+    chat: String,
+    #[serde(default)]
+    sender: Option<String>,
+}
+
+pub async fn mark_read(UserAuth(user): UserAuth, Body(request): Body<MarkRead>) -> ApiResult {
+    if request.id.is_empty() || request.id.iter().any(|id| id.trim().is_empty()) {
+        return Err(ApiError::bad_request("Id must list one or more message ids"));
+    }
+    let chat = parse_jid(&request.chat, "Chat")?.to_non_ad();
+    let sender = given(&request.sender).map(|s| parse_jid(s, "Sender")).transpose()?;
+    if chat.is_group() && sender.is_none() {
+        return Err(ApiError::bad_request("missing Sender: required in group chats"));
+    }
+    ready(&user)?;
+    user.session.client.mark_read(&request.id, chat, sender).await.map_err(client_error)?;
+    Ok(ok(json!({ "Details": "Message(s) marked as read" })))
+}
+
+#[derive(Deserialize)]
+pub struct ChatPresence {
+    phone: String,
+    state: String,
+    #[serde(default)]
+    media: Option<String>,
+}
+
+pub async fn presence(UserAuth(user): UserAuth, Body(request): Body<ChatPresence>) -> ApiResult {
+    let chat = parse_jid(&request.phone, "Phone")?;
+    let state = match request.state.trim().to_ascii_lowercase().as_str() {
+        "composing" => ChatState::Composing,
+        "paused" => ChatState::Paused,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "invalid State {other:?}: composing or paused"
+            )))
+        }
+    };
+    let media = match given(&request.media).map(str::to_ascii_lowercase).as_deref() {
+        None | Some("text") => ChatStateMedia::Text,
+        Some("audio") => ChatStateMedia::Audio,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!("invalid Media {other:?}: audio or empty")))
+        }
+    };
+    ready(&user)?;
+    user.session.client.send_chat_presence(chat, state, media).await.map_err(client_error)?;
+    Ok(ok(json!({ "Details": "Chat presence set successfully" })))
+}
+
+#[derive(Deserialize)]
+pub struct React {
+    phone: String,
+    body: String,
+    id: String,
+    /// In groups, who sent the message reacted to (unless it is ours). Not in wuzapi, whose
+    /// group reactions name no sender.
+    #[serde(default)]
+    participant: Option<String>,
+}
+
+pub async fn react(UserAuth(user): UserAuth, Body(request): Body<React>) -> ApiResult {
+    let chat = parse_jid(&request.phone, "Phone")?;
+    let (id, from_me) = match request.id.trim().strip_prefix(OWN_PREFIX) {
+        Some(id) => (id.trim(), true),
+        None => (request.id.trim(), false),
+    };
+    if id.is_empty() {
+        return Err(ApiError::bad_request("missing Id in payload"));
+    }
+    let participant =
+        given(&request.participant).map(|p| parse_jid(p, "Participant")).transpose()?;
+    if chat.is_group() && !from_me && participant.is_none() {
+        return Err(ApiError::bad_request(
+            "missing Participant: who sent the group message reacted to",
+        ));
+    }
+    // An empty Body removes our reaction; wuzapi also accepts the word "remove".
+    let emoji = if request.body == "remove" { "" } else { request.body.as_str() };
+    ready(&user)?;
+    let client = &user.session.client;
+    let sender: Jid = match (from_me, participant) {
+        (true, _) => client.jid().map(|j| j.to_non_ad()).ok_or_else(|| {
+            ApiError::new(StatusCode::CONFLICT, "not logged in: pair the session first")
+        })?,
+        (false, Some(participant)) => participant.to_non_ad(),
+        (false, None) => chat.to_non_ad(),
+    };
+    let result = client
+        .send_reaction(chat.to_non_ad(), sender, id, from_me, emoji)
+        .await
+        .map_err(client_error)?;
+    sent(result)
+}
