@@ -113,8 +113,6 @@ export interface ReceiptEvent {
   ids: string[];
   chat: string;
   sender: string | null;
-  /** The sender's other identity (LID or phone number), when known. */
-  sender_alt: string | null;
   is_group: boolean;
   timestamp: number | null;
 }

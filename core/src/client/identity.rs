@@ -34,23 +34,16 @@ pub(crate) fn trust_new_identity(
 }
 
 impl Inner {
-    /// A device's other identity (LID for a phone-number JID and back), same device, when the
-    /// LID map knows it.
-    pub(crate) fn other_identity(&self, jid: &Jid) -> Option<Jid> {
-        if jid.is_lid() {
-            self.messaging.pn_of(jid).map(|pn| Jid::pn(pn).with_device(jid.device))
-        } else if jid.is_pn() {
-            self.messaging.lid_of(jid).map(|lid| Jid::lid(lid).with_device(jid.device))
-        } else {
-            None
-        }
-    }
-
     /// Emits `IdentityChange` for the device `jid` (as its session is addressed).
     pub(crate) fn emit_identity_change(&self, jid: &Jid, implicit: bool) {
+        let alt = if jid.is_lid() {
+            self.messaging.pn_of(jid).map(|pn| Jid::pn(pn).with_device(jid.device))
+        } else {
+            self.messaging.lid_of(jid).map(|lid| Jid::lid(lid).with_device(jid.device))
+        };
         self.emit(Event::IdentityChange {
             jid: jid.clone(),
-            jid_alt: self.other_identity(jid),
+            jid_alt: alt,
             timestamp: super::send::unix_now(),
             implicit,
         });

@@ -30,13 +30,11 @@ pub(crate) async fn handle_receipt(inner: &Arc<Inner>, session: &Session, node: 
         });
         return;
     }
-    let sender_alt = receipt.sender.as_ref().and_then(|s| inner.other_identity(s));
     inner.emit(Event::Receipt {
         receipt_type: receipt.receipt_type.to_string(),
         ids: receipt.ids,
         chat: receipt.chat,
         sender: receipt.sender,
-        sender_alt,
         is_group: receipt.is_group,
         timestamp: receipt.timestamp,
     });
