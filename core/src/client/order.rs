@@ -1,22 +1,26 @@
 //! Send order: each send takes a ticket when it is called, and encrypts and writes only when
 //! every earlier ticket is done, so messages leave in call order even when many sends run at
 //! once on a multi-threaded runtime. A send dropped before its turn gives its turn up.
-use std::collections::BTreeSet;
+//!
+//! Only the next ticket is woken when one finishes: waking every waiter (a `Notify` with
+//! `notify_waiters`) made a burst of n sends cost n² wake-ups.
+use std::collections::{BTreeSet, HashMap};
+use std::future::poll_fn;
 use std::sync::{Arc, Mutex};
-
-use tokio::sync::Notify;
+use std::task::{Poll, Waker};
 
 #[derive(Default)]
 struct State {
     next: u64,
     serving: u64,
     done: BTreeSet<u64>,
+    /// The tasks waiting for their turn, by ticket.
+    waiting: HashMap<u64, Waker>,
 }
 
 #[derive(Default)]
 pub(crate) struct SendOrder {
     state: Mutex<State>,
-    notify: Notify,
 }
 
 /// A place in the send order; dropping it lets the next one go.
@@ -41,21 +45,23 @@ impl SendOrder {
 impl Ticket {
     /// Waits until every earlier ticket is done.
     pub(crate) async fn turn(&self) {
-        loop {
-            let notified = self.order.notify.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if self.order.lock().serving == self.id {
-                return;
+        poll_fn(|cx| {
+            let mut state = self.order.lock();
+            if state.serving == self.id {
+                state.waiting.remove(&self.id);
+                return Poll::Ready(());
             }
-            notified.await;
-        }
+            state.waiting.insert(self.id, cx.waker().clone());
+            Poll::Pending
+        })
+        .await
     }
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
         let mut state = self.order.lock();
+        state.waiting.remove(&self.id);
         state.done.insert(self.id);
         loop {
             let serving = state.serving;
@@ -64,8 +70,12 @@ impl Drop for Ticket {
             }
             state.serving += 1;
         }
+        let next = state.serving;
+        let waker = state.waiting.remove(&next);
         drop(state);
-        self.order.notify.notify_waiters();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
     }
 }
 
@@ -92,5 +102,25 @@ mod tests {
         drop(first);
         waiter.await.unwrap();
         assert_eq!(rx.recv().await, Some(3));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_waiters_run_in_ticket_order() {
+        let order = Arc::new(SendOrder::default());
+        let tickets: Vec<Ticket> = (0..500).map(|_| order.ticket()).collect();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        // Spawned last-first, so the scheduler's order is the opposite of the tickets'.
+        let mut tasks = Vec::new();
+        for (i, ticket) in tickets.into_iter().enumerate().rev() {
+            let log = log.clone();
+            tasks.push(tokio::spawn(async move {
+                ticket.turn().await;
+                log.lock().unwrap().push(i);
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        assert_eq!(*log.lock().unwrap(), (0..500).collect::<Vec<_>>());
     }
 }
