@@ -23,8 +23,11 @@ pub fn acknowledges(ack: &Node, sent: &Node) -> bool {
         && text(ack, "to") == text(sent, "from")
         && (text(ack, "participant").is_none()
             || text(ack, "participant") == text(sent, "participant"))
-        // Receipts of one message differ by type (delivery, then read).
-        && (sent.tag == "message" || text(ack, "type") == text(sent, "type"))
+        // Receipts of one message differ by type (delivery, then read); an ack without a type
+        // takes the oldest.
+        && (sent.tag == "message"
+            || text(ack, "type").is_none()
+            || text(ack, "type") == text(sent, "type"))
 }
 
 #[derive(Default)]
@@ -88,8 +91,10 @@ mod tests {
         assert!(!flight.ack(8, &ack_of(Some("read"))), "another connection's ack");
         assert!(flight.ack(7, &ack_of(Some("read"))));
         assert_eq!(flight.len(7), 1);
+        flight.push(7, receipt(Some("played")));
+        assert!(flight.ack(7, &ack_of(None)), "an untyped ack takes the oldest");
         let rest = flight.take(7);
-        assert_eq!(rest, vec![receipt(None)]);
+        assert_eq!(rest, vec![receipt(Some("played"))]);
         assert_eq!(flight.len(7), 0);
     }
 
