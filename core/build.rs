@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let proto_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../proto");
+    // Read at run time: a build-script binary compiled in another checkout may be reused.
+    let proto_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("../proto");
     println!("cargo:rerun-if-changed={}", proto_dir.display());
     // Worktrees sharing one CARGO_TARGET_DIR get the same OUT_DIR, and cargo records these paths
     // relative to the package, so another checkout's run looks fresh here. Keying the run on the

@@ -8,7 +8,7 @@ use prost::Message;
 use rand::{CryptoRng, RngCore};
 
 use super::messaging::{MemoryMessagingStore, MessagingStore};
-use super::signal::SignalStore;
+use super::signal::{SignalStore, SignedPreKeyStore};
 use super::{MemorySignalStore, StoreError};
 use crate::binary::Jid;
 use crate::crypto::KeyPair;
@@ -175,10 +175,17 @@ impl DeviceStore for MemoryDeviceStore {
 
     fn signal_store(&self, device: &Device) -> Result<Arc<dyn SignalStore>, StoreError> {
         let mut inner = self.lock()?;
-        let store = inner.signal.get_or_insert_with(|| {
-            Arc::new(MemorySignalStore::new(device.identity_key.clone(), device.registration_id))
-        });
-        let store: Arc<dyn SignalStore> = store.clone();
+        if let Some(store) = &inner.signal {
+            let store: Arc<dyn SignalStore> = store.clone();
+            return Ok(store);
+        }
+        let store =
+            Arc::new(MemorySignalStore::new(device.identity_key.clone(), device.registration_id));
+        // The server learns the signed prekey from the registration payload, so a peer may
+        // use it before our first prekey upload.
+        store.store_signed_pre_key(&device.signed_pre_key)?;
+        inner.signal = Some(store.clone());
+        let store: Arc<dyn SignalStore> = store;
         Ok(store)
     }
 
@@ -204,6 +211,21 @@ mod tests {
     use rand::rngs::OsRng;
 
     use super::*;
+
+    #[test]
+    fn a_new_signal_store_holds_the_signed_prekey_before_any_upload() {
+        let device = Device::generate(&mut OsRng);
+        let stores: [Arc<dyn DeviceStore>; 2] = [
+            Arc::new(MemoryDeviceStore::new()),
+            Arc::new(crate::store::SqliteStore::open_in_memory().unwrap().account("a")),
+        ];
+        for store in stores {
+            store.save_device(&device).unwrap();
+            let signal = store.signal_store(&device).unwrap();
+            let spk = signal.load_signed_pre_key(device.signed_pre_key.id).unwrap();
+            assert_eq!(spk.map(|r| r.key_pair.public), Some(device.signed_pre_key.key_pair.public));
+        }
+    }
 
     #[test]
     fn pre_key_ids_wrap_in_24_bits() {

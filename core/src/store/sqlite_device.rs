@@ -13,7 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::device::{Device, DeviceStore};
 use super::messaging::MessagingStore;
-use super::signal::SignalStore;
+use super::signal::{SignalStore, SignedPreKeyStore};
 use super::sqlite_messaging::SqliteMessagingStore;
 use super::{SqliteSignalStore, StoreError};
 use crate::binary::Jid;
@@ -332,6 +332,9 @@ impl DeviceStore for SqliteDeviceStore {
             )?,
         };
         store.set_local_identity(&device.identity_key, device.registration_id)?;
+        // The server learns the signed prekey from the registration payload, so a peer may
+        // use it before our first prekey upload.
+        store.store_signed_pre_key(&device.signed_pre_key)?;
         let store = Arc::new(store);
         stores.insert(self.name.clone(), store.clone());
         Ok(store)
