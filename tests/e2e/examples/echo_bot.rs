@@ -26,7 +26,7 @@ pub async fn echo_bot(client: Client) -> Result<(), ClientError> {
             Event::Message { info, message } if !info.is_from_me && message.kind == "text" => {
                 let Some(text) = message.text else { continue };
                 let sender = info.is_group.then(|| info.sender.clone());
-                client.mark_read(&[info.id.clone()], info.chat.clone(), sender).await?;
+                client.mark_read(std::slice::from_ref(&info.id), info.chat.clone(), sender).await?;
                 let sent = client.send_text(info.chat, &text).await?;
                 println!("echoed {text:?} as {}", sent.id);
             }
