@@ -326,6 +326,15 @@ wazap_result wazap_client_send_chat_presence(const wazap_client *client,
                                              const char *media);
 
 /**
+ * Asks for `jid`'s presence: `presence` events follow when that user goes online or offline
+ * (and one with the current state right away).
+ *
+ * # Safety
+ * `jid` is NULL or NUL-terminated.
+ */
+wazap_result wazap_client_subscribe_presence(const wazap_client *client, const char *jid);
+
+/**
  * The name of a `wazap_result` value (`"WAZAP_TIMEOUT"`), or `"WAZAP_UNKNOWN"`. The string is
  * static: do not free it. Takes a plain integer so that any value is safe to pass.
  */

@@ -81,6 +81,9 @@ export interface MessageInfo {
   message_type: string;
   category: string | null;
   edit: string | null;
+  media_type: string | null;
+  server_id: number | null;
+  multicast: boolean;
   [key: string]: unknown;
 }
 
@@ -139,7 +142,17 @@ export interface ChatPresenceEvent {
   media: 'audio' | null;
 }
 
-/** What sendText and sendReaction resolve with. */
+/** Options of sendText. */
+export interface SendTextOptions {
+  /** Our own message id (default: a new one). */
+  id?: string;
+  /** A received message to quote. */
+  replyTo?: MessageEvent;
+  /** JIDs of mentioned users (write them as `@<number>` in the text). */
+  mentions?: string[];
+}
+
+/** What sendText, sendMessage and sendReaction resolve with. */
 export interface SendResult {
   id: string;
   /** Server time, unix seconds. */
@@ -215,7 +228,18 @@ export declare class Client extends EventEmitter {
   /** Sets and saves the name shown to contacts. */
   setPushName(name: string): Promise<void>;
   /** Sends a text to a JID (or a bare phone number); resolves once the server acked it. */
-  sendText(to: string, text: string): Promise<SendResult>;
+  sendText(to: string, text: string, options?: SendTextOptions): Promise<SendResult>;
+  /** Sends an encoded `Message` protobuf (the schema of `MessageContent.raw`). */
+  sendMessage(to: string, message: Uint8Array, options?: { id?: string }): Promise<SendResult>;
+  /** A receipt of another kind; `sender` is the author in a group. */
+  sendReceipt(
+    ids: string[],
+    chat: string,
+    type: 'read' | 'read-self' | 'played' | 'played-self',
+    sender?: string | null,
+  ): Promise<void>;
+  /** Asks for `jid`'s presence: 'presence' events follow. */
+  subscribePresence(jid: string): Promise<void>;
   /** Marks messages of `chat` read; `sender` is their author in a group. */
   markRead(ids: string[], chat: string, sender?: string | null): Promise<void>;
   sendPresence(presence: 'available' | 'unavailable'): Promise<void>;
@@ -231,6 +255,8 @@ export declare class Client extends EventEmitter {
   /** Disconnects and releases the client; the process may then exit. Idempotent. */
   close(): Promise<void>;
 
+  /** The QR code to show now, while the device waits to be paired. */
+  readonly qr: string | null;
   readonly isConnected: boolean;
   readonly isLoggedIn: boolean;
   readonly jid: string | null;

@@ -48,6 +48,9 @@ const TERMINAL_EVENTS = new Set([
   'client_outdated',
 ]);
 
+// After these the current QR code is no longer valid.
+const QR_ENDS = new Set(['pair_success', 'connected', 'qr_timeout', 'disconnected', 'logged_out']);
+
 function coded(code, message) {
   const error = code === ErrorCode.INVALID_ARG_TYPE ? new TypeError(message) : new Error(message);
   error.code = code;
@@ -70,6 +73,17 @@ function requireString(value, name) {
   }
 }
 
+function requireOptions(options) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw coded(ErrorCode.INVALID_ARG_TYPE, `options must be an object, got ${describe(options)}`);
+  }
+  return options;
+}
+
+function isStringArray(value) {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
 function describe(value) {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -81,6 +95,7 @@ class Client extends EventEmitter {
   #closed = false;
   #keepAlive = false;
   #reconnects = true;
+  #qr = null;
 
   /**
    * @param {object} options `storePath` (required; a SQLite file, or ':memory:'), `account`,
@@ -119,6 +134,8 @@ class Client extends EventEmitter {
     const ends =
       TERMINAL_EVENTS.has(event.type) || (event.type === 'disconnected' && !this.#reconnects);
     if (ends) this.#setKeepAlive(false);
+    if (event.type === 'qr') this.#qr = event.code;
+    else if (QR_ENDS.has(event.type)) this.#qr = null;
     this.emit(event.type, event);
     this.emit('event', event);
   }
@@ -193,12 +210,61 @@ class Client extends EventEmitter {
 
   /**
    * Sends a text to `to` (a JID such as '123@s.whatsapp.net' or '…@g.us', or a bare phone
-   * number). Resolves with { id, timestamp } once the server acknowledged it.
+   * number). Resolves with { id, timestamp } once the server acknowledged it. Options: `id`
+   * (our own message id), `replyTo` (a received 'message' event to quote), `mentions` (JIDs;
+   * write them as `@<number>` in the text).
    */
-  async sendText(to, text) {
+  async sendText(to, text, options = {}) {
     requireString(to, 'to');
     requireString(text, 'text');
-    return JSON.parse(await this.#call('sendText', to, text));
+    const { id, replyTo, mentions } = requireOptions(options);
+    if (id !== undefined && id !== null) requireString(id, 'options.id');
+    if (mentions !== undefined && !isStringArray(mentions)) {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, 'options.mentions must be an array of strings');
+    }
+    let quoted = [undefined, undefined, undefined];
+    if (replyTo !== undefined && replyTo !== null) {
+      const info = replyTo?.info;
+      const raw = replyTo?.message?.raw;
+      if (typeof info?.id !== 'string' || typeof info?.sender !== 'string' || typeof raw !== 'string') {
+        throw coded(ErrorCode.INVALID_ARG_TYPE, "options.replyTo must be a 'message' event");
+      }
+      quoted = [info.id, info.sender, Buffer.from(raw, 'base64')];
+    }
+    return JSON.parse(await this.#call('sendText', to, text, id ?? undefined, ...quoted, mentions));
+  }
+
+  /**
+   * Sends any message: `message` is an encoded `Message` protobuf (a Buffer or Uint8Array; the
+   * schema of a received message's `raw`). Resolves with { id, timestamp }.
+   */
+  async sendMessage(to, message, options = {}) {
+    requireString(to, 'to');
+    if (!(message instanceof Uint8Array)) {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, `message must be a Buffer or Uint8Array, got ${describe(message)}`);
+    }
+    const { id } = requireOptions(options);
+    if (id !== undefined && id !== null) requireString(id, 'options.id');
+    const bytes = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+    return JSON.parse(await this.#call('sendMessage', to, bytes, id ?? undefined));
+  }
+
+  /**
+   * A receipt of another kind: `type` 'played' (voice notes), 'read-self', 'played-self' or
+   * 'read'; `sender` is the author in a group.
+   */
+  async sendReceipt(ids, chat, type, sender = null) {
+    if (!isStringArray(ids)) throw coded(ErrorCode.INVALID_ARG_TYPE, 'ids must be an array of strings');
+    requireString(chat, 'chat');
+    requireString(type, 'type');
+    if (sender !== null && sender !== undefined) requireString(sender, 'sender');
+    await this.#call('sendReceipt', ids, chat, sender ?? undefined, type);
+  }
+
+  /** Asks for `jid`'s presence: 'presence' events follow when it goes online or offline. */
+  async subscribePresence(jid) {
+    requireString(jid, 'jid');
+    await this.#call('subscribePresence', jid);
   }
 
   /** Marks messages `ids` of `chat` read; `sender` is their author in a group (else null). */
@@ -249,6 +315,11 @@ class Client extends EventEmitter {
     this.#setKeepAlive(false);
     this.#closed = true;
     await this.#call('close');
+  }
+
+  /** The QR code to show now, while the device waits to be paired; else null. */
+  get qr() {
+    return this.#qr;
   }
 
   /** Whether a connection is up (logged in or not). */

@@ -92,6 +92,7 @@ static wazap_client *new_client(const char *url, const char *root_key, const cha
     return client;
 }
 
+/* quick-start:begin */
 int main(int argc, char **argv) {
     if (argc != 6) {
         fprintf(stderr, "usage: %s WS_URL ROOT_KEY_HEX STORE_A STORE_B PHONE_B\n", argv[0]);
@@ -135,3 +136,4 @@ out:
     if ((r = wazap_client_free(b)) != WAZAP_OK) return fail("wazap_client_free", r);
     return status;
 }
+/* quick-start:end */

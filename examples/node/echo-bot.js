@@ -20,6 +20,7 @@
 // Against the real service: node examples/node/echo-bot.js bot.db, scan the QR it prints.
 // Stop with Ctrl-C (the client is closed, the process exits).
 
+// quick-start:begin
 const { Client } = require(process.env.WAZAP_NODE_MODULE || '../../bindings/node');
 
 const storePath = process.argv[2] || 'echo-bot.db';
@@ -69,3 +70,4 @@ client.connect().catch((error) => {
   process.exitCode = 1;
   client.close();
 });
+// quick-start:end

@@ -1,76 +1,96 @@
-"""An echo bot: pairs (QR or phone code), then answers every text message with the same text.
+"""An echo bot: answers every text message with the same text (as a reply), and marks it read.
 
-Against the local sandbox (no WhatsApp account needed), from the repository root:
+Against the sandbox (everything local, no phone needed), from the repository root:
 
-    cargo build -p wazap-sandbox
-    ./target/debug/wazap-sandbox --listen 127.0.0.1:0 &     # prints {"ws_url", "control_url", ...}
-    curl -s -XPOST CONTROL_URL/control/accounts -d '{"phone":"15550001111","push_name":"Me"}' \
-         -H 'content-type: application/json'
-    python examples/python/echo_bot.py --store bot.db --url WS_URL --root-key ROOT_PUBLIC_KEY \
-         --pair-phone 15550001111
-    # the bot prints a pairing code; "type it on the phone":
-    curl -s -XPOST CONTROL_URL/control/pair-code -d '{"phone":"15550001111","code":"CODE"}' \
-         -H 'content-type: application/json'
+    cargo build -p wazap-sandbox && ./scripts/test-python.sh   # builds wazap into .venv-test
+    target/debug/wazap-sandbox --listen 127.0.0.1:7000 &
+      # prints {"ws_url":"ws://127.0.0.1:7000/ws/chat","control_url":"http://127.0.0.1:7000/control",
+      #         "root_public_key":"<hex>",...}
+    curl -s -X POST http://127.0.0.1:7000/control/accounts \\
+         -H 'content-type: application/json' -d '{"phone":"15550001111","push_name":"Bot"}'
+    WAZAP_URL=ws://127.0.0.1:7000/ws/chat WAZAP_ROOT_KEY=<hex> \\
+    WAZAP_CONTROL=http://127.0.0.1:7000/control WAZAP_PHONE=15550001111 \\
+      .venv-test/bin/python examples/python/echo_bot.py bot.db
+    # With WAZAP_CONTROL and WAZAP_PHONE set, the bot "scans" its own QR through the sandbox's
+    # control API; without them it prints the QR string for a real phone to scan.
+    # Then make a simulated phone write to the bot; the bot's answer lands in that phone's inbox:
+    curl -s -X POST http://127.0.0.1:7000/control/accounts \\
+         -H 'content-type: application/json' -d '{"phone":"15550002222","push_name":"Friend"}'
+    curl -s -X POST http://127.0.0.1:7000/control/send -H 'content-type: application/json' \\
+         -d '{"from":"15550002222","to":"15550001111","text":"ping"}'
+    curl -s 'http://127.0.0.1:7000/control/inbox?phone=15550002222'
 
-Without --pair-phone it prints QR codes instead (pair with POST /control/pair {"phone","qr"}).
-Against the real service, drop --url and --root-key. Install the package first: `pip install
-bindings/python` (or `./scripts/test-python.sh`, which builds it into .venv-test).
+Against the real service: `python examples/python/echo_bot.py bot.db`, scan the QR it prints.
+Stop with Ctrl-C (the client is closed, the process exits).
+bindings/python/tests/test_echo_bot.py runs exactly this against the sandbox.
 """
 
-from __future__ import annotations
-
-import argparse
+# quick-start:begin
+import json
+import os
+import signal
+import sys
 import threading
+import urllib.request
 
 import wazap
 
+# The sandbox's URL and key from the environment; without them, the real service.
+client = wazap.Client(
+    sys.argv[1] if len(sys.argv) > 1 else "echo_bot.db",
+    url=os.environ.get("WAZAP_URL"),
+    root_key=os.environ.get("WAZAP_ROOT_KEY"),
+    device_name="wazap echo bot",
+)
+stop = threading.Event()
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", default="echo_bot.db", help="SQLite file of the device")
-    parser.add_argument("--url", help="websocket URL (the sandbox's ws_url)")
-    parser.add_argument("--root-key", help="server root key in hex (the sandbox's)")
-    parser.add_argument("--pair-phone", help="pair by code with this phone number")
-    args = parser.parse_args()
 
-    config = {"device_name": "wazap echo bot"}
-    if args.url:
-        config["url"] = args.url
-    if args.root_key:
-        config["root_key"] = args.root_key
-    client = wazap.Client(args.store, **config)
-    stop = threading.Event()
+@client.on(wazap.QrEvent)
+def on_qr(event: wazap.QrEvent) -> None:
+    control, phone = os.environ.get("WAZAP_CONTROL"), os.environ.get("WAZAP_PHONE")
+    if not (control and phone):
+        print("scan this QR with WhatsApp (Linked devices):", event.code, flush=True)
+        return
+    # In the sandbox, its control API plays the phone that scans the code.
+    body = json.dumps({"phone": phone, "qr": event.code}).encode()
+    request = urllib.request.Request(
+        f"{control}/pair", data=body, headers={"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=20) as response:
+        print("sandbox pairing:", response.status, response.read().decode(), flush=True)
 
-    @client.on("qr")
-    def on_qr(event: wazap.QrEvent) -> None:
-        if args.pair_phone:
-            if client.qr is not None and not getattr(on_qr, "asked", False):
-                on_qr.asked = True  # type: ignore[attr-defined]
-                print("pairing code:", client.pair_phone(args.pair_phone), flush=True)
-        else:
-            print("scan this QR code:", event.code, flush=True)
 
-    @client.on("pair_success")
-    def on_paired(event: wazap.PairSuccessEvent) -> None:
-        print("paired as", event.jid, flush=True)
+@client.on(wazap.ConnectedEvent)
+def on_connected(event: wazap.ConnectedEvent) -> None:
+    print(f"connected as {client.jid}; echoing", flush=True)
 
-    @client.on("connected")
-    def on_connected(event: wazap.ConnectedEvent) -> None:
-        print("connected as", client.jid, "- waiting for messages (Ctrl-C stops)", flush=True)
 
-    @client.on("logged_out")
-    def on_logged_out(event: wazap.LoggedOutEvent) -> None:
-        print("logged out:", event.reason, flush=True)
-        stop.set()
+@client.on(wazap.LoggedOutEvent)
+def on_logged_out(event: wazap.LoggedOutEvent) -> None:
+    print(f"logged out ({event.reason})", flush=True)
+    stop.set()
 
-    with client:
-        client.connect()
-        try:
-            while not stop.wait(0.5):
-                pass
-        except KeyboardInterrupt:
+
+@client.on(wazap.MessageEvent)
+def on_message(event: wazap.MessageEvent) -> None:
+    info, message = event.info, event.message
+    if info.is_from_me or message.kind != "text" or not message.text:
+        return
+    print(f"{info.sender}: {message.text}", flush=True)
+    try:
+        client.mark_read([info.id], info.chat, info.sender if info.is_group else None)
+        sent = client.send_text(info.chat, message.text, reply_to=event)
+        print(f"echoed as {sent.id} at {sent.timestamp}", flush=True)
+    except wazap.Error as error:
+        print(f"cannot echo: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+
+
+signal.signal(signal.SIGTERM, lambda *_: stop.set())
+with client:  # closes the client on the way out
+    client.connect()
+    try:
+        while not stop.wait(0.5):
             pass
-
-
-if __name__ == "__main__":
-    main()
+    except KeyboardInterrupt:  # Ctrl-C
+        pass
+# quick-start:end

@@ -1,5 +1,6 @@
-//! Messaging: send text, reactions, read receipts, presence and chat state. JIDs are strings
-//! (`15550001@s.whatsapp.net`, `…@g.us`, `…@lid`); a bare number means a phone-number user.
+//! Messaging: send text, reactions, read receipts, presence (and subscribing to it) and chat
+//! state. JIDs are strings (`15550001@s.whatsapp.net`, `…@g.us`, `…@lid`); a bare number
+//! means a phone-number user.
 use std::ffi::c_char;
 
 use serde::Serialize;
@@ -201,6 +202,24 @@ pub unsafe extern "C" fn wazap_client_send_chat_presence(
         };
         let client = handle::get(client)?.client.clone();
         Ok(block(async move { client.send_chat_presence(chat, state, media).await })??)
+    })
+}
+
+/// Asks for `jid`'s presence: `presence` events follow when that user goes online or offline
+/// (and one with the current state right away).
+///
+/// # Safety
+/// `jid` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn wazap_client_subscribe_presence(
+    client: *const wazap_client,
+    jid: *const c_char,
+) -> wazap_result {
+    call(|| {
+        // SAFETY: forwarded from this function's contract.
+        let jid = unsafe { arg_jid(jid, "jid") }?;
+        let client = handle::get(client)?.client.clone();
+        Ok(block(async move { client.subscribe_presence(jid).await })??)
     })
 }
 

@@ -3,13 +3,17 @@
 //! fails with `ERR_CLOSED` and the status reads say "not connected".
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use napi::bindgen_prelude::Function;
+use napi::bindgen_prelude::{Buffer, Function};
 use napi::Env;
 use napi_derive::napi;
+use prost::Message as _;
 use wazap::binary::Jid;
 use wazap::client::{ChatState, ChatStateMedia, Presence, SendResult};
+use wazap::message::{reply, text as text_message, QuotedMessage};
 use wazap::pair::CompanionClientType;
+use wazap::proto;
 use wazap::store::{DeviceStore, SqliteStore};
+use wazap::types::ReceiptType;
 use wazap::Client;
 
 use crate::config;
@@ -112,12 +116,87 @@ impl NativeClient {
         self.client()?.set_push_name(&name).await.map_err(from_client)
     }
 
-    /// Sends a text message; resolves with `{"id","timestamp"}` as JSON.
+    /// Sends a text message; resolves with `{"id","timestamp"}` as JSON. `id`: our own message
+    /// id; `quoted_*` (all three or none): the message this one replies to; `mentions`: JIDs.
     #[napi]
-    pub async fn send_text(&self, to: String, text: String) -> napi::Result<String> {
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send_text(
+        &self,
+        to: String,
+        text: String,
+        id: Option<String>,
+        quoted_id: Option<String>,
+        quoted_sender: Option<String>,
+        quoted_message: Option<Buffer>,
+        mentions: Option<Vec<String>>,
+    ) -> napi::Result<String> {
         let to = jid(&to, "to")?;
-        let sent = self.client()?.send_text(to, &text).await.map_err(from_client)?;
-        Ok(sent_json(&sent))
+        let mentions = mentions
+            .unwrap_or_default()
+            .iter()
+            .map(|m| jid(m, "mentions"))
+            .collect::<napi::Result<Vec<_>>>()?;
+        let message = match (quoted_id, quoted_sender, quoted_message) {
+            (None, None, None) if mentions.is_empty() => text_message(text.as_str()),
+            (None, None, None) => reply(&text, None, &mentions),
+            (Some(quoted_id), Some(sender), Some(quoted)) => {
+                let sender = jid(&sender, "replyTo sender")?;
+                let quoted = decode_message(&quoted, "replyTo message")?;
+                let quote = QuotedMessage { id: &quoted_id, sender: &sender, message: &quoted };
+                reply(&text, Some(&quote), &mentions)
+            }
+            _ => {
+                return Err(coded(
+                    INVALID_ARG,
+                    "a reply needs the quoted message's id, sender and content",
+                ))
+            }
+        };
+        let send = self.client()?.send_message_with_id(to, message, id);
+        Ok(sent_json(&send.await.map_err(from_client)?))
+    }
+
+    /// Sends any message: `message` is an encoded `Message` protobuf. Resolves like `send_text`.
+    #[napi]
+    pub async fn send_message(
+        &self,
+        to: String,
+        message: Buffer,
+        id: Option<String>,
+    ) -> napi::Result<String> {
+        let to = jid(&to, "to")?;
+        let message = decode_message(&message, "message")?;
+        let send = self.client()?.send_message_with_id(to, message, id);
+        Ok(sent_json(&send.await.map_err(from_client)?))
+    }
+
+    /// A receipt of another kind for messages `ids` of `chat`: `read`, `read-self`, `played` or
+    /// `played-self`.
+    #[napi]
+    pub async fn send_receipt(
+        &self,
+        ids: Vec<String>,
+        chat: String,
+        sender: Option<String>,
+        receipt_type: String,
+    ) -> napi::Result<()> {
+        let chat = jid(&chat, "chat")?;
+        let sender = sender.map(|s| jid(&s, "sender")).transpose()?;
+        let receipt_type = match receipt_type.as_str() {
+            "read" => ReceiptType::Read,
+            "read-self" => ReceiptType::ReadSelf,
+            "played" => ReceiptType::Played,
+            "played-self" => ReceiptType::PlayedSelf,
+            other => return Err(coded(INVALID_ARG, format!("unknown receipt type {other:?}"))),
+        };
+        self.client()?.send_receipt(&ids, chat, sender, receipt_type).await.map_err(from_client)
+    }
+
+    /// Asks for `who`'s presence: 'presence' events follow.
+    #[napi]
+    pub async fn subscribe_presence(&self, who: String) -> napi::Result<()> {
+        let who = jid(&who, "jid")?;
+        self.client()?.subscribe_presence(who).await.map_err(from_client)
     }
 
     /// Marks messages `ids` of `chat` read; `sender` is the author in a group ("" in 1:1).
@@ -259,6 +338,11 @@ fn jid(text: &str, what: &str) -> napi::Result<Jid> {
         ));
     }
     text.parse().map_err(|e| coded(INVALID_ARG, format!("{what}: invalid JID {text:?}: {e}")))
+}
+
+fn decode_message(bytes: &[u8], what: &str) -> napi::Result<proto::Message> {
+    proto::Message::decode(bytes)
+        .map_err(|e| coded(INVALID_ARG, format!("{what} is not a Message protobuf: {e}")))
 }
 
 fn sent_json(sent: &SendResult) -> String {

@@ -22,6 +22,7 @@ async function pairByQr(client, phone) {
   const { code, timeout_ms } = await qr;
   assert.equal(typeof code, 'string');
   assert.ok(timeout_ms > 0);
+  assert.equal(client.qr, code, 'the current QR code');
   const paired = h.waitFor(client, 'pair_success');
   const connected = h.waitFor(client, 'connected');
   const deviceJid = await h.scanQr(sandbox, phone, code);
@@ -46,6 +47,7 @@ test('pairs by QR, reports its status and closes', async () => {
     assert.equal(client.isConnected, true);
     assert.equal(client.isLoggedIn, true);
     assert.equal(client.jid, success.jid);
+    assert.equal(client.qr, null, 'no QR code once paired');
     assert.ok(client.lid);
     assert.deepEqual(all.slice(0, 1), ['qr']);
     assert.ok(all.includes('pair_success') && all.includes('connected'), all.join());

@@ -83,3 +83,23 @@ test('the declared events are the core event types', () => {
     assert.match(dts, iface, `${type} has type '${name}'`);
   }
 });
+
+test('the Client offers every method and property of the Python binding', () => {
+  const pyi = fs.readFileSync(
+    path.join(__dirname, '..', '..', 'python', 'python', 'wazap', '__init__.pyi'),
+    'utf8',
+  );
+  const client = pyi.slice(pyi.indexOf('\nclass Client:'));
+  // Blocking methods and properties (each `*_async` twin maps to the same Promise method).
+  const names = [...client.matchAll(/^ {4}def (\w+)\(/gm)].map((m) => m[1]);
+  assert.ok(names.includes('send_text') && names.includes('subscribe_presence'), 'stubs parsed');
+  // Python idioms with a Node counterpart of another shape: handlers are EventEmitter
+  // listeners, and the event iterator is `on('event')`.
+  const pythonIdioms = new Set(['on', 'add_handler', 'remove_handler', 'events']);
+  const camel = (name) => name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+  const missing = names
+    .filter((name) => !name.startsWith('_') && !pythonIdioms.has(name))
+    .map(camel)
+    .filter((name) => !(name in wazap.Client.prototype));
+  assert.deepEqual(missing, []);
+});

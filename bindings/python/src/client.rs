@@ -10,9 +10,10 @@ use wazap::pair::CompanionClientType;
 use wazap::store::SqliteStore;
 use wazap::{Client, Event};
 
-use crate::bridge::{self, block};
+use crate::bridge::{self, block, ToPython};
 use crate::config::ConfigArgs;
 use crate::errors::BindingError;
+use crate::messaging::Quote;
 use crate::subscription::EventSubscription;
 
 type Op<T> = Result<T, BindingError>;
@@ -64,7 +65,7 @@ fn track_qr(client: &Client) -> Arc<Mutex<Option<String>>> {
 /// A client of one account in a SQLite store file.
 #[pyclass(module = "wazap._native", frozen)]
 pub struct NativeClient {
-    client: Client,
+    pub(crate) client: Client,
     qr: Arc<Mutex<Option<String>>>,
 }
 
@@ -223,6 +224,142 @@ impl NativeClient {
         bridge::spawn(self.set_push_name_op(name), done)
     }
 
+    /// Sends a text; `quoted_*` (all or none) make it a reply; returns `(id, timestamp)`.
+    #[pyo3(signature = (to, text, id=None, quoted_id=None, quoted_sender=None, quoted_message=None, mentions=Vec::new()))]
+    #[allow(clippy::too_many_arguments)]
+    fn send_text(
+        &self,
+        py: Python<'_>,
+        to: String,
+        text: String,
+        id: Option<String>,
+        quoted_id: Option<String>,
+        quoted_sender: Option<String>,
+        quoted_message: Option<Vec<u8>>,
+        mentions: Vec<String>,
+    ) -> PyResult<PyObject> {
+        let quote =
+            quote(quoted_id, quoted_sender, quoted_message).map_err(|e| e.into_pyerr(py))?;
+        block(py, self.send_text_op(to, text, id, quote, mentions))?.to_python(py)
+    }
+
+    #[pyo3(signature = (done, to, text, id=None, quoted_id=None, quoted_sender=None, quoted_message=None, mentions=Vec::new()))]
+    #[allow(clippy::too_many_arguments)]
+    fn send_text_async(
+        &self,
+        py: Python<'_>,
+        done: PyObject,
+        to: String,
+        text: String,
+        id: Option<String>,
+        quoted_id: Option<String>,
+        quoted_sender: Option<String>,
+        quoted_message: Option<Vec<u8>>,
+        mentions: Vec<String>,
+    ) -> PyResult<()> {
+        let quote =
+            quote(quoted_id, quoted_sender, quoted_message).map_err(|e| e.into_pyerr(py))?;
+        bridge::spawn(self.send_text_op(to, text, id, quote, mentions), done);
+        Ok(())
+    }
+
+    /// Sends a `Message` protobuf (its encoded bytes); returns `(id, timestamp)`.
+    #[pyo3(signature = (to, message, id=None))]
+    fn send_message(
+        &self,
+        py: Python<'_>,
+        to: String,
+        message: Vec<u8>,
+        id: Option<String>,
+    ) -> PyResult<PyObject> {
+        block(py, self.send_message_op(to, message, id))?.to_python(py)
+    }
+
+    #[pyo3(signature = (done, to, message, id=None))]
+    fn send_message_async(&self, done: PyObject, to: String, message: Vec<u8>, id: Option<String>) {
+        bridge::spawn(self.send_message_op(to, message, id), done)
+    }
+
+    /// Reacts to message `id` of `sender` in `chat`; an empty emoji removes the reaction.
+    fn send_reaction(
+        &self,
+        py: Python<'_>,
+        chat: String,
+        sender: String,
+        id: String,
+        from_me: bool,
+        emoji: String,
+    ) -> PyResult<PyObject> {
+        block(py, self.send_reaction_op(chat, sender, id, from_me, emoji))?.to_python(py)
+    }
+
+    fn send_reaction_async(
+        &self,
+        done: PyObject,
+        chat: String,
+        sender: String,
+        id: String,
+        from_me: bool,
+        emoji: String,
+    ) {
+        bridge::spawn(self.send_reaction_op(chat, sender, id, from_me, emoji), done)
+    }
+
+    /// A receipt (`read`, `read-self`, `played`, `played-self`) for messages `ids` of `chat`.
+    #[pyo3(signature = (ids, chat, sender, receipt_type))]
+    fn send_receipt(
+        &self,
+        py: Python<'_>,
+        ids: Vec<String>,
+        chat: String,
+        sender: Option<String>,
+        receipt_type: String,
+    ) -> PyResult<()> {
+        block(py, self.send_receipt_op(ids, chat, sender, receipt_type))
+    }
+
+    #[pyo3(signature = (done, ids, chat, sender, receipt_type))]
+    fn send_receipt_async(
+        &self,
+        done: PyObject,
+        ids: Vec<String>,
+        chat: String,
+        sender: Option<String>,
+        receipt_type: String,
+    ) {
+        bridge::spawn(self.send_receipt_op(ids, chat, sender, receipt_type), done)
+    }
+
+    fn send_presence(&self, py: Python<'_>, presence: String) -> PyResult<()> {
+        block(py, self.send_presence_op(presence))
+    }
+
+    fn send_presence_async(&self, done: PyObject, presence: String) {
+        bridge::spawn(self.send_presence_op(presence), done)
+    }
+
+    fn send_chat_presence(
+        &self,
+        py: Python<'_>,
+        chat: String,
+        state: String,
+        media: String,
+    ) -> PyResult<()> {
+        block(py, self.send_chat_presence_op(chat, state, media))
+    }
+
+    fn send_chat_presence_async(&self, done: PyObject, chat: String, state: String, media: String) {
+        bridge::spawn(self.send_chat_presence_op(chat, state, media), done)
+    }
+
+    fn subscribe_presence(&self, py: Python<'_>, jid: String) -> PyResult<()> {
+        block(py, self.subscribe_presence_op(jid))
+    }
+
+    fn subscribe_presence_async(&self, done: PyObject, jid: String) {
+        bridge::spawn(self.subscribe_presence_op(jid), done)
+    }
+
     /// The QR code to show now, if the device waits to be paired.
     #[getter]
     fn qr(&self) -> Option<String> {
@@ -247,5 +384,20 @@ impl NativeClient {
     #[getter]
     fn lid(&self) -> Option<String> {
         self.client.lid().map(|jid| jid.to_string())
+    }
+}
+
+/// The quoted message of a reply: all three parts, or none.
+fn quote(
+    id: Option<String>,
+    sender: Option<String>,
+    message: Option<Vec<u8>>,
+) -> Result<Option<Quote>, BindingError> {
+    match (id, sender, message) {
+        (None, None, None) => Ok(None),
+        (Some(id), Some(sender), Some(message)) => Ok(Some(Quote { id, sender, message })),
+        _ => Err(BindingError::invalid(
+            "a reply needs the quoted message's id, sender and content together",
+        )),
     }
 }

@@ -13,6 +13,7 @@ mod bridge;
 mod client;
 mod config;
 mod errors;
+mod messaging;
 mod subscription;
 
 /// The extension module, installed as `wazap._native`.

@@ -12,7 +12,7 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 
@@ -62,6 +62,15 @@ class Sandbox:
     def enter_code(self, phone: str, code: str) -> str:
         body = {"phone": phone, "code": code}
         return str(self.request("POST", "/control/pair-code", body)["device_jid"])
+
+    def send_from_phone(self, phone: str, to: str, text: str) -> str:
+        """The simulated phone of `phone` sends `text` to `to`; returns the message id."""
+        body = {"from": phone, "to": to, "text": text}
+        return str(self.request("POST", "/control/send", body)["id"])
+
+    def inbox(self, phone: str) -> List[Dict[str, Any]]:
+        """What the simulated phone of `phone` received and decrypted."""
+        return list(self.request("GET", f"/control/inbox?phone={phone}"))
 
     def devices(self, phone: str) -> List[Dict[str, Any]]:
         return list(self.request("GET", f"/control/devices?phone={phone}"))
@@ -145,18 +154,29 @@ class Recorder:
     def __call__(self, event: wazap.Event) -> None:
         self.events.put(event)
 
-    def wait(self, kind: str, timeout: float = WAIT) -> wazap.Event:
+    def wait(
+        self, kind: str, timeout: float = WAIT, where: Optional[Callable[[Any], bool]] = None
+    ) -> Any:
+        """The first event of `kind` (for which `where` holds), within `timeout`."""
+        import time
+
+        deadline = time.monotonic() + timeout
         while True:
             try:
-                event = self.events.get(timeout=timeout)
+                event = self.events.get(timeout=max(deadline - time.monotonic(), 0))
             except queue.Empty:
                 raise AssertionError(f"no {kind!r} event within {timeout}s") from None
-            if event.type == kind:
+            if event.type == kind and (where is None or where(event)):
                 return event
 
 
-def wait_stream(stream: wazap.EventStream, kind: str, timeout: float = WAIT) -> wazap.Event:
-    """The first event of `kind` from a blocking stream, within `timeout`."""
+def wait_stream(
+    stream: wazap.EventStream,
+    kind: str,
+    timeout: float = WAIT,
+    where: Optional[Callable[[Any], bool]] = None,
+) -> Any:
+    """The first event of `kind` (for which `where` holds) from a blocking stream."""
     import time
 
     deadline = time.monotonic() + timeout
@@ -165,5 +185,28 @@ def wait_stream(stream: wazap.EventStream, kind: str, timeout: float = WAIT) -> 
         event = stream.get(timeout=max(remaining, 0))
         if event is None:
             raise AssertionError(f"no {kind!r} event within {timeout}s")
-        if event.type == kind:
+        if event.type == kind and (where is None or where(event)):
             return event
+
+
+def eventually(condition: Callable[[], bool], timeout: float = WAIT) -> None:
+    """Waits (bounded) for a state the client or the sandbox reaches on its own."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.01)
+
+
+def pair_by_qr(sandbox: Sandbox, client: wazap.Client, phone: str) -> str:
+    """Connects `client`, scans its first QR code with `phone`, waits until it is logged in;
+    returns the device JID."""
+    stream = client.events()
+    client.connect()
+    qr = wait_stream(stream, "qr")
+    assert isinstance(qr, wazap.QrEvent)
+    device_jid = sandbox.scan_qr(phone, qr.code)
+    wait_stream(stream, "connected")
+    stream.close()
+    return device_jid

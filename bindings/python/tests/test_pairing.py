@@ -5,32 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
-from typing import Any, Callable
+from typing import Any
 
 import wazap
-from conftest import WAIT, Recorder, Sandbox, wait_stream
-
-
-def eventually(condition: Callable[[], bool], timeout: float = WAIT) -> None:
-    """Waits (bounded) for a state the client reaches on its own runtime."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.01)
-
-
-def pair_by_qr(sandbox: Sandbox, client: wazap.Client, phone: str) -> str:
-    """Connects `client`, scans its first QR code with `phone`, waits until it is logged in;
-    returns the device JID."""
-    stream = client.events()
-    client.connect()
-    qr = wait_stream(stream, "qr")
-    assert isinstance(qr, wazap.QrEvent)
-    device_jid = sandbox.scan_qr(phone, qr.code)
-    wait_stream(stream, "connected")
-    stream.close()
-    return device_jid
+from conftest import WAIT, Recorder, Sandbox, eventually, pair_by_qr, wait_stream
 
 
 def test_pair_by_qr_with_decorated_handlers(sandbox: Sandbox, phone: str, make_client: Any) -> None:

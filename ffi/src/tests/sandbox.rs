@@ -75,13 +75,18 @@ impl Env {
 
 /// Pulls events until one of type `kind` (others are skipped), within [`WAIT`].
 fn pull(client: *mut wazap_client, kind: &str) -> Value {
+    pull_where(client, kind, |_| true)
+}
+
+/// Pulls events until one of type `kind` for which `wanted` holds, within [`WAIT`].
+fn pull_where(client: *mut wazap_client, kind: &str, wanted: impl Fn(&Value) -> bool) -> Value {
     let deadline = Instant::now() + WAIT;
     while Instant::now() < deadline {
         let mut json = null_mut();
         match unsafe { wazap_client_next_event(client, 500, &mut json) } {
             WAZAP_OK => {
                 let event: Value = serde_json::from_str(&take(json)).unwrap();
-                if event["type"] == kind {
+                if event["type"] == kind && wanted(&event) {
                     return event;
                 }
             }
@@ -277,6 +282,8 @@ fn logout_unlinks_the_device() {
     assert_eq!(wazap_client_free(client), WAZAP_OK);
 }
 
+/// What `client` sends (text, read receipt, presence, chat state, reaction) reaches `peer` as
+/// events, not only a `WAZAP_OK`.
 #[test]
 fn sends_text_that_the_peer_receives_marks_read_and_reacts_to() {
     let env = Env::start();
@@ -304,26 +311,45 @@ fn sends_text_that_the_peer_receives_marks_read_and_reacts_to() {
     let ids = c(&serde_json::json!([id]).to_string());
     let result = unsafe { wazap_client_mark_read(peer, ids.as_ptr(), c(&chat).as_ptr(), null()) };
     assert_eq!(result, WAZAP_OK, "{}", last_error());
+    let read = pull_where(client, "receipt", |e| e["receipt_type"] == "read");
+    assert!(read["ids"].as_array().unwrap().iter().any(|i| i == id.as_str()), "{read}");
+    assert_eq!(read["chat"], "15550100005@s.whatsapp.net");
 
+    let me = c("15550100004");
+    assert_eq!(unsafe { wazap_client_subscribe_presence(peer, me.as_ptr()) }, WAZAP_OK);
     let available = c("available");
     assert_eq!(unsafe { wazap_client_send_presence(client, available.as_ptr()) }, WAZAP_OK);
-    let composing = c("composing");
-    let result =
-        unsafe { wazap_client_send_chat_presence(client, to.as_ptr(), composing.as_ptr(), null()) };
+    let online = pull_where(peer, "presence", |e| e["available"] == true);
+    assert!(online["from"].as_str().unwrap().starts_with("15550100004"), "{online}");
+
+    let (composing, audio) = (c("composing"), c("audio"));
+    let result = unsafe {
+        wazap_client_send_chat_presence(client, to.as_ptr(), composing.as_ptr(), audio.as_ptr())
+    };
     assert_eq!(result, WAZAP_OK, "{}", last_error());
-    let (emoji, msg_id, from) = (c("👍"), c(&id), c("15550100004"));
+    let typing = pull_where(peer, "chat_presence", |e| e["state"] == "composing");
+    assert!(typing["chat"].as_str().unwrap().starts_with("15550100004"), "{typing}");
+    assert_eq!(typing["media"], "audio");
+
+    let (emoji, msg_id) = (c("👍"), c(&id));
+    let mut reacted = null_mut();
     let result = unsafe {
         wazap_client_send_reaction(
             peer,
             c(&chat).as_ptr(),
-            from.as_ptr(),
+            me.as_ptr(),
             msg_id.as_ptr(),
             false,
             emoji.as_ptr(),
-            null_mut(),
+            &mut reacted,
         )
     };
     assert_eq!(result, WAZAP_OK, "{}", last_error());
+    let reacted: Value = serde_json::from_str(&take(reacted)).unwrap();
+    let reaction = pull_where(client, "message", |e| e["message"]["kind"] == "reaction");
+    assert_eq!(reaction["info"]["id"], reacted["id"]);
+    assert_eq!(reaction["message"]["reaction"]["id"], id.as_str());
+    assert_eq!(reaction["message"]["reaction"]["emoji"], "👍");
 
     // Bad input to the messaging calls.
     let bad_jid = c("a@b@c");

@@ -14,6 +14,7 @@
 from ._native import __version__
 from ._client import Client
 from ._stream import EventStream
+from ._results import SendResult
 from ._errors import (
     AlreadyConnected,
     AlreadyPaired,
@@ -30,20 +31,28 @@ from ._errors import (
 )
 from ._events import (
     EVENT_TYPES,
+    ChatPresenceEvent,
     ClientOutdatedEvent,
     ConnectedEvent,
     ConnectFailureEvent,
     DisconnectedEvent,
     Event,
     LoggedOutEvent,
+    MessageContent,
+    MessageEvent,
+    MessageInfo,
     OfflineSyncCompletedEvent,
     PairErrorEvent,
     PairSuccessEvent,
     QrEvent,
     QrTimeoutEvent,
+    PresenceEvent,
+    Reaction,
+    ReceiptEvent,
     StreamErrorEvent,
     StreamReplacedEvent,
     TemporaryBanEvent,
+    UndecryptableMessageEvent,
     UnknownEvent,
     parse_event,
 )
@@ -52,6 +61,7 @@ __all__ = [
     "__version__",
     "Client",
     "EventStream",
+    "SendResult",
     # errors
     "Error",
     "ConnectionError",
@@ -82,5 +92,13 @@ __all__ = [
     "ConnectFailureEvent",
     "StreamErrorEvent",
     "OfflineSyncCompletedEvent",
+    "MessageInfo",
+    "MessageContent",
+    "Reaction",
+    "MessageEvent",
+    "ReceiptEvent",
+    "UndecryptableMessageEvent",
+    "PresenceEvent",
+    "ChatPresenceEvent",
     "UnknownEvent",
 ]

@@ -10,8 +10,10 @@ from typing import (
     ClassVar,
     Dict,
     Iterator,
+    List,
     Literal,
     Optional,
+    Sequence,
     Type,
     TypeVar,
     Union,
@@ -34,12 +36,19 @@ _EventName = Literal[
     "connect_failure",
     "stream_error",
     "offline_sync_completed",
+    "message",
+    "receipt",
+    "undecryptable_message",
+    "presence",
+    "chat_presence",
     "*",
 ]
 _ClientType = Literal[
     "unknown", "chrome", "edge", "firefox", "ie", "opera", "safari", "electron", "uwp",
     "other_web_client", "macos", "android",
 ]
+
+_ReceiptType = Literal["read", "read-self", "played", "played-self"]
 
 # -- errors ----------------------------------------------------------------------------------
 class Error(Exception): ...
@@ -119,6 +128,77 @@ class OfflineSyncCompletedEvent(Event):
     count: int
 
 @dataclass(frozen=True)
+class MessageInfo:
+    id: str
+    chat: str
+    sender: str
+    sender_alt: Optional[str]
+    recipient_alt: Optional[str]
+    is_from_me: bool
+    is_group: bool
+    addressing_mode: Optional[str]
+    push_name: Optional[str]
+    timestamp: int
+    message_type: str
+    category: Optional[str]
+    edit: Optional[str]
+    media_type: Optional[str]
+    server_id: Optional[int]
+    multicast: bool
+
+@dataclass(frozen=True)
+class Reaction:
+    chat: Optional[str]
+    id: str
+    from_me: bool
+    participant: Optional[str]
+    emoji: str
+
+@dataclass(frozen=True)
+class MessageContent:
+    kind: str
+    text: Optional[str]
+    reply_to: Optional[str]
+    reply_to_sender: Optional[str]
+    mentions: List[str]
+    reaction: Optional[Reaction]
+    flags: Dict[str, Any]
+    raw: bytes = b""
+
+@dataclass(frozen=True)
+class MessageEvent(Event):
+    info: MessageInfo
+    message: MessageContent
+
+@dataclass(frozen=True)
+class ReceiptEvent(Event):
+    receipt_type: str
+    ids: List[str]
+    chat: str
+    sender: Optional[str]
+    is_group: bool
+    timestamp: Optional[int]
+
+@dataclass(frozen=True)
+class UndecryptableMessageEvent(Event):
+    info: MessageInfo
+    reason: str
+    unavailable: bool
+
+@dataclass(frozen=True)
+class PresenceEvent(Event):
+    from_: str
+    available: bool
+    last_seen: Optional[int]
+
+@dataclass(frozen=True)
+class ChatPresenceEvent(Event):
+    chat: str
+    sender: str
+    state: str
+    media: Optional[str]
+
+@dataclass(frozen=True)
 class UnknownEvent(Event):
     event_type: str
     data: Dict[str, Any]
@@ -126,6 +206,11 @@ class UnknownEvent(Event):
 EVENT_TYPES: Dict[str, Type[Event]]
 
 def parse_event(raw: str) -> Event: ...
+
+@dataclass(frozen=True)
+class SendResult:
+    id: str
+    timestamp: int
 
 # -- streams and the client ------------------------------------------------------------------
 class EventStream:
@@ -182,6 +267,62 @@ class Client:
     ) -> str: ...
     def set_push_name(self, name: str) -> None: ...
     async def set_push_name_async(self, name: str) -> None: ...
+    def send_text(
+        self,
+        to: str,
+        text: str,
+        *,
+        id: Optional[str] = None,
+        reply_to: Optional[MessageEvent] = None,
+        mentions: Sequence[str] = (),
+    ) -> SendResult: ...
+    async def send_text_async(
+        self,
+        to: str,
+        text: str,
+        *,
+        id: Optional[str] = None,
+        reply_to: Optional[MessageEvent] = None,
+        mentions: Sequence[str] = (),
+    ) -> SendResult: ...
+    def send_message(self, to: str, message: bytes, *, id: Optional[str] = None) -> SendResult: ...
+    async def send_message_async(
+        self, to: str, message: bytes, *, id: Optional[str] = None
+    ) -> SendResult: ...
+    def send_reaction(
+        self, chat: str, sender: str, id: str, emoji: str, *, from_me: bool = False
+    ) -> SendResult: ...
+    async def send_reaction_async(
+        self, chat: str, sender: str, id: str, emoji: str, *, from_me: bool = False
+    ) -> SendResult: ...
+    def mark_read(self, ids: Sequence[str], chat: str, sender: Optional[str] = None) -> None: ...
+    async def mark_read_async(
+        self, ids: Sequence[str], chat: str, sender: Optional[str] = None
+    ) -> None: ...
+    def send_receipt(
+        self,
+        ids: Sequence[str],
+        chat: str,
+        receipt_type: _ReceiptType,
+        sender: Optional[str] = None,
+    ) -> None: ...
+    async def send_receipt_async(
+        self,
+        ids: Sequence[str],
+        chat: str,
+        receipt_type: _ReceiptType,
+        sender: Optional[str] = None,
+    ) -> None: ...
+    def send_presence(self, presence: Literal["available", "unavailable"]) -> None: ...
+    async def send_presence_async(self, presence: Literal["available", "unavailable"]) -> None: ...
+    def send_chat_presence(
+        self, chat: str, state: Literal["composing", "paused"], media: Literal["text", "audio"] = "text"
+    ) -> None: ...
+    async def send_chat_presence_async(
+        self, chat: str, state: Literal["composing", "paused"], media: Literal["text", "audio"] = "text"
+    ) -> None: ...
+    def subscribe_presence(self, jid: str) -> None: ...
+    async def subscribe_presence_async(self, jid: str) -> None: ...
     @property
     def qr(self) -> Optional[str]: ...
     @property

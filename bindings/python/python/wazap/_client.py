@@ -13,11 +13,12 @@ import logging
 import os
 import threading
 import weakref
-from typing import Any, Callable, Dict, List, Optional, Type, TypeVar, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from . import _asyncio
 from . import _native
-from ._events import EVENT_TYPES, Event, event_type_of, parse_event
+from ._events import EVENT_TYPES, Event, MessageEvent, event_type_of, parse_event
+from ._results import SendResult
 from ._stream import EventStream
 
 logger = logging.getLogger("wazap")
@@ -67,6 +68,21 @@ def _dispatch(subscription: Any, handlers: _Handlers) -> None:
                 handler(event)
             except Exception:  # one failing handler must not stop the others
                 logger.exception("wazap event handler %r failed on %r", handler, event)
+
+
+def _quote(reply_to: Optional[MessageEvent]) -> Tuple[Optional[str], Optional[str], Optional[bytes]]:
+    """The quoted message's id, sender and protobuf for the native call."""
+    if reply_to is None:
+        return None, None, None
+    if not isinstance(reply_to, MessageEvent):
+        raise TypeError(f"reply_to must be a wazap.MessageEvent, not {type(reply_to).__name__}")
+    return reply_to.info.id, reply_to.info.sender, reply_to.message.raw
+
+
+def _ids(ids: Sequence[str]) -> List[str]:
+    if isinstance(ids, (str, bytes)):
+        raise TypeError("ids must be a sequence of message ids, not a single string")
+    return list(ids)
 
 
 def _event_name(event: Union[str, Type[Event], None]) -> Optional[str]:
@@ -164,6 +180,123 @@ class Client:
 
     async def set_push_name_async(self, name: str) -> None:
         await _asyncio.call(self._native.set_push_name_async, name)
+
+    # -- messaging -------------------------------------------------------------------------
+    # Chats and senders are JIDs ("123@s.whatsapp.net", "...@g.us", "...@lid") or bare phone
+    # numbers.
+    def send_text(
+        self,
+        to: str,
+        text: str,
+        *,
+        id: Optional[str] = None,
+        reply_to: Optional[MessageEvent] = None,
+        mentions: Sequence[str] = (),
+    ) -> SendResult:
+        """Sends ``text`` to ``to`` (a user or a group); returns once the server accepted it.
+        ``id``: our own message id (default: a new one); ``reply_to``: a received message to
+        quote; ``mentions``: JIDs of mentioned users (write them as ``@<number>`` in text)."""
+        quoted_id, quoted_sender, quoted = _quote(reply_to)
+        return SendResult._from_native(
+            self._native.send_text(
+                to, text, id, quoted_id, quoted_sender, quoted, list(mentions)
+            )
+        )
+
+    async def send_text_async(
+        self,
+        to: str,
+        text: str,
+        *,
+        id: Optional[str] = None,
+        reply_to: Optional[MessageEvent] = None,
+        mentions: Sequence[str] = (),
+    ) -> SendResult:
+        quoted_id, quoted_sender, quoted = _quote(reply_to)
+        value = await _asyncio.call(
+            self._native.send_text_async,
+            to,
+            text,
+            id,
+            quoted_id,
+            quoted_sender,
+            quoted,
+            list(mentions),
+        )
+        return SendResult._from_native(value)
+
+    def send_message(self, to: str, message: bytes, *, id: Optional[str] = None) -> SendResult:
+        """Sends any message: ``message`` is an encoded ``Message`` protobuf (the schema of
+        ``MessageContent.raw``)."""
+        return SendResult._from_native(self._native.send_message(to, bytes(message), id))
+
+    async def send_message_async(
+        self, to: str, message: bytes, *, id: Optional[str] = None
+    ) -> SendResult:
+        value = await _asyncio.call(self._native.send_message_async, to, bytes(message), id)
+        return SendResult._from_native(value)
+
+    def send_reaction(
+        self, chat: str, sender: str, id: str, emoji: str, *, from_me: bool = False
+    ) -> SendResult:
+        """Reacts with ``emoji`` to message ``id`` in ``chat`` written by ``sender``
+        (``from_me``: written by us). An empty ``emoji`` removes our reaction."""
+        return SendResult._from_native(
+            self._native.send_reaction(chat, sender, id, from_me, emoji)
+        )
+
+    async def send_reaction_async(
+        self, chat: str, sender: str, id: str, emoji: str, *, from_me: bool = False
+    ) -> SendResult:
+        value = await _asyncio.call(
+            self._native.send_reaction_async, chat, sender, id, from_me, emoji
+        )
+        return SendResult._from_native(value)
+
+    def mark_read(self, ids: Sequence[str], chat: str, sender: Optional[str] = None) -> None:
+        """Marks messages ``ids`` of ``chat`` read; ``sender`` is their author in a group."""
+        self._native.send_receipt(_ids(ids), chat, sender, "read")
+
+    async def mark_read_async(
+        self, ids: Sequence[str], chat: str, sender: Optional[str] = None
+    ) -> None:
+        await _asyncio.call(self._native.send_receipt_async, _ids(ids), chat, sender, "read")
+
+    def send_receipt(
+        self, ids: Sequence[str], chat: str, receipt_type: str, sender: Optional[str] = None
+    ) -> None:
+        """A receipt of another kind: ``"played"`` (voice notes), ``"read-self"``,
+        ``"played-self"`` or ``"read"``."""
+        self._native.send_receipt(_ids(ids), chat, sender, receipt_type)
+
+    async def send_receipt_async(
+        self, ids: Sequence[str], chat: str, receipt_type: str, sender: Optional[str] = None
+    ) -> None:
+        await _asyncio.call(
+            self._native.send_receipt_async, _ids(ids), chat, sender, receipt_type
+        )
+
+    def send_presence(self, presence: str) -> None:
+        """``"available"`` or ``"unavailable"``: whether our contacts see us online."""
+        self._native.send_presence(presence)
+
+    async def send_presence_async(self, presence: str) -> None:
+        await _asyncio.call(self._native.send_presence_async, presence)
+
+    def send_chat_presence(self, chat: str, state: str, media: str = "text") -> None:
+        """Typing in ``chat``: ``state`` ``"composing"`` or ``"paused"``; ``media``
+        ``"text"`` or ``"audio"`` (recording)."""
+        self._native.send_chat_presence(chat, state, media)
+
+    async def send_chat_presence_async(self, chat: str, state: str, media: str = "text") -> None:
+        await _asyncio.call(self._native.send_chat_presence_async, chat, state, media)
+
+    def subscribe_presence(self, jid: str) -> None:
+        """Asks for ``presence`` events about ``jid`` (a user)."""
+        self._native.subscribe_presence(jid)
+
+    async def subscribe_presence_async(self, jid: str) -> None:
+        await _asyncio.call(self._native.subscribe_presence_async, jid)
 
     # -- status ----------------------------------------------------------------------------
     @property

@@ -1,149 +1,277 @@
 """Typed events: one frozen dataclass per ``type`` of the core's event JSON (the schema
 shared with C, Node and the REST server). Unknown types (from a newer core) arrive as
 ``UnknownEvent`` instead of failing.
+
+The classes are declared once, by their fields: subclassing ``Record`` (nested data) or
+``Event`` (with ``type="..."``) makes the class a frozen dataclass, registers an event under
+its JSON type, and ``from_json`` builds it, nested records included, from the JSON object. A
+field whose JSON key differs (``from``, a Python keyword) or whose value needs decoding
+(base64) says so with ``json_field``.
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
+import sys
+import typing
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Dict, Optional, Type
+from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Type, TypeVar
+
+R = TypeVar("R", bound="Record")
 
 
-@dataclass(frozen=True)
-class Event:
+def json_field(
+    key: Optional[str] = None, decode: Optional[Callable[[Any], Any]] = None, **kwargs: Any
+) -> Any:
+    """A dataclass field read from JSON key ``key`` (default: the field's name), passed
+    through ``decode`` when present and not null."""
+    metadata = {"json_key": key, "decode": decode}
+    return field(metadata=metadata, **kwargs)
+
+
+def _record_type(hint: Any) -> Optional[Type["Record"]]:
+    """The ``Record`` class a field holds (directly or as ``Optional``), if any."""
+    if isinstance(hint, type) and issubclass(hint, Record):
+        return hint
+    if typing.get_origin(hint) is typing.Union:
+        for arg in typing.get_args(hint):
+            if isinstance(arg, type) and issubclass(arg, Record):
+                return arg
+    return None
+
+
+_HINTS: Dict[type, Dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> Dict[str, Any]:
+    """The resolved field annotations of ``cls`` (the module uses postponed annotations)."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+        _HINTS[cls] = hints
+    return hints
+
+
+class Record:
+    """Base of the typed JSON records; subclasses become frozen dataclasses."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclass(frozen=True)(cls)
+
+    @classmethod
+    def from_json(cls: Type[R], data: Mapping[str, Any]) -> R:
+        """Builds the record from a JSON object; keys it does not know (added by a newer
+        core) are ignored, a missing key takes the field's default or ``None``."""
+        hints = _hints(cls)
+        values: Dict[str, Any] = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            key = f.metadata.get("json_key") or f.name
+            if key not in data:
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                    values[f.name] = None
+                continue
+            value = data[key]
+            decode = f.metadata.get("decode")
+            nested = _record_type(hints.get(f.name))
+            if value is not None and decode is not None:
+                value = decode(value)
+            elif value is not None and nested is not None and isinstance(value, Mapping):
+                value = nested.from_json(value)
+            values[f.name] = value
+        return cls(**values)
+
+
+#: Event classes by JSON ``type``, filled in as the classes are declared.
+EVENT_TYPES: Dict[str, Type["Event"]] = {}
+
+
+class Event(Record):
     """Base class of every event; ``type`` is the JSON ``type`` field."""
 
     type: ClassVar[str] = ""
 
+    def __init_subclass__(cls, type: str = "", register: bool = True, **kwargs: Any) -> None:
+        cls.type = type
+        super().__init_subclass__(**kwargs)
+        if type and register:
+            EVENT_TYPES[type] = cls
 
-@dataclass(frozen=True)
-class QrEvent(Event):
+
+# -- connection and pairing -------------------------------------------------------------------
+class QrEvent(Event, type="qr"):
     """A QR code to show; the phone scans it. Replaced by the next one after ``timeout_ms``."""
 
-    type: ClassVar[str] = "qr"
     code: str
     timeout_ms: int
 
 
-@dataclass(frozen=True)
-class QrTimeoutEvent(Event):
+class QrTimeoutEvent(Event, type="qr_timeout"):
     """Every QR code expired unscanned; the client disconnected."""
 
-    type: ClassVar[str] = "qr_timeout"
 
-
-@dataclass(frozen=True)
-class PairSuccessEvent(Event):
+class PairSuccessEvent(Event, type="pair_success"):
     """The phone linked this device; a reconnect with the login follows."""
 
-    type: ClassVar[str] = "pair_success"
     jid: str
     lid: Optional[str]
     platform: str
     business_name: str
 
 
-@dataclass(frozen=True)
-class PairErrorEvent(Event):
-    type: ClassVar[str] = "pair_error"
+class PairErrorEvent(Event, type="pair_error"):
     reason: str
 
 
-@dataclass(frozen=True)
-class ConnectedEvent(Event):
+class ConnectedEvent(Event, type="connected"):
     """Logged in: the server accepted us and the post-login set-up is done."""
 
-    type: ClassVar[str] = "connected"
 
-
-@dataclass(frozen=True)
-class DisconnectedEvent(Event):
+class DisconnectedEvent(Event, type="disconnected"):
     """The connection ended; the client reconnects by itself unless a terminal event came."""
 
-    type: ClassVar[str] = "disconnected"
     reason: str
 
 
-@dataclass(frozen=True)
-class LoggedOutEvent(Event):
+class LoggedOutEvent(Event, type="logged_out"):
     """The device was unlinked; its keys were deleted."""
 
-    type: ClassVar[str] = "logged_out"
     reason: str
     on_connect: bool
 
 
-@dataclass(frozen=True)
-class StreamReplacedEvent(Event):
+class StreamReplacedEvent(Event, type="stream_replaced"):
     """Another connection of the same device took over."""
 
-    type: ClassVar[str] = "stream_replaced"
 
-
-@dataclass(frozen=True)
-class TemporaryBanEvent(Event):
-    type: ClassVar[str] = "temporary_ban"
+class TemporaryBanEvent(Event, type="temporary_ban"):
     code: int
     expire_secs: int
 
 
-@dataclass(frozen=True)
-class ClientOutdatedEvent(Event):
+class ClientOutdatedEvent(Event, type="client_outdated"):
     """The server rejected our web version."""
 
-    type: ClassVar[str] = "client_outdated"
 
-
-@dataclass(frozen=True)
-class ConnectFailureEvent(Event):
-    type: ClassVar[str] = "connect_failure"
+class ConnectFailureEvent(Event, type="connect_failure"):
     reason: int
     message: str
 
 
-@dataclass(frozen=True)
-class StreamErrorEvent(Event):
-    type: ClassVar[str] = "stream_error"
+class StreamErrorEvent(Event, type="stream_error"):
     code: str
 
 
-@dataclass(frozen=True)
-class OfflineSyncCompletedEvent(Event):
+class OfflineSyncCompletedEvent(Event, type="offline_sync_completed"):
     """Offline messages queued while we were away have all been delivered."""
 
-    type: ClassVar[str] = "offline_sync_completed"
     count: int
 
 
-@dataclass(frozen=True)
-class UnknownEvent(Event):
+# -- messages ---------------------------------------------------------------------------------
+class MessageInfo(Record):
+    """Who sent a message, where and when (the ``<message>`` stanza's attributes)."""
+
+    id: str
+    #: The conversation: the group, or the other user (no device) in a one-to-one chat.
+    chat: str
+    #: The sending device.
+    sender: str
+    sender_alt: Optional[str]
+    recipient_alt: Optional[str]
+    is_from_me: bool
+    is_group: bool
+    addressing_mode: Optional[str]
+    push_name: Optional[str]
+    #: Server time, unix seconds.
+    timestamp: int
+    message_type: str
+    category: Optional[str]
+    edit: Optional[str]
+    media_type: Optional[str]
+    server_id: Optional[int]
+    multicast: bool
+
+
+class Reaction(Record):
+    """A reaction's target message and emoji (empty: the reaction was removed)."""
+
+    chat: Optional[str]
+    id: str
+    from_me: bool
+    participant: Optional[str]
+    emoji: str
+
+
+class MessageContent(Record):
+    """What a message says. ``raw`` is the ``Message`` protobuf (for everything else)."""
+
+    #: ``text``, ``reaction``, ``protocol``, ``image``, ``video``, ``audio``, ``document``,
+    #: ``sticker``, ``location``, ``contact``, ``poll`` or ``other``.
+    kind: str
+    text: Optional[str]
+    reply_to: Optional[str]
+    reply_to_sender: Optional[str]
+    mentions: List[str]
+    reaction: Optional[Reaction]
+    #: The wrappers the message came in (``ephemeral``, ``view_once``, ``device_sent``, ...).
+    flags: Dict[str, Any]
+    raw: bytes = json_field(decode=base64.b64decode, default=b"")
+
+
+class MessageEvent(Event, type="message"):
+    """A message was received (or sent by another device of ours: ``info.is_from_me``)."""
+
+    info: MessageInfo
+    message: MessageContent
+
+
+class ReceiptEvent(Event, type="receipt"):
+    """Receipts for messages we sent: ``receipt_type`` is ``delivered``, ``read``,
+    ``played``, ``sender``, ``read-self``, ``played-self``, ``inactive``..."""
+
+    receipt_type: str
+    ids: List[str]
+    chat: str
+    sender: Optional[str]
+    is_group: bool
+    timestamp: Optional[int]
+
+
+class UndecryptableMessageEvent(Event, type="undecryptable_message"):
+    """A message could not be decrypted (a retry was requested); ``unavailable``: the server
+    had no content for us."""
+
+    info: MessageInfo
+    reason: str
+    unavailable: bool
+
+
+class PresenceEvent(Event, type="presence"):
+    """A contact we subscribed to went online or offline; ``last_seen`` is unix seconds."""
+
+    from_: str = json_field("from")
+    available: bool
+    last_seen: Optional[int]
+
+
+class ChatPresenceEvent(Event, type="chat_presence"):
+    """Typing in a chat: ``state`` is ``composing`` or ``paused``; ``media`` is ``audio``
+    while recording."""
+
+    chat: str
+    sender: str
+    state: str
+    media: Optional[str]
+
+
+class UnknownEvent(Event, type="unknown", register=False):
     """An event type this version of the package has no class for."""
 
-    type: ClassVar[str] = "unknown"
     event_type: str
     data: Dict[str, Any] = field(default_factory=dict)
-
-
-EVENT_TYPES: Dict[str, Type[Event]] = {
-    cls.type: cls
-    for cls in (
-        QrEvent,
-        QrTimeoutEvent,
-        PairSuccessEvent,
-        PairErrorEvent,
-        ConnectedEvent,
-        DisconnectedEvent,
-        LoggedOutEvent,
-        StreamReplacedEvent,
-        TemporaryBanEvent,
-        ClientOutdatedEvent,
-        ConnectFailureEvent,
-        StreamErrorEvent,
-        OfflineSyncCompletedEvent,
-    )
-}
 
 
 def event_type_of(event: Event) -> str:
@@ -154,15 +282,13 @@ def event_type_of(event: Event) -> str:
 
 
 def parse_event(raw: str) -> Event:
-    """Builds the dataclass of one event from the core's JSON. Keys the class does not know
-    (added by a newer core) are ignored."""
+    """Builds the dataclass of one event from the core's JSON."""
     data = json.loads(raw)
     kind = data.pop("type", "")
     cls = EVENT_TYPES.get(kind)
     if cls is None:
         return UnknownEvent(event_type=kind, data=data)
-    names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: v for k, v in data.items() if k in names})
+    return cls.from_json(data)
 
 
 __all__ = [
@@ -180,6 +306,14 @@ __all__ = [
     "ConnectFailureEvent",
     "StreamErrorEvent",
     "OfflineSyncCompletedEvent",
+    "MessageInfo",
+    "MessageContent",
+    "Reaction",
+    "MessageEvent",
+    "ReceiptEvent",
+    "UndecryptableMessageEvent",
+    "PresenceEvent",
+    "ChatPresenceEvent",
     "UnknownEvent",
     "EVENT_TYPES",
     "parse_event",
