@@ -19,6 +19,9 @@ if [ ! -d ../shared/vectors ] && [ -z "${WAZAP_VECTORS:-}" ]; then
   exit 1
 fi
 
+# A one-shot build gains nothing from incremental compilation, which would double the disk use.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

@@ -8,6 +8,7 @@ use std::future::Future;
 use pyo3::prelude::*;
 
 use crate::errors::BindingError;
+use crate::shutdown;
 
 /// Results that cross into Python.
 pub(crate) trait ToPython: Send + 'static {
@@ -38,7 +39,7 @@ where
     F: Future<Output = Result<T, BindingError>> + Send + 'static,
     T: Send + 'static,
 {
-    let outcome = py.allow_threads(move || wazap::runtime::block_on(future));
+    let outcome = shutdown::allow_threads(py, move || wazap::runtime::block_on(future));
     match outcome {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(error)) => Err(error.into_pyerr(py)),
@@ -61,7 +62,7 @@ where
             task.await.unwrap_or_else(|_| Err(BindingError::internal("the wazap task panicked")));
         // Taking the GIL may wait for Python: do it off the async worker threads.
         let settled =
-            pool.spawn_blocking(move || Python::with_gil(|py| settle(py, &done, outcome)));
+            pool.spawn_blocking(move || shutdown::with_gil(|py| settle(py, &done, outcome)));
         let _ = settled.await;
     });
 }

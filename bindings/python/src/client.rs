@@ -154,8 +154,7 @@ impl NativeClient {
             return Err(BindingError::invalid("account must not be empty").into_pyerr(py));
         }
         // Opening runs migrations on disk: without the GIL.
-        let store = py
-            .allow_threads(move || SqliteStore::open(&store_path))
+        let store = crate::shutdown::allow_threads(py, move || SqliteStore::open(&store_path))
             .map_err(|e| BindingError::from(e).into_pyerr(py))?;
         let client = Client::new(Arc::new(store.account(account)), config);
         let qr = track_qr(&client);

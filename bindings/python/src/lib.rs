@@ -14,6 +14,7 @@ mod client;
 mod config;
 mod errors;
 mod messaging;
+mod shutdown;
 mod subscription;
 
 /// The extension module, installed as `wazap._native`.
@@ -22,5 +23,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativeClient>()?;
     m.add_class::<subscription::EventSubscription>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    let close = wrap_pyfunction!(shutdown::_close_at_exit, m)?;
+    m.py().import("atexit")?.call_method1("register", (close,))?;
     Ok(())
 }
