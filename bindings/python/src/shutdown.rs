@@ -10,7 +10,6 @@ use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
-use pyo3::Ungil;
 
 /// How long the hook lets threads already taking the GIL finish.
 const DRAIN: Duration = Duration::from_secs(2);
@@ -44,8 +43,8 @@ pub(crate) fn enter() -> Pass {
 /// `py.allow_threads(f)`, taking the GIL back only through [`enter`].
 pub(crate) fn allow_threads<T, F>(py: Python<'_>, f: F) -> T
 where
-    F: Ungil + FnOnce() -> T,
-    T: Ungil,
+    F: Send + FnOnce() -> T,
+    T: Send,
 {
     let (value, _pass) = py.allow_threads(move || {
         let value = f();
