@@ -3,7 +3,6 @@
 //! evolves independently of the device table.
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::sqlite::open::write_transaction;
 use super::StoreError;
 
 const COMPONENT: &str = "edge_routing";
@@ -18,31 +17,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
-    let tx = write_transaction(conn)?;
-    tx.execute(
-        "CREATE TABLE IF NOT EXISTS wazap_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL)",
-        [],
-    )?;
-    let current: u32 = tx
-        .query_row("SELECT version FROM wazap_schema WHERE component = ?1", [COMPONENT], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .unwrap_or(0);
-    let newest = MIGRATIONS.len() as u32;
-    if current > newest {
-        return Err(StoreError::SchemaTooNew { found: current, supported: newest });
-    }
-    for sql in &MIGRATIONS[current as usize..] {
-        tx.execute_batch(sql)?;
-    }
-    tx.execute(
-        "INSERT INTO wazap_schema (component, version) VALUES (?1, ?2)
-         ON CONFLICT (component) DO UPDATE SET version = excluded.version",
-        params![COMPONENT, newest],
-    )?;
-    tx.commit()?;
-    Ok(newest)
+    super::sqlite::schema::migrate(conn, COMPONENT, MIGRATIONS)
 }
 
 pub(super) fn load(conn: &Connection, account: &str) -> Result<Option<Vec<u8>>, StoreError> {

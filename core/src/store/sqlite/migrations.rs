@@ -109,34 +109,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE signal_sender_keys_v2 RENAME TO signal_sender_keys;",
 ];
 
-/// Brings the schema to the newest version inside one transaction.
+/// Brings the Signal schema to the newest version inside one transaction.
 pub(super) fn migrate(conn: &mut rusqlite::Connection) -> Result<u32, crate::store::StoreError> {
-    use rusqlite::OptionalExtension;
-    let tx = super::open::write_transaction(conn)?;
-    tx.execute(
-        "CREATE TABLE IF NOT EXISTS wazap_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL)",
-        [],
-    )?;
-    let current: u32 = tx
-        .query_row("SELECT version FROM wazap_schema WHERE component = ?1", [COMPONENT], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .unwrap_or(0);
-    let newest = MIGRATIONS.len() as u32;
-    if current > newest {
-        return Err(crate::store::StoreError::SchemaTooNew { found: current, supported: newest });
-    }
-    for sql in &MIGRATIONS[current as usize..] {
-        tx.execute_batch(sql)?;
-    }
-    tx.execute(
-        "INSERT INTO wazap_schema (component, version) VALUES (?1, ?2)
-         ON CONFLICT (component) DO UPDATE SET version = excluded.version",
-        rusqlite::params![COMPONENT, newest],
-    )?;
-    tx.commit()?;
-    Ok(newest)
+    super::schema::migrate(conn, COMPONENT, MIGRATIONS)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! [`commit_with`]: SqliteSignalStore::commit_with
 mod migrations;
 pub(crate) mod open;
+pub(crate) mod schema;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
