@@ -116,6 +116,8 @@ export interface ReceiptEvent {
   ids: string[];
   chat: string;
   sender: string | null;
+  /** The sender's other identity (phone number <-> LID), when known. */
+  sender_alt: string | null;
   is_group: boolean;
   timestamp: number | null;
 }

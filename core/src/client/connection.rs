@@ -40,7 +40,7 @@ pub(crate) enum EndReason {
     Restart,
     /// Terminal: no reconnect; the event is emitted once the connection is closed (so a handler
     /// may call `connect()` again at once).
-    Terminal(Event),
+    Terminal(Box<Event>),
     /// [`stop`] was called.
     ClientDisconnect,
 }
@@ -208,7 +208,7 @@ async fn run_session(
             }
             match reason {
                 EndReason::ClientDisconnect => return None,
-                EndReason::Terminal(event) => return Some(event),
+                EndReason::Terminal(event) => return Some(*event),
                 EndReason::Restart => match open_unless_stopped(inner, &mut stop).await? {
                     Ok(s) => {
                         socket = Some(s);

@@ -34,16 +34,21 @@ pub(crate) fn trust_new_identity(
 }
 
 impl Inner {
-    /// Emits `IdentityChange` for the device `jid` (as its session is addressed).
-    pub(crate) fn emit_identity_change(&self, jid: &Jid, implicit: bool) {
-        let alt = if jid.is_lid() {
+    /// The other identity of a user or device (its LID for a phone number and back), when the
+    /// LID map knows it.
+    pub(crate) fn other_identity(&self, jid: &Jid) -> Option<Jid> {
+        if jid.is_lid() {
             self.messaging.pn_of(jid).map(|pn| Jid::pn(pn).with_device(jid.device))
         } else {
             self.messaging.lid_of(jid).map(|lid| Jid::lid(lid).with_device(jid.device))
-        };
+        }
+    }
+
+    /// Emits `IdentityChange` for the device `jid` (as its session is addressed).
+    pub(crate) fn emit_identity_change(&self, jid: &Jid, implicit: bool) {
         self.emit(Event::IdentityChange {
             jid: jid.clone(),
-            jid_alt: alt,
+            jid_alt: self.other_identity(jid),
             timestamp: super::send::unix_now(),
             implicit,
         });

@@ -63,7 +63,7 @@ async fn logged_out(inner: &Inner, reason: String, on_connect: bool) -> EndReaso
     if let Err(e) = inner.wipe_device().await {
         tracing::error!(error = %e, "deleting the logged-out device failed");
     }
-    EndReason::Terminal(Event::LoggedOut { reason, on_connect })
+    EndReason::Terminal(Box::new(Event::LoggedOut { reason, on_connect }))
 }
 
 pub(crate) async fn handle_failure(inner: &Arc<Inner>, node: &Node) -> EndReason {
@@ -77,13 +77,13 @@ pub(crate) async fn handle_failure(inner: &Arc<Inner>, node: &Node) -> EndReason
         FAILURE_TEMP_BANNED => {
             let code = node.attr_str("code").and_then(|c| c.parse().ok()).unwrap_or(0);
             let expire_secs = node.attr_str("expire").and_then(|c| c.parse().ok()).unwrap_or(0);
-            EndReason::Terminal(Event::TemporaryBan { code, expire_secs })
+            EndReason::Terminal(Box::new(Event::TemporaryBan { code, expire_secs }))
         }
-        FAILURE_CLIENT_OUTDATED => EndReason::Terminal(Event::ClientOutdated),
+        FAILURE_CLIENT_OUTDATED => EndReason::Terminal(Box::new(Event::ClientOutdated)),
         FAILURE_INTERNAL_SERVER_ERROR | FAILURE_SERVICE_UNAVAILABLE => {
             EndReason::Dropped(format!("server failure {reason}"))
         }
-        _ => EndReason::Terminal(Event::ConnectFailure { reason, message }),
+        _ => EndReason::Terminal(Box::new(Event::ConnectFailure { reason, message })),
     }
 }
 
@@ -94,7 +94,7 @@ pub(crate) async fn handle_stream_error(inner: &Arc<Inner>, node: &Node) -> EndR
     match (code.as_str(), conflict) {
         ("515", _) => EndReason::Restart,
         ("401", Some("device_removed")) => logged_out(inner, "device_removed".into(), false).await,
-        (_, Some("replaced")) => EndReason::Terminal(Event::StreamReplaced),
+        (_, Some("replaced")) => EndReason::Terminal(Box::new(Event::StreamReplaced)),
         ("503", _) => EndReason::Dropped("stream error 503".into()),
         _ => {
             inner.emit(Event::StreamError { code: code.clone() });

@@ -62,7 +62,7 @@ pub(crate) async fn handle_pair_device(inner: &Arc<Inner>, session: &mut Session
             inner.emit(Event::Qr { code, timeout_ms: timeout.as_millis() as u64 });
             tokio::time::sleep(timeout).await;
         }
-        conn.end(EndReason::Terminal(Event::QrTimeout));
+        conn.end(EndReason::Terminal(Box::new(Event::QrTimeout)));
     });
     session.qr_task = Some(task.abort_handle());
 }

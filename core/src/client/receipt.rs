@@ -34,6 +34,7 @@ pub(crate) async fn handle_receipt(inner: &Arc<Inner>, session: &Session, node: 
         receipt_type: receipt.receipt_type.to_string(),
         ids: receipt.ids,
         chat: receipt.chat,
+        sender_alt: receipt.sender.as_ref().and_then(|sender| inner.other_identity(sender)),
         sender: receipt.sender,
         is_group: receipt.is_group,
         timestamp: receipt.timestamp,

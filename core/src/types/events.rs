@@ -43,12 +43,15 @@ pub enum Event {
     Message { info: Box<MessageInfo>, message: Box<MessageContent> },
     /// Receipts for messages: `receipt_type` is `delivered`, `read`, `played`, `sender`,
     /// `read-self`, `played-self`, `inactive`… (the stanza's `type`, `delivered` when none).
-    /// `sender` is the device that sent the receipt (none for a grouped group receipt).
+    /// `sender` is the device that sent the receipt (none for a grouped group receipt);
+    /// `sender_alt` its other identity (phone number ↔ LID) when known.
     Receipt {
         receipt_type: String,
         ids: Vec<String>,
         chat: Jid,
         sender: Option<Jid>,
+        #[serde(default)]
+        sender_alt: Option<Jid>,
         is_group: bool,
         timestamp: Option<u64>,
     },

@@ -73,7 +73,7 @@ pub fn to_webhook(event: &Event, own: &[Jid]) -> Option<(&'static str, Value)> {
             json!({ "type": "OfflineSyncCompleted", "event": { "Count": count } }),
         ),
         Event::Message { info, message } => ("Message", wuz_messages::message(info, message)?),
-        Event::Receipt { receipt_type, ids, chat, sender, is_group, timestamp } => {
+        Event::Receipt { receipt_type, ids, chat, sender, sender_alt, is_group, timestamp } => {
             // wuzapi forwards read, read-self and delivery receipts only.
             let (state, go_type) = match receipt_type.as_str() {
                 "read" => ("Read", "read"),
@@ -92,6 +92,7 @@ pub fn to_webhook(event: &Event, own: &[Jid]) -> Option<(&'static str, Value)> {
                     "event": {
                         "Chat": chat.to_string(),
                         "Sender": sender_text,
+                        "SenderAlt": sender_alt.as_ref().map(ToString::to_string).unwrap_or_default(),
                         "IsFromMe": sender.as_ref().is_some_and(|s| is_own(own, s)),
                         "IsGroup": is_group,
                         "MessageIDs": ids,
@@ -174,6 +175,7 @@ mod tests {
             ids: vec!["A".into(), "B".into()],
             chat: jid("15550002222@s.whatsapp.net"),
             sender: Some(jid(sender)),
+            sender_alt: Some(jid("987654321@lid")),
             is_group: false,
             timestamp: Some(1_650_469_748),
         };
@@ -184,7 +186,7 @@ mod tests {
             body,
             json!({"type":"ReadReceipt","state":"Read","event":{
                 "Chat":"15550002222@s.whatsapp.net","Sender":"15550002222@s.whatsapp.net",
-                "IsFromMe":false,"IsGroup":false,"MessageIDs":["A","B"],
+                "SenderAlt":"987654321@lid","IsFromMe":false,"IsGroup":false,"MessageIDs":["A","B"],
                 "Timestamp":"2022-04-20T15:49:08Z","Type":"read"}})
         );
         let delivered = receipt("delivered", "15550002222@s.whatsapp.net");

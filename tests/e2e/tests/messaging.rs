@@ -71,13 +71,19 @@ async fn texts_replies_receipts_and_reactions_between_two_accounts() {
     // `inactive`; A's second companion confirms its copy with a `sender` receipt.
     let mut seen = (false, false);
     while seen != (true, true) {
-        if let Event::Receipt { receipt_type, ids, chat, sender, .. } =
+        if let Event::Receipt { receipt_type, ids, chat, sender, sender_alt, .. } =
             wait_for(&mut a1.events, |e| matches!(e, Event::Receipt { .. })).await
         {
             if !ids.contains(&sent.id) {
                 continue;
             }
             if receipt_type == "inactive" && chat == pn(b) && sender.as_ref() == Some(&b1.jid) {
+                // The receipt carries the sender's other identity: B's companion by LID.
+                assert!(
+                    sender_alt.as_ref().is_some_and(|alt| alt.is_lid()
+                        && alt.device == b1.jid.device),
+                    "{sender_alt:?}"
+                );
                 seen.0 = true;
             }
             if receipt_type == "sender" && sender.as_ref() == Some(&a2.jid) {

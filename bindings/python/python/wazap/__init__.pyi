@@ -176,6 +176,7 @@ class ReceiptEvent(Event):
     ids: List[str]
     chat: str
     sender: Optional[str]
+    sender_alt: Optional[str]
     is_group: bool
     timestamp: Optional[int]
 

@@ -236,6 +236,7 @@ class ReceiptEvent(Event, type="receipt"):
     ids: List[str]
     chat: str
     sender: Optional[str]
+    sender_alt: Optional[str]
     is_group: bool
     timestamp: Optional[int]
 
