@@ -80,8 +80,9 @@ async fn texts_replies_receipts_and_reactions_between_two_accounts() {
             if receipt_type == "inactive" && chat == pn(b) && sender.as_ref() == Some(&b1.jid) {
                 // The receipt carries the sender's other identity: B's companion by LID.
                 assert!(
-                    sender_alt.as_ref().is_some_and(|alt| alt.is_lid()
-                        && alt.device == b1.jid.device),
+                    sender_alt
+                        .as_ref()
+                        .is_some_and(|alt| alt.is_lid() && alt.device == b1.jid.device),
                     "{sender_alt:?}"
                 );
                 seen.0 = true;
