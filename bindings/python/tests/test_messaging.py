@@ -229,9 +229,18 @@ def test_events_are_built_from_the_core_json() -> None:
     )
     receipt = wazap.parse_event(
         '{"type":"receipt","receipt_type":"read","ids":["A","B"],"chat":"1@s.whatsapp.net",'
-        '"sender":null,"is_group":false,"timestamp":null,"added_later":1}'
+        '"sender":"1:2@s.whatsapp.net","sender_alt":"9:2@lid","is_group":false,'
+        '"timestamp":null,"added_later":1}'
     )
     assert isinstance(receipt, wazap.ReceiptEvent) and receipt.ids == ["A", "B"]
+    assert receipt.sender_alt == "9:2@lid"
+    change = wazap.parse_event(
+        '{"type":"identity_change","jid":"9:2@lid","jid_alt":"1:2@s.whatsapp.net",'
+        '"timestamp":5,"implicit":true}'
+    )
+    assert change == wazap.IdentityChangeEvent(
+        jid="9:2@lid", jid_alt="1:2@s.whatsapp.net", timestamp=5, implicit=True
+    )
     state = wazap.parse_event(
         '{"type":"chat_presence","chat":"1@s.whatsapp.net","sender":"1@s.whatsapp.net",'
         '"state":"composing","media":null}'

@@ -53,6 +53,7 @@ from ._events import (
     StreamReplacedEvent,
     TemporaryBanEvent,
     UndecryptableMessageEvent,
+    IdentityChangeEvent,
     UnknownEvent,
     parse_event,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "MessageEvent",
     "ReceiptEvent",
     "UndecryptableMessageEvent",
+    "IdentityChangeEvent",
     "PresenceEvent",
     "ChatPresenceEvent",
     "UnknownEvent",

@@ -187,6 +187,13 @@ class UndecryptableMessageEvent(Event):
     unavailable: bool
 
 @dataclass(frozen=True)
+class IdentityChangeEvent(Event):
+    jid: str
+    jid_alt: Optional[str]
+    timestamp: int
+    implicit: bool
+
+@dataclass(frozen=True)
 class PresenceEvent(Event):
     from_: str
     available: bool

@@ -250,6 +250,17 @@ class UndecryptableMessageEvent(Event, type="undecryptable_message"):
     unavailable: bool
 
 
+class IdentityChangeEvent(Event, type="identity_change"):
+    """A contact's identity key changed: the new key is trusted and a new session built.
+    ``jid`` is the device as its session is addressed, ``jid_alt`` its other identity;
+    ``implicit``: noticed on a message rather than announced."""
+
+    jid: str
+    jid_alt: Optional[str]
+    timestamp: int
+    implicit: bool
+
+
 class PresenceEvent(Event, type="presence"):
     """A contact we subscribed to went online or offline; ``last_seen`` is unix seconds."""
 
@@ -313,6 +324,7 @@ __all__ = [
     "MessageEvent",
     "ReceiptEvent",
     "UndecryptableMessageEvent",
+    "IdentityChangeEvent",
     "PresenceEvent",
     "ChatPresenceEvent",
     "UnknownEvent",
