@@ -11,96 +11,20 @@
     client.connect()
 """
 
+from . import _errors, _events, _results
 from ._native import __version__
 from ._client import Client
 from ._stream import EventStream
-from ._results import SendResult
-from ._errors import (
-    AlreadyConnected,
-    AlreadyPaired,
-    ConnectionError,
-    Error,
-    InternalError,
-    InvalidArgument,
-    NotConnected,
-    NotLoggedIn,
-    ProtocolError,
-    ServerError,
-    StoreError,
-    Timeout,
-)
-from ._events import (
-    EVENT_TYPES,
-    ChatPresenceEvent,
-    ClientOutdatedEvent,
-    ConnectedEvent,
-    ConnectFailureEvent,
-    DisconnectedEvent,
-    Event,
-    LoggedOutEvent,
-    MessageContent,
-    MessageEvent,
-    MessageInfo,
-    OfflineSyncCompletedEvent,
-    PairErrorEvent,
-    PairSuccessEvent,
-    QrEvent,
-    QrTimeoutEvent,
-    PresenceEvent,
-    Reaction,
-    ReceiptEvent,
-    StreamErrorEvent,
-    StreamReplacedEvent,
-    TemporaryBanEvent,
-    UndecryptableMessageEvent,
-    IdentityChangeEvent,
-    UnknownEvent,
-    parse_event,
-)
+from ._results import *  # noqa: F401,F403  (SendResult)
+from ._errors import *  # noqa: F401,F403  (the exception hierarchy)
+from ._events import *  # noqa: F401,F403  (typed events, EVENT_TYPES, parse_event)
 
+# The public names are each module's own `__all__`: listed once, where they are defined.
 __all__ = [
     "__version__",
     "Client",
     "EventStream",
-    "SendResult",
-    # errors
-    "Error",
-    "ConnectionError",
-    "NotConnected",
-    "AlreadyConnected",
-    "NotLoggedIn",
-    "AlreadyPaired",
-    "Timeout",
-    "ServerError",
-    "ProtocolError",
-    "StoreError",
-    "InvalidArgument",
-    "InternalError",
-    # events
-    "EVENT_TYPES",
-    "parse_event",
-    "Event",
-    "QrEvent",
-    "QrTimeoutEvent",
-    "PairSuccessEvent",
-    "PairErrorEvent",
-    "ConnectedEvent",
-    "DisconnectedEvent",
-    "LoggedOutEvent",
-    "StreamReplacedEvent",
-    "TemporaryBanEvent",
-    "ClientOutdatedEvent",
-    "ConnectFailureEvent",
-    "StreamErrorEvent",
-    "OfflineSyncCompletedEvent",
-    "MessageInfo",
-    "MessageContent",
-    "Reaction",
-    "MessageEvent",
-    "ReceiptEvent",
-    "UndecryptableMessageEvent",
-    "IdentityChangeEvent",
-    "PresenceEvent",
-    "ChatPresenceEvent",
-    "UnknownEvent",
+    *_results.__all__,
+    *_errors.__all__,
+    *_events.__all__,
 ]
