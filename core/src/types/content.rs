@@ -1,11 +1,10 @@
 //! [`MessageContent`]: a received message in a stable JSON form. The most used parts are
 //! spelled out (kind, text, reply, mentions, reaction); everything else is in `raw`, the
 //! protobuf bytes (base64 in JSON) that any binding can decode with the `Message` schema.
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use prost::Message as _;
 use serde::{Deserialize, Serialize};
 
+use super::base64_bytes;
 use crate::message::MessageFlags;
 use crate::proto;
 
@@ -106,19 +105,5 @@ impl MessageContent {
     /// The `Message` protobuf back from `raw`.
     pub fn decode(&self) -> Result<proto::Message, prost::DecodeError> {
         proto::Message::decode(self.raw.as_slice())
-    }
-}
-
-mod base64_bytes {
-    use super::*;
-    use serde::{Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&STANDARD.encode(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
-        STANDARD.decode(text).map_err(serde::de::Error::custom)
     }
 }

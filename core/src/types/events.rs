@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::binary::Jid;
 
-use super::{MessageContent, MessageInfo};
+use super::{HistorySync, MessageContent, MessageInfo};
 
 /// An event of a [`crate::client::Client`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +68,9 @@ pub enum Event {
     Presence { from: Jid, available: bool, last_seen: Option<u64> },
     /// A chat state: `state` is `composing` or `paused`; `media` is `audio` when recording.
     ChatPresence { chat: Jid, sender: Jid, state: String, media: Option<String> },
+    /// A history-sync chunk our phone sent (after linking, then now and then): downloaded,
+    /// decoded, and its phone-number↔LID pairs saved. Its fields sit beside `type` in JSON.
+    HistorySync(Box<HistorySync>),
 }
 
 #[cfg(test)]
@@ -99,6 +102,25 @@ mod tests {
             (
                 Event::TemporaryBan { code: 101, expire_secs: 3600 },
                 r#"{"type":"temporary_ban","code":101,"expire_secs":3600}"#,
+            ),
+            (
+                Event::HistorySync(Box::new(crate::types::HistorySync {
+                    sync_type: "push_name".into(),
+                    chunk_order: Some(1),
+                    progress: Some(100),
+                    conversations: vec![],
+                    push_names: vec![crate::types::PushName {
+                        jid: "1@s.whatsapp.net".into(),
+                        name: "Ann".into(),
+                    }],
+                    lid_mappings: vec![],
+                    raw: vec![1, 2],
+                })),
+                concat!(
+                    r#"{"type":"history_sync","sync_type":"push_name","chunk_order":1,"#,
+                    r#""progress":100,"conversations":[],"push_names":[{"jid":"1@s.whatsapp.net","#,
+                    r#""name":"Ann"}],"lid_mappings":[],"raw":"AQI="}"#
+                ),
             ),
         ];
         for (event, json) in cases {

@@ -1,11 +1,14 @@
 //! Plain data types shared by the protocol layers and the public API (serde-serializable; as JSON
 //! they are what the C, Python, Node and REST layers receive).
+mod base64_bytes;
 mod content;
 pub mod events;
+mod history;
 mod message_info;
 mod receipt;
 
 pub use content::{MessageContent, Reaction};
 pub use events::Event;
+pub use history::{HistoryConversation, HistoryMessage, HistorySync, LidMapping, PushName};
 pub use message_info::{MessageInfo, OwnJids};
 pub use receipt::{Receipt, ReceiptParticipant, ReceiptType};
