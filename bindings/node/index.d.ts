@@ -206,6 +206,7 @@ export declare const ErrorCode: {
   readonly NOT_PAIRED: 'ERR_NOT_PAIRED';
   readonly PAIRING: 'ERR_PAIRING';
   readonly MESSAGE: 'ERR_MESSAGE';
+  readonly DOWNLOAD: 'ERR_DOWNLOAD';
   readonly INTERNAL: 'ERR_INTERNAL';
 };
 

@@ -34,6 +34,7 @@ const ErrorCode = Object.freeze({
   NOT_PAIRED: 'ERR_NOT_PAIRED',
   PAIRING: 'ERR_PAIRING',
   MESSAGE: 'ERR_MESSAGE',
+  DOWNLOAD: 'ERR_DOWNLOAD',
   INTERNAL: 'ERR_INTERNAL',
 });
 

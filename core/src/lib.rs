@@ -6,6 +6,7 @@
 pub mod binary;
 pub mod client;
 pub mod crypto;
+pub mod media;
 pub mod message;
 pub mod pair;
 pub mod payload;

@@ -38,6 +38,7 @@ pub fn code_of(error: &ClientError) -> &'static str {
         ClientError::InvalidPhone(_) => INVALID_ARG,
         ClientError::Adv(_) | ClientError::CodePairing(_) => "ERR_PAIRING",
         ClientError::Message(_) => "ERR_MESSAGE",
+        ClientError::Download(_) => "ERR_DOWNLOAD",
         ClientError::RuntimeGone => "ERR_INTERNAL",
     }
 }

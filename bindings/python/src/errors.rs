@@ -70,6 +70,10 @@ impl From<ClientError> for BindingError {
             ClientError::Socket(_) | ClientError::Proxy(_) | ClientError::Disconnected => {
                 "ConnectionError"
             }
+            // The media host could not be reached, or answered with an HTTP error.
+            ClientError::Download(e) if e.is_network() => "ConnectionError",
+            // The file does not verify or decode.
+            ClientError::Download(_) => "ProtocolError",
             // NoDevice: "connect first" (the device is loaded by connect()).
             ClientError::NotConnected | ClientError::NoDevice => "NotConnected",
             ClientError::AlreadyConnected => "AlreadyConnected",

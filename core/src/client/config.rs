@@ -71,7 +71,9 @@ impl Default for PreKeyConfig {
 /// Everything a [`super::Client`] needs besides its store. `Default` is the real service.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
-    /// The websocket URL (`ws://127.0.0.1:port/ws/chat` for a local sandbox).
+    /// The websocket URL (`ws://127.0.0.1:port/ws/chat` for a local sandbox). Media hosts are
+    /// reached over HTTPS, or over plain HTTP when this URL is plain `ws://` (a local sandbox
+    /// serves both from one loopback port without TLS).
     pub url: String,
     /// The `Origin` header of the websocket upgrade.
     pub origin: String,
@@ -102,6 +104,10 @@ pub struct ClientConfig {
     pub keepalive: KeepaliveConfig,
     pub reconnect: ReconnectConfig,
     pub pre_keys: PreKeyConfig,
+    /// Download the history-sync blobs our phone announces and emit `HistorySync` events
+    /// (whatsmeow does the same unless `ManualHistorySyncDownload` is set). When off, call
+    /// [`super::Client::download_history_sync`] with the notification yourself.
+    pub download_history: bool,
 }
 
 impl Default for ClientConfig {
@@ -125,11 +131,21 @@ impl Default for ClientConfig {
             keepalive: KeepaliveConfig::default(),
             reconnect: ReconnectConfig::default(),
             pre_keys: PreKeyConfig::default(),
+            download_history: true,
         }
     }
 }
 
 impl ClientConfig {
+    /// `https`, or `http` when the websocket URL is plain `ws://` (see [`ClientConfig::url`]).
+    pub fn media_scheme(&self) -> &'static str {
+        if self.url.starts_with("ws://") {
+            "http"
+        } else {
+            "https"
+        }
+    }
+
     /// How long the QR code with this index stays valid.
     pub fn qr_timeout(&self, index: usize) -> Duration {
         if index == 0 {

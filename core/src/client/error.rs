@@ -51,6 +51,9 @@ pub enum ClientError {
     /// Building or reading a message stanza failed (no session, bad input…).
     #[error("message: {0}")]
     Message(#[from] crate::message::MessageError),
+    /// A media download failed (no host answered, the file is gone or does not verify…).
+    #[error("download: {0}")]
+    Download(#[from] crate::media::DownloadError),
     /// The shared runtime dropped the task (panic or shutdown).
     #[error("the wazap runtime dropped the task")]
     RuntimeGone,

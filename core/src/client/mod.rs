@@ -20,13 +20,16 @@ pub mod config;
 mod connection;
 mod devices;
 mod dispatch;
+mod download;
 mod edge_routing;
 mod error;
 pub mod events;
+mod history_sync;
 mod identity;
 mod iq;
 mod keepalive;
 mod login;
+mod media_conn;
 mod messaging;
 mod order;
 mod pair_code;
@@ -41,7 +44,7 @@ mod reconnect;
 mod send;
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use rand::rngs::OsRng;
@@ -54,10 +57,11 @@ pub use proxy::{Proxy, ProxyError};
 pub use send::SendResult;
 
 use crate::binary::{Jid, Node, Server};
+use crate::media::MediaRef;
 use crate::pair::CompanionClientType;
 use crate::runtime;
 use crate::store::{Device, DeviceStore, SignalStore, StoreError};
-use crate::types::Event;
+use crate::types::{Event, HistorySync};
 
 use connection::{Conn, RunHandle};
 use events::EventBus;
@@ -87,6 +91,12 @@ pub(crate) struct Inner {
     pub(crate) pre_key_lock: tokio::sync::Mutex<()>,
     /// Device lists, LIDs, retry buffer, sender key holders (see `messaging`).
     pub(crate) messaging: messaging::MessagingState,
+    /// Media downloads: the HTTP client (made on first use) and the cached media hosts.
+    http: OnceLock<reqwest::Client>,
+    media_conn: tokio::sync::Mutex<Option<media_conn::MediaConn>>,
+    /// Feeds the history-sync download task (started by the first notification).
+    history_queue:
+        Mutex<Option<tokio::sync::mpsc::UnboundedSender<crate::proto::HistorySyncNotification>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -288,6 +298,9 @@ impl Client {
             code_pairing: Mutex::new(None),
             pre_key_lock: tokio::sync::Mutex::new(()),
             messaging: messaging::MessagingState::default(),
+            http: OnceLock::new(),
+            media_conn: tokio::sync::Mutex::new(None),
+            history_queue: Mutex::new(None),
         });
         Self { _owner: Arc::new(Owner { inner: inner.clone() }), inner }
     }
@@ -347,6 +360,28 @@ impl Client {
         })
         .await
         .unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Downloads, verifies and decrypts a media file (see [`MediaRef::from_message`]). The
+    /// hosts come from the server (`media_conn`), so the client must be logged in.
+    pub async fn download(&self, media: &MediaRef) -> Result<Vec<u8>, ClientError> {
+        let (inner, media) = (self.inner.clone(), media.clone());
+        runtime::run(async move { download::download(&inner, &media).await })
+            .await
+            .unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Downloads and decodes the history-sync blob `notification` announces (or its inline
+    /// payload) and saves its phone-number↔LID pairs. The client does this by itself unless
+    /// [`ClientConfig::download_history`] is off; this returns what the event would carry.
+    pub async fn download_history_sync(
+        &self,
+        notification: &crate::proto::HistorySyncNotification,
+    ) -> Result<HistorySync, ClientError> {
+        let (inner, notification) = (self.inner.clone(), notification.clone());
+        runtime::run(async move { history_sync::fetch(&inner, &notification).await })
+            .await
+            .unwrap_or(Err(ClientError::RuntimeGone))
     }
 
     /// Sends an iq and waits for the answer; for features built on the client.

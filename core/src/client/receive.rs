@@ -10,6 +10,7 @@ use rand::rngs::OsRng;
 
 use super::connection::Conn;
 use super::dispatch::{send_ack, Session};
+use super::history_sync;
 use super::identity::{changed_identity, trust_new_identity};
 use super::{ClientError, Inner};
 use crate::binary::Node;
@@ -77,6 +78,9 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
             inner.messaging.clear_retry(&info.id);
             let fresh = inner.messaging.first_sighting(&info.chat, &info.sender, &info.id);
             if fresh && !decrypted.is_key_distribution_only() {
+                if let Some(notification) = history_sync::notification_of(&decrypted.message) {
+                    history_sync::on_notification(inner, &decrypted.info, notification);
+                }
                 let content = MessageContent::from_message(&decrypted.message, decrypted.flags);
                 inner.emit(Event::Message {
                     info: Box::new(decrypted.info),

@@ -125,9 +125,11 @@ impl HistorySync {
             .filter_map(|m| Some(LidMapping { pn: m.pn_jid.clone()?, lid: m.lid_jid.clone()? }))
             .collect();
         // Chats name their other identity too.
-        lid_mappings.extend(sync.conversations.iter().filter_map(|c| {
-            Some(LidMapping { pn: c.pn_jid.clone()?, lid: c.lid_jid.clone()? })
-        }));
+        lid_mappings.extend(
+            sync.conversations.iter().filter_map(|c| {
+                Some(LidMapping { pn: c.pn_jid.clone()?, lid: c.lid_jid.clone()? })
+            }),
+        );
         lid_mappings.sort_by(|a, b| (&a.pn, &a.lid).cmp(&(&b.pn, &b.lid)));
         lid_mappings.dedup();
         Self {
@@ -211,7 +213,10 @@ mod tests {
         assert_eq!((message.id.as_str(), message.from_me), ("M1", false));
         let content = message.message.as_ref().unwrap();
         assert_eq!((content.kind.as_str(), content.text.as_deref()), ("text", Some("hello")));
-        assert_eq!(sync.push_names, [PushName { jid: "15550002222@s.whatsapp.net".into(), name: "Bo".into() }]);
+        assert_eq!(
+            sync.push_names,
+            [PushName { jid: "15550002222@s.whatsapp.net".into(), name: "Bo".into() }]
+        );
         // The conversation repeats the table's pair: listed once.
         assert_eq!(
             sync.lid_mappings,

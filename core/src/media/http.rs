@@ -1,0 +1,170 @@
+//! The HTTP side of a download: one `reqwest` client per [`crate::client::Client`], made on
+//! its first download (idle clients pay nothing), through the client's proxy. A GET sends the
+//! headers WhatsApp Web sends (`Origin`, `Referer`) and reads the body with a size bound and a
+//! per-read timeout, so a stalled or oversized transfer fails instead of hanging or filling
+//! memory.
+use std::time::Duration;
+
+use reqwest::header::{HeaderValue, ORIGIN, REFERER};
+
+use super::DownloadError;
+use crate::client::{ClientConfig, Proxy};
+
+/// Longest wait for the next bytes of a transfer.
+pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Largest file fetched when the message does not say its size (WhatsApp's own limit for
+/// documents is 2 GB).
+pub(crate) const MAX_UNKNOWN_SIZE: u64 = 2 * 1024 * 1024 * 1024;
+
+fn proxy(proxy: &Proxy) -> Result<reqwest::Proxy, DownloadError> {
+    let (scheme, addr, auth) = match proxy {
+        Proxy::Http { addr, auth } => ("http", addr, auth),
+        // socks5h: the proxy resolves the host name, as for the websocket.
+        Proxy::Socks5 { addr, auth } => ("socks5h", addr, auth),
+    };
+    let invalid = || DownloadError::Transfer(format!("invalid proxy address {addr:?}"));
+    let mut url = reqwest::Url::parse(&format!("{scheme}://{addr}")).map_err(|_| invalid())?;
+    if let Some((user, password)) = auth {
+        // Url percent-encodes them.
+        url.set_username(user).map_err(|_| invalid())?;
+        url.set_password(Some(password)).map_err(|_| invalid())?;
+    }
+    reqwest::Proxy::all(url).map_err(|e| DownloadError::Transfer(e.to_string()))
+}
+
+/// The HTTP client for `config`.
+pub(crate) fn build(config: &ClientConfig) -> Result<reqwest::Client, DownloadError> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .read_timeout(READ_TIMEOUT);
+    if let Some(p) = &config.proxy {
+        builder = builder.proxy(proxy(p)?);
+    }
+    builder.build().map_err(|e| DownloadError::Transfer(e.to_string()))
+}
+
+/// GETs `url`; the body, at most `limit` bytes.
+pub(crate) async fn get(
+    http: &reqwest::Client,
+    url: &str,
+    origin: &str,
+    limit: u64,
+) -> Result<Vec<u8>, DownloadError> {
+    let transfer = |e: reqwest::Error| DownloadError::Transfer(e.without_url().to_string());
+    let mut request = http.get(url);
+    if let Ok(value) = HeaderValue::from_str(origin) {
+        request = request.header(ORIGIN, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&format!("{origin}/")) {
+        request = request.header(REFERER, value);
+    }
+    let mut response = request.send().await.map_err(transfer)?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(DownloadError::Status { status: status.as_u16() });
+    }
+    if response.content_length().is_some_and(|len| len > limit) {
+        return Err(DownloadError::TooLarge { limit });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transfer)? {
+        if body.len() as u64 + chunk.len() as u64 > limit {
+            return Err(DownloadError::TooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    use super::*;
+
+    /// Serves one request with `response`; returns the URL and the request head it got.
+    async fn serve_once(response: &'static [u8]) -> (String, tokio::task::JoinHandle<String>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/v/x.enc?ccb=1", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).await.unwrap() == 1 {
+                head.push(byte[0]);
+            }
+            stream.write_all(response).await.unwrap();
+            String::from_utf8_lossy(&head).into_owned()
+        });
+        (url, task)
+    }
+
+    fn client() -> reqwest::Client {
+        build(&ClientConfig::default()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn sends_the_web_headers_and_reads_the_body() {
+        let (url, head) =
+            serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc")
+                .await;
+        let body = get(&client(), &url, "https://web.whatsapp.com", 3).await.unwrap();
+        assert_eq!(body, b"abc");
+        let head = head.await.unwrap().to_ascii_lowercase();
+        assert!(head.starts_with("get /v/x.enc?ccb=1 http/1.1"), "{head}");
+        assert!(head.contains("origin: https://web.whatsapp.com\r\n"), "{head}");
+        assert!(head.contains("referer: https://web.whatsapp.com/\r\n"), "{head}");
+    }
+
+    #[tokio::test]
+    async fn server_errors_are_transient_and_missing_files_are_not() {
+        let (url, _) =
+            serve_once(b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .await;
+        let e = get(&client(), &url, "o", 10).await.unwrap_err();
+        assert!(matches!(e, DownloadError::Status { status: 503 }) && e.is_transient(), "{e}");
+        let (url, _) =
+            serve_once(b"HTTP/1.1 410 Gone\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .await;
+        let e = get(&client(), &url, "o", 10).await.unwrap_err();
+        assert!(matches!(e, DownloadError::Status { status: 410 }) && !e.is_transient(), "{e}");
+    }
+
+    #[tokio::test]
+    async fn stops_reading_past_the_limit() {
+        // Announced too large.
+        let (url, _) =
+            serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nabcde")
+                .await;
+        let e = get(&client(), &url, "o", 4).await.unwrap_err();
+        assert!(matches!(e, DownloadError::TooLarge { limit: 4 }), "{e}");
+        // Not announced (read until close), still too large.
+        let (url, _) = serve_once(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nabcde").await;
+        let e = get(&client(), &url, "o", 4).await.unwrap_err();
+        assert!(matches!(e, DownloadError::TooLarge { limit: 4 }), "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_broken_transfer_is_transient() {
+        let (url, _) =
+            serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\nConnection: close\r\n\r\nabc")
+                .await;
+        let e = get(&client(), &url, "o", 100).await.unwrap_err();
+        assert!(matches!(e, DownloadError::Transfer(_)) && e.is_transient(), "{e}");
+    }
+
+    #[test]
+    fn proxies_become_reqwest_proxies() {
+        let http = Proxy::Http { addr: "127.0.0.1:3128".into(), auth: None };
+        assert!(proxy(&http).is_ok());
+        let socks = Proxy::Socks5 {
+            addr: "127.0.0.1:1080".into(),
+            auth: Some(("user".into(), "p@ss:word".into())),
+        };
+        assert!(proxy(&socks).is_ok());
+        let bad = Proxy::Http { addr: "[not an address".into(), auth: None };
+        assert!(matches!(proxy(&bad), Err(DownloadError::Transfer(_))));
+    }
+}
