@@ -258,3 +258,49 @@ fn record_format_version_and_corruption_are_checked() {
     .unwrap();
     assert!(matches!(bob.load_session(&addr), Err(StoreError::Corrupt(_))));
 }
+
+/// A store with sessions and identities for two devices of "15550001111", one of its LID
+/// ("901_1") and one of someone else ("15550001112" — a prefix of the first user's name plus a
+/// digit must not match).
+fn forget_fixture(store: &dyn SignalStore) -> Vec<ProtocolAddress> {
+    let addresses: Vec<ProtocolAddress> = [
+        ("15550001111", 0),
+        ("15550001111", 3),
+        ("901_1", 3),
+        ("15550001112", 0),
+        ("1555000111", 0),
+    ]
+    .iter()
+    .map(|(name, device)| ProtocolAddress::new(name.to_string(), *device))
+    .collect();
+    let record = SessionRecord::new();
+    for address in &addresses {
+        store.store_session(address, &record).unwrap();
+        store.save_identity(address, &KeyPair::generate(&mut rand::rngs::OsRng).public).unwrap();
+    }
+    addresses
+}
+
+fn check_forget(store: &dyn SignalStore) {
+    let addresses = forget_fixture(store);
+    store.forget_user("15550001111").unwrap();
+    let kept: Vec<bool> = addresses
+        .iter()
+        .map(|a| {
+            let session = store.load_session(a).unwrap().is_some();
+            let identity = store.get_identity(a).unwrap().is_some();
+            assert_eq!(session, identity, "{a}");
+            session
+        })
+        .collect();
+    assert_eq!(kept, [false, false, true, true, true]);
+}
+
+#[test]
+fn forgetting_a_user_drops_all_its_devices_and_nothing_else() {
+    check_forget(&MemorySignalStore::new(KeyPair::generate(&mut rand::rngs::OsRng), 1));
+    let db = TempDb::new("forget");
+    let store = SqliteSignalStore::open(&db.0).unwrap();
+    store.set_local_identity(&KeyPair::generate(&mut rand::rngs::OsRng), 1).unwrap();
+    check_forget(&store);
+}

@@ -8,7 +8,8 @@ use tokio::task::AbortHandle;
 
 use super::connection::{Conn, EndReason};
 use super::{
-    devices, edge_routing, login, pair_code, pairing, prekeys, presence, receipt, receive, Inner,
+    devices, edge_routing, identity, login, pair_code, pairing, prekeys, presence, receipt,
+    receive, Inner,
 };
 use crate::binary::{Jid, Node, Server};
 use crate::types::Event;
@@ -166,6 +167,10 @@ async fn handle_iq(inner: &Arc<Inner>, session: &mut Session, node: &Node) {
 async fn handle_notification(inner: &Arc<Inner>, session: &mut Session, node: &Node) {
     send_ack(&session.conn, node).await;
     match node.attr_str("type").unwrap_or_default() {
+        // Inline: messages after it must see the sessions already forgotten.
+        "encrypt" if node.child_by_tag("identity").is_some() => {
+            identity::handle_notification(inner, node).await;
+        }
         "encrypt" => {
             if let Some(count) = node.child_by_tag("count") {
                 let left = count.attr_str("value").and_then(|v| v.parse::<u32>().ok());

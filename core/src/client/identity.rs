@@ -2,9 +2,13 @@
 //! `clearUntrustedIdentity`, the new key is trusted, the old session dropped (the message or
 //! bundle that showed the change then builds a new one) and an `IdentityChange` event
 //! (implicit: noticed on traffic) tells the application, with both of the contact's
-//! identities when we know them.
+//! identities when we know them. The server may also announce a change
+//! (`<notification type="encrypt"><identity/>`, whatsmeow `handleEncryptNotification`): then
+//! every session and trusted key of that user is forgotten at once.
+use std::sync::Arc;
+
 use super::Inner;
-use crate::binary::Jid;
+use crate::binary::{Jid, Node};
 use crate::message::MessageError;
 use crate::signal::{ProtocolAddress, SignalError};
 use crate::store::{SignalStore, StoreError};
@@ -53,4 +57,42 @@ impl Inner {
             implicit,
         });
     }
+}
+
+/// `<notification type="encrypt" from="user" t><identity/></notification>`: `from` reinstalled
+/// (new keys on every device). Their sessions and identities go, under both of their
+/// identities when the LID map knows the other, with the cached device list; the next message
+/// either way starts new sessions from fresh bundles. Emits `IdentityChange` (announced, not
+/// implicit).
+pub(crate) async fn handle_notification(inner: &Arc<Inner>, node: &Node) {
+    let Ok(Some(from)) = node.opt_jid("from") else {
+        tracing::warn!(%node, "identity notification without a sender");
+        return;
+    };
+    let user = from.to_non_ad();
+    let mut names = vec![user.signal_user()];
+    let other = inner.other_identity(&user);
+    if let Some(other) = &other {
+        names.push(other.signal_user());
+        inner.messaging.forget_devices(other);
+    }
+    inner.messaging.forget_devices(&user);
+    let forgotten = match inner.signal().await {
+        Ok(store) => tokio::task::spawn_blocking(move || {
+            names.iter().try_for_each(|name| store.forget_user(name))
+        })
+        .await
+        .map_err(|_| StoreError::Poisoned)
+        .and_then(|r| r),
+        Err(e) => {
+            tracing::warn!(error = %e, "identity notification: no Signal store");
+            return;
+        }
+    };
+    if let Err(e) = forgotten {
+        tracing::warn!(error = %e, %user, "identity notification: sessions not forgotten");
+    }
+    let timestamp =
+        node.attr_str("t").and_then(|t| t.parse().ok()).unwrap_or_else(super::send::unix_now);
+    inner.emit(Event::IdentityChange { jid: user, jid_alt: other, timestamp, implicit: false });
 }

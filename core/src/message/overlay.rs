@@ -150,4 +150,9 @@ impl<S: SignalStore + ?Sized> SignalStore for Overlay<'_, S> {
     fn commit(&self, changes: StoreChanges) -> Result<(), StoreError> {
         self.stage(changes)
     }
+
+    /// Not staged: forgetting is never part of a message's changes.
+    fn forget_user(&self, name: &str) -> Result<(), StoreError> {
+        self.base.forget_user(name)
+    }
 }

@@ -145,4 +145,11 @@ impl SignalStore for MemorySignalStore {
         }
         Ok(())
     }
+
+    fn forget_user(&self, name: &str) -> Result<(), StoreError> {
+        let mut inner = self.lock()?;
+        inner.sessions.retain(|address, _| address.name != name);
+        inner.identities.retain(|address, _| address.name != name);
+        Ok(())
+    }
 }

@@ -80,6 +80,11 @@ pub trait SignalStore:
 {
     /// Applies all the changes or none of them.
     fn commit(&self, changes: StoreChanges) -> Result<(), StoreError>;
+
+    /// Forgets the sessions and trusted identities of every device whose address name is
+    /// `name` (a user's [`crate::binary::Jid::signal_user`]): the server announced that the
+    /// user's identity changed (whatsmeow `DeleteAllSessions` + `DeleteAllIdentities`).
+    fn forget_user(&self, name: &str) -> Result<(), StoreError>;
 }
 
 /// Writes produced by Signal operations, applied together by [`SignalStore::commit`]. Several

@@ -400,4 +400,17 @@ impl SignalStore for SqliteSignalStore {
     fn commit(&self, changes: StoreChanges) -> Result<(), StoreError> {
         self.commit_with(changes, |_| Ok(()))
     }
+
+    fn forget_user(&self, name: &str) -> Result<(), StoreError> {
+        // Addresses are `name.device`; compare the prefix exactly (no LIKE wildcards).
+        let prefix = format!("{name}.");
+        let conn = self.conn()?;
+        for table in ["signal_sessions", "signal_identities"] {
+            conn.prepare_cached(&format!(
+                "DELETE FROM {table} WHERE account = ?1 AND substr(address, 1, length(?2)) = ?2"
+            ))?
+            .execute(params![self.account, prefix])?;
+        }
+        Ok(())
+    }
 }
