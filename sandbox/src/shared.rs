@@ -94,6 +94,23 @@ impl Shared {
         }
     }
 
+    /// Throws away the phone's Signal store (a reinstall): the next [`Shared::phone_store`]
+    /// opens a new one seeded from the account's current keys.
+    pub fn reset_phone_store(&self, phone: &str) {
+        let mut phones = self.phones.lock().unwrap_or_else(|p| p.into_inner());
+        phones.remove(phone);
+        if let Some(dir) = &self.phones_dir {
+            for suffix in ["", "-wal", "-shm"] {
+                let path = dir.join(format!("{phone}.sqlite{suffix}"));
+                if let Err(e) = std::fs::remove_file(&path) {
+                    if e.kind() != std::io::ErrorKind::NotFound {
+                        tracing::warn!(path = %path.display(), error = %e, "cannot remove");
+                    }
+                }
+            }
+        }
+    }
+
     /// Tells the phone worker that something waits for the phone of `phone`.
     pub fn wake_phone(&self, phone: &str) {
         let _ = self.phone_wake.send(phone.to_owned());

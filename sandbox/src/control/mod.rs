@@ -28,5 +28,6 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/groups", post(groups::create_group))
         .route("/send", post(phone::send_text))
         .route("/inbox", get(phone::inbox))
+        .route("/reinstall", post(phone::reinstall))
         .fallback(|| async { ControlError::not_found("no such control endpoint") })
 }

@@ -1,5 +1,6 @@
-//! The phones' messaging: `POST /control/send` (a phone sends a text) and `GET
-//! /control/inbox?phone=` (what a phone received and decrypted).
+//! The phones' messaging: `POST /control/send` (a phone sends a text), `GET
+//! /control/inbox?phone=` (what a phone received and decrypted) and `POST /control/reinstall`
+//! (the phone reinstalls WhatsApp: a new identity).
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -10,7 +11,7 @@ use wazap::binary::Jid;
 use super::body::{JsonBody, QueryArgs};
 use super::ControlError;
 use crate::jids::parse_phone;
-use crate::phone::{send, InboxEntry};
+use crate::phone::{reinstall, send, InboxEntry};
 use crate::shared::Shared;
 
 #[derive(Deserialize)]
@@ -68,4 +69,35 @@ pub async fn inbox(
         return Err(ControlError::not_found(format!("unknown account {phone}")));
     }
     Ok(Json(state.durable.inboxes.get(&phone).cloned().unwrap_or_default()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reinstall {
+    pub phone: String,
+}
+
+#[derive(Serialize)]
+pub struct Reinstalled {
+    /// The companions that were unlinked.
+    pub removed_devices: Vec<u16>,
+    /// How many devices of other accounts were told of the new identity.
+    pub notified_devices: usize,
+}
+
+/// `POST /control/reinstall {"phone"}`: the phone reinstalls WhatsApp (new identity, companions
+/// unlinked, contacts notified; see `phone::reinstall`).
+pub async fn reinstall(
+    State(shared): State<Arc<Shared>>,
+    JsonBody(request): JsonBody<Reinstall>,
+) -> Result<Json<Reinstalled>, ControlError> {
+    let phone = phone(&request.phone, "phone")?;
+    let done = tokio::task::spawn_blocking(move || reinstall::reinstall(&shared, &phone))
+        .await
+        .map_err(|e| ControlError::internal(e.to_string()))?
+        .ok_or_else(|| ControlError::not_found(format!("unknown account {}", request.phone)))?;
+    Ok(Json(Reinstalled {
+        removed_devices: done.removed_devices,
+        notified_devices: done.notified_devices,
+    }))
 }

@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod keys;
 pub mod new_companion;
 pub mod receive;
+pub mod reinstall;
 pub mod retry;
 pub mod retry_buffer;
 pub mod send;
