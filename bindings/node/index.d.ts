@@ -144,6 +144,52 @@ export interface ChatPresenceEvent {
   media: 'audio' | null;
 }
 
+/** One stored message of a chat in a history sync. */
+export interface HistoryMessage {
+  id: string;
+  from_me: boolean;
+  /** The group member who sent it (null in one-to-one chats). */
+  participant: string | null;
+  /** Unix seconds. */
+  timestamp: number | null;
+  push_name: string | null;
+  /** What it says; null for a system message without content. */
+  message: MessageContent | null;
+}
+
+/** A chat and its most recent messages, newest first. */
+export interface HistoryConversation {
+  /** The chat's JID (a user, a group, a LID...). */
+  chat: string;
+  /** The group subject or the contact's name, when the phone sent one. */
+  name: string | null;
+  /** Unix seconds of the chat's last activity. */
+  timestamp: number | null;
+  unread_count: number;
+  archived: boolean;
+  messages: HistoryMessage[];
+}
+
+export interface PushName { jid: string; name: string }
+/** A phone-number JID (`user@s.whatsapp.net`) and its LID (`user@lid`). */
+export interface LidMapping { pn: string; lid: string }
+
+/** A history-sync chunk our phone sent (after linking, then now and then), decoded. */
+export interface HistorySyncEvent {
+  type: 'history_sync';
+  /** 'initial_bootstrap', 'recent', 'full', 'push_name', 'on_demand', ... ('unknown_N'). */
+  sync_type: string;
+  chunk_order: number | null;
+  /** How far the whole sync is, in percent. */
+  progress: number | null;
+  conversations: HistoryConversation[];
+  push_names: PushName[];
+  /** Phone-number <-> LID pairs (already saved to the client's LID map). */
+  lid_mappings: LidMapping[];
+  /** The whole `HistorySync` protobuf, base64. */
+  raw: string;
+}
+
 /** Options of sendText. */
 export interface SendTextOptions {
   /** Our own message id (default: a new one). */
@@ -181,6 +227,7 @@ export interface ClientEvents {
   identity_change: IdentityChangeEvent;
   presence: PresenceEvent;
   chat_presence: ChatPresenceEvent;
+  history_sync: HistorySyncEvent;
 }
 
 /** Any event (also emitted as 'event'). */

@@ -256,3 +256,48 @@ def test_events_are_built_from_the_core_json() -> None:
     }
     with pytest.raises(Exception):
         presence.available = True  # type: ignore[misc]  # frozen
+
+
+HISTORY_SYNC_JSON = """{
+  "type": "history_sync", "sync_type": "initial_bootstrap", "chunk_order": 1, "progress": 100,
+  "conversations": [
+    {"chat": "123@g.us", "name": "Book club", "timestamp": 1700000100, "unread_count": 2,
+     "archived": false, "messages": [
+       {"id": "M2", "from_me": false, "participant": "1555@s.whatsapp.net",
+        "timestamp": 1700000100, "push_name": "Ann",
+        "message": {"kind": "text", "text": "see you at eight", "reply_to": null,
+                    "reply_to_sender": null, "mentions": [], "reaction": null, "flags": {},
+                    "raw": "CgNoaQ=="}},
+       {"id": "M1", "from_me": true, "participant": null, "timestamp": null,
+        "push_name": null, "message": null}]},
+    {"chat": "1666@s.whatsapp.net", "name": null, "timestamp": null, "unread_count": 0,
+     "archived": true, "messages": [], "from_a_newer_core": 1}
+  ],
+  "push_names": [{"jid": "1555@s.whatsapp.net", "name": "Ann"}],
+  "lid_mappings": [{"pn": "1555@s.whatsapp.net", "lid": "901@lid"}],
+  "raw": "CAAQAQ=="
+}"""
+
+
+def test_a_history_sync_is_built_from_the_core_json() -> None:
+    sync = wazap.parse_event(HISTORY_SYNC_JSON)
+    assert isinstance(sync, wazap.HistorySyncEvent)
+    assert wazap.EVENT_TYPES["history_sync"] is wazap.HistorySyncEvent
+    assert (sync.sync_type, sync.chunk_order, sync.progress) == ("initial_bootstrap", 1, 100)
+    assert sync.raw == b"\x08\x00\x10\x01"
+    club, other = sync.conversations
+    assert isinstance(club, wazap.HistoryConversation)
+    assert (club.chat, club.name, club.unread_count, club.archived) == (
+        "123@g.us", "Book club", 2, False
+    )
+    newest, oldest = club.messages
+    assert isinstance(newest, wazap.HistoryMessage)
+    assert (newest.id, newest.from_me, newest.participant) == ("M2", False, "1555@s.whatsapp.net")
+    assert isinstance(newest.message, wazap.MessageContent)
+    assert newest.message.text == "see you at eight" and newest.message.raw == b"\n\x03hi"
+    assert oldest == wazap.HistoryMessage(
+        id="M1", from_me=True, participant=None, timestamp=None, push_name=None, message=None
+    )
+    assert other.messages == [] and other.archived and other.name is None
+    assert sync.push_names == [wazap.PushName(jid="1555@s.whatsapp.net", name="Ann")]
+    assert sync.lid_mappings == [wazap.LidMapping(pn="1555@s.whatsapp.net", lid="901@lid")]

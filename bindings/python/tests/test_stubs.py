@@ -98,3 +98,17 @@ def test_extension_stubs_match_the_extension() -> None:
 
 def test_the_package_is_marked_typed() -> None:
     assert (PACKAGE / "py.typed").exists()
+
+
+def test_the_event_names_of_on_are_the_event_types() -> None:
+    """`_EventName` (what `client.on("...")` accepts in the stubs) lists every event type."""
+    tree = ast.parse((PACKAGE / "__init__.pyi").read_text())
+    names: Set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "_EventName" for t in node.targets
+        ):
+            literal = node.value
+            assert isinstance(literal, ast.Subscript) and isinstance(literal.slice, ast.Tuple)
+            names = {e.value for e in literal.slice.elts if isinstance(e, ast.Constant)}
+    assert names == set(wazap.EVENT_TYPES) | {"*"}

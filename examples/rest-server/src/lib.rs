@@ -5,13 +5,14 @@
 //! Modules: [`server`] (start/stop), [`routes`] (one file per endpoint group), [`auth`],
 //! [`body`] (case-insensitive JSON bodies), [`envelope`] (wuzapi's response shape), [`state`]
 //! (users), [`session`] (a user's client and event pump), [`webhook`] (delivery queue),
-//! [`wuz_events`] and [`wuz_messages`] (events in wuzapi's shape), [`message_json`] (protobuf
-//! as Go's JSON), [`phone`] (recipients), [`event_types`], [`db`], [`qr`], [`timefmt`].
+//! [`wuz_events`], [`wuz_messages`] and [`history_json`] (events in wuzapi's shape),
+//! [`message_json`] (protobuf as Go's JSON), [`phone`] (recipients), [`event_types`], [`db`], [`qr`], [`timefmt`].
 pub mod auth;
 pub mod body;
 pub mod db;
 pub mod envelope;
 pub mod event_types;
+pub mod history_json;
 pub mod message_json;
 pub mod phone;
 pub mod qr;

@@ -10,13 +10,14 @@ use serde_json::{Map, Value};
 use wazap::proto;
 
 /// `map[key] = value` when the value is set (Go's `omitempty`).
-fn put<V: Into<Value>>(map: &mut Map<String, Value>, key: &str, value: Option<V>) {
+pub(crate) fn put<V: Into<Value>>(map: &mut Map<String, Value>, key: &str, value: Option<V>) {
     if let Some(value) = value {
         map.insert(key.to_owned(), value.into());
     }
 }
 
-fn put_bytes(map: &mut Map<String, Value>, key: &str, value: &Option<Vec<u8>>) {
+/// `map[key] = base64(value)` when set and not empty (Go's `omitempty` on `[]byte`).
+pub(crate) fn put_bytes(map: &mut Map<String, Value>, key: &str, value: &Option<Vec<u8>>) {
     if let Some(bytes) = value.as_ref().filter(|b| !b.is_empty()) {
         map.insert(key.to_owned(), Value::String(STANDARD.encode(bytes)));
     }
@@ -152,7 +153,8 @@ fn context_info(context: &proto::ContextInfo) -> Value {
     Value::Object(m)
 }
 
-fn message_key(key: &proto::MessageKey) -> Value {
+/// A `MessageKey` (waCommon): `{remoteJID, fromMe, ID, participant}`.
+pub(crate) fn message_key(key: &proto::MessageKey) -> Value {
     let mut m = Map::new();
     put(&mut m, "remoteJID", key.remote_jid.clone());
     put(&mut m, "fromMe", key.from_me);

@@ -1,10 +1,13 @@
 //! wazap events in wuzapi's webhook shape: `{"type": <wuzapi type>, "event": {...}}` with the
 //! event's fields named as whatsmeow names them (wuzapi forwards whatsmeow's structs), plus
 //! the extras wuzapi adds (`qrCodeBase64` for QR codes, `state` for receipts and presences).
+//! Messages and history syncs have their own modules ([`crate::wuz_messages`],
+//! [`crate::history_json`]).
 use serde_json::{json, Value};
 use wazap::binary::Jid;
 use wazap::Event;
 
+use crate::history_json;
 use crate::qr;
 use crate::timefmt::{now_unix, rfc3339};
 use crate::wuz_messages;
@@ -73,6 +76,7 @@ pub fn to_webhook(event: &Event, own: &[Jid]) -> Option<(&'static str, Value)> {
             json!({ "type": "OfflineSyncCompleted", "event": { "Count": count } }),
         ),
         Event::Message { info, message } => ("Message", wuz_messages::message(info, message)?),
+        Event::HistorySync(sync) => ("HistorySync", history_json::webhook(sync)?),
         Event::Receipt { receipt_type, ids, chat, sender, sender_alt, is_group, timestamp } => {
             // wuzapi forwards read, read-self and delivery receipts only.
             let (state, go_type) = match receipt_type.as_str() {
@@ -201,6 +205,22 @@ mod tests {
         // Other receipt types are not forwarded, as in wuzapi.
         let played = receipt("played", "15550002222@s.whatsapp.net");
         assert!(to_webhook(&played, std::slice::from_ref(&own)).is_none());
+    }
+
+    #[test]
+    fn a_history_sync_goes_out_as_history_sync() {
+        let sync = wazap::proto::HistorySync {
+            sync_type: Some(wazap::proto::HistorySyncType::PushName as i32),
+            progress: Some(100),
+            ..Default::default()
+        };
+        let event = Event::HistorySync(Box::new(wazap::types::HistorySync::from_proto(&sync)));
+        let (kind, body) = to_webhook(&event, &[]).unwrap();
+        assert_eq!(kind, "HistorySync");
+        assert_eq!(
+            body,
+            json!({"type":"HistorySync","event":{"Data":{"syncType":4,"progress":100}}})
+        );
     }
 
     #[test]

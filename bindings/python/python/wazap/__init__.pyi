@@ -39,8 +39,10 @@ _EventName = Literal[
     "message",
     "receipt",
     "undecryptable_message",
+    "identity_change",
     "presence",
     "chat_presence",
+    "history_sync",
     "*",
 ]
 _ClientType = Literal[
@@ -205,6 +207,44 @@ class ChatPresenceEvent(Event):
     sender: str
     state: str
     media: Optional[str]
+
+@dataclass(frozen=True)
+class HistoryMessage:
+    id: str
+    from_me: bool
+    participant: Optional[str]
+    timestamp: Optional[int]
+    push_name: Optional[str]
+    message: Optional[MessageContent]
+
+@dataclass(frozen=True)
+class HistoryConversation:
+    chat: str
+    name: Optional[str]
+    timestamp: Optional[int]
+    unread_count: int
+    archived: bool
+    messages: List[HistoryMessage]
+
+@dataclass(frozen=True)
+class PushName:
+    jid: str
+    name: str
+
+@dataclass(frozen=True)
+class LidMapping:
+    pn: str
+    lid: str
+
+@dataclass(frozen=True)
+class HistorySyncEvent(Event):
+    sync_type: str
+    chunk_order: Optional[int]
+    progress: Optional[int]
+    conversations: List[HistoryConversation]
+    push_names: List[PushName]
+    lid_mappings: List[LidMapping]
+    raw: bytes = b""
 
 @dataclass(frozen=True)
 class UnknownEvent(Event):

@@ -6,7 +6,7 @@ The classes are declared once, by their fields: subclassing ``Record`` (nested d
 ``Event`` (with ``type="..."``) makes the class a frozen dataclass, registers an event under
 its JSON type, and ``from_json`` builds it, nested records included, from the JSON object. A
 field whose JSON key differs (``from``, a Python keyword) or whose value needs decoding
-(base64) says so with ``json_field``.
+(base64) says so with ``json_field``. Nested records may also come as lists (``List[Record]``).
 """
 
 from __future__ import annotations
@@ -39,6 +39,15 @@ def _record_type(hint: Any) -> Optional[Type["Record"]]:
         for arg in typing.get_args(hint):
             if isinstance(arg, type) and issubclass(arg, Record):
                 return arg
+    return None
+
+
+def _record_list_type(hint: Any) -> Optional[Type["Record"]]:
+    """The ``Record`` class of the items of a ``List[...]`` field, if any."""
+    if typing.get_origin(hint) is list:
+        args = typing.get_args(hint)
+        if len(args) == 1:
+            return _record_type(args[0])
     return None
 
 
@@ -75,11 +84,15 @@ class Record:
                 continue
             value = data[key]
             decode = f.metadata.get("decode")
-            nested = _record_type(hints.get(f.name))
+            hint = hints.get(f.name)
+            nested = _record_type(hint)
+            items = _record_list_type(hint)
             if value is not None and decode is not None:
                 value = decode(value)
             elif value is not None and nested is not None and isinstance(value, Mapping):
                 value = nested.from_json(value)
+            elif isinstance(value, list) and items is not None:
+                value = [items.from_json(v) if isinstance(v, Mapping) else v for v in value]
             values[f.name] = value
         return cls(**values)
 
@@ -279,6 +292,67 @@ class ChatPresenceEvent(Event, type="chat_presence"):
     media: Optional[str]
 
 
+# -- history sync -----------------------------------------------------------------------------
+class HistoryMessage(Record):
+    """One stored message of a chat in a history sync."""
+
+    id: str
+    from_me: bool
+    #: The group member who sent it (none in one-to-one chats).
+    participant: Optional[str]
+    #: Unix seconds.
+    timestamp: Optional[int]
+    push_name: Optional[str]
+    #: What it says; none for a system message without content.
+    message: Optional[MessageContent]
+
+
+class HistoryConversation(Record):
+    """A chat and its most recent messages, newest first (as the phone sends them)."""
+
+    #: The chat's JID (a user, a group, a LID...).
+    chat: str
+    #: The group subject or the contact's name, when the phone sent one.
+    name: Optional[str]
+    #: Unix seconds of the chat's last activity.
+    timestamp: Optional[int]
+    unread_count: int
+    archived: bool
+    messages: List[HistoryMessage]
+
+
+class PushName(Record):
+    """The name a contact chose for itself."""
+
+    jid: str
+    name: str
+
+
+class LidMapping(Record):
+    """A phone-number JID (``user@s.whatsapp.net``) and its LID (``user@lid``)."""
+
+    pn: str
+    lid: str
+
+
+class HistorySyncEvent(Event, type="history_sync"):
+    """A history-sync chunk our phone sent (after linking, then now and then), downloaded and
+    decoded. ``sync_type`` is ``initial_bootstrap``, ``recent``, ``full``, ``push_name``,
+    ``on_demand``... (``unknown_N`` for a newer value); ``raw`` is the whole ``HistorySync``
+    protobuf (for the fields not spelled out here)."""
+
+    sync_type: str
+    #: Position of this chunk among the chunks of one sync (from 1).
+    chunk_order: Optional[int]
+    #: How far the whole sync is, in percent.
+    progress: Optional[int]
+    conversations: List[HistoryConversation]
+    push_names: List[PushName]
+    #: Phone-number <-> LID pairs (already saved to the client's LID map).
+    lid_mappings: List[LidMapping]
+    raw: bytes = json_field(decode=base64.b64decode, default=b"")
+
+
 class UnknownEvent(Event, type="unknown", register=False):
     """An event type this version of the package has no class for."""
 
@@ -327,6 +401,11 @@ __all__ = [
     "IdentityChangeEvent",
     "PresenceEvent",
     "ChatPresenceEvent",
+    "HistoryMessage",
+    "HistoryConversation",
+    "PushName",
+    "LidMapping",
+    "HistorySyncEvent",
     "UnknownEvent",
     "EVENT_TYPES",
     "parse_event",
