@@ -21,13 +21,16 @@ use crate::payload::{
 };
 use crate::socket::{
     client_handshake, connect_with, ClientHandshakeConfig, ConnectOptions, ConnectionHeader,
-    NoiseSocket, SocketError, SocketWriter, WsConnection, MAX_FRAME_SIZE,
+    NoiseSocket, SocketError, SocketReader, SocketWriter, WsConnection, MAX_FRAME_SIZE,
 };
 use crate::store::Device;
 use crate::types::Event;
 
 /// How many encoded stanzas may wait for the writer.
 const SEND_QUEUE: usize = 256;
+
+/// How long to keep reading after our side of the socket failed (see [`drain`]).
+const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 static CONN_IDS: AtomicU64 = AtomicU64::new(1);
 
@@ -268,6 +271,31 @@ async fn write_loop(
     let _ = writer.close().await;
 }
 
+/// Our write failed (the server closed the socket), but what it sent before closing may still
+/// be unread: an iq answer, a final `stream:error` (a logout's `device_removed`). Reads and
+/// handles it, for at most [`DRAIN_LIMIT`]; the end reason a handled stanza gives, if any.
+async fn drain(
+    inner: &Arc<Inner>,
+    session: &mut dispatch::Session,
+    reader: &mut SocketReader<WsConnection>,
+) -> Option<EndReason> {
+    let deadline = tokio::time::sleep(DRAIN_LIMIT);
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            frame = reader.recv_frame() => {
+                let Ok(frame) = frame else { return None };
+                if let Ok(node) = binary::decode(&frame) {
+                    if let Some(end) = dispatch::dispatch(inner, session, node).await {
+                        return Some(end);
+                    }
+                }
+            }
+            _ = &mut deadline => return None,
+        }
+    }
+}
+
 /// Serves one connection until it ends. Returns why, and whether it got logged in.
 async fn serve(
     inner: &Arc<Inner>,
@@ -298,7 +326,10 @@ async fn serve(
                 Err(SocketError::Closed) => break EndReason::Dropped("connection closed".into()),
                 Err(e) => break EndReason::Dropped(e.to_string()),
             },
-            Some(end) = end_rx.recv() => break end,
+            Some(end) = end_rx.recv() => break match end {
+                EndReason::Dropped(_) => drain(inner, &mut session, &mut reader).await.unwrap_or(end),
+                other => other,
+            },
             _ = stop.changed() => break EndReason::ClientDisconnect,
         }
     };

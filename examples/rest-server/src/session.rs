@@ -78,8 +78,19 @@ impl Session {
 
     /// Waits up to `limit` for the login; whether it happened.
     pub async fn wait_logged_in(&self, limit: Duration) -> bool {
+        // The client itself is the truth: the watch may still hold `true` from before a
+        // disconnect whose event the pump has not handled yet.
         let mut rx = self.state.logged_in.subscribe();
-        let _ = tokio::time::timeout(limit, rx.wait_for(|v| *v)).await;
+        let _ = tokio::time::timeout(limit, async {
+            while !self.client.is_logged_in() {
+                // Woken by the pump's next login change; re-checked now and then regardless.
+                let step = Duration::from_millis(100);
+                if let Ok(Err(_)) = tokio::time::timeout(step, rx.changed()).await {
+                    tokio::time::sleep(step).await;
+                }
+            }
+        })
+        .await;
         self.client.is_logged_in()
     }
 }

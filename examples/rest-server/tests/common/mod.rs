@@ -83,6 +83,10 @@ pub struct Env {
 
 impl Env {
     pub async fn start(tag: &str) -> Env {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
         let sandbox = Sandbox::start(SandboxConfig::ephemeral()).await.expect("sandbox starts");
         let dir = temp_dir(tag);
         let server = start_server(&sandbox, &dir, Some(ADMIN)).await;
