@@ -253,7 +253,7 @@ export declare const ErrorCode: {
   readonly NOT_PAIRED: 'ERR_NOT_PAIRED';
   readonly PAIRING: 'ERR_PAIRING';
   readonly MESSAGE: 'ERR_MESSAGE';
-  readonly DOWNLOAD: 'ERR_DOWNLOAD';
+  readonly MEDIA: 'ERR_MEDIA';
   readonly INTERNAL: 'ERR_INTERNAL';
 };
 

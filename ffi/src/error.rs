@@ -27,7 +27,7 @@ impl From<ClientError> for FfiError {
             ClientError::Socket(_) | ClientError::Proxy(_) | ClientError::Disconnected => {
                 WAZAP_NETWORK
             }
-            ClientError::Download(e) if e.is_network() => WAZAP_NETWORK,
+            ClientError::Media(e) if e.is_network() => WAZAP_NETWORK,
             ClientError::Store(_) | ClientError::InvalidDeviceJid(_) => WAZAP_STORE,
             ClientError::NotConnected | ClientError::NoDevice => WAZAP_NOT_CONNECTED,
             ClientError::NotPaired => WAZAP_NOT_LOGGED_IN,

@@ -38,7 +38,7 @@ pub fn code_of(error: &ClientError) -> &'static str {
         ClientError::InvalidPhone(_) => INVALID_ARG,
         ClientError::Adv(_) | ClientError::CodePairing(_) => "ERR_PAIRING",
         ClientError::Message(_) => "ERR_MESSAGE",
-        ClientError::Download(_) => "ERR_DOWNLOAD",
+        ClientError::Media(_) => "ERR_MEDIA",
         ClientError::RuntimeGone => "ERR_INTERNAL",
     }
 }

@@ -71,9 +71,9 @@ impl From<ClientError> for BindingError {
                 "ConnectionError"
             }
             // The media host could not be reached, or answered with an HTTP error.
-            ClientError::Download(e) if e.is_network() => "ConnectionError",
+            ClientError::Media(e) if e.is_network() => "ConnectionError",
             // The file does not verify or decode.
-            ClientError::Download(_) => "ProtocolError",
+            ClientError::Media(_) => "ProtocolError",
             // NoDevice: "connect first" (the device is loaded by connect()).
             ClientError::NotConnected | ClientError::NoDevice => "NotConnected",
             ClientError::AlreadyConnected => "AlreadyConnected",

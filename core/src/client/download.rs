@@ -8,14 +8,14 @@ use super::media_conn::media_conn;
 use super::{ClientError, Inner};
 use crate::crypto::media::{decrypt, MediaError};
 use crate::media::http::{self, MAX_UNKNOWN_SIZE};
-use crate::media::{download_url, DownloadError, MediaRef};
+use crate::media::{download_url, MediaRef, TransferError};
 
 /// Tries per host for transient failures.
 const ATTEMPTS_PER_HOST: u32 = 3;
 
 impl Inner {
     /// The HTTP client, made on first use.
-    fn http(&self) -> Result<reqwest::Client, ClientError> {
+    pub(crate) fn http(&self) -> Result<reqwest::Client, ClientError> {
         if let Some(client) = self.http.get() {
             return Ok(client.clone());
         }
@@ -29,15 +29,15 @@ pub(crate) async fn download(inner: &Inner, media: &MediaRef) -> Result<Vec<u8>,
     let hosts = media_conn(inner, false).await?.hosts;
     let client = inner.http()?;
     let limit = media.max_transfer().unwrap_or(MAX_UNKNOWN_SIZE);
-    let mut last = DownloadError::NoHost;
+    let mut last = TransferError::NoHost;
     for host in &hosts {
         let url = download_url(inner.config.media_scheme(), host, media);
         for attempt in 1..=ATTEMPTS_PER_HOST {
             match http::get(&client, &url, &inner.config.origin, limit).await {
                 Ok(body) => match decrypt_blocking(media, body).await? {
                     // Another host may hold an intact copy.
-                    Err(DownloadError::Media(MediaError::EncHashMismatch)) => {
-                        last = DownloadError::Media(MediaError::EncHashMismatch);
+                    Err(TransferError::Media(MediaError::EncHashMismatch)) => {
+                        last = TransferError::Media(MediaError::EncHashMismatch);
                         break;
                     }
                     result => return Ok(result?),
@@ -59,13 +59,13 @@ pub(crate) async fn download(inner: &Inner, media: &MediaRef) -> Result<Vec<u8>,
 async fn decrypt_blocking(
     media: &MediaRef,
     body: Vec<u8>,
-) -> Result<Result<Vec<u8>, DownloadError>, ClientError> {
+) -> Result<Result<Vec<u8>, TransferError>, ClientError> {
     let media = media.clone();
     tokio::task::spawn_blocking(move || {
         let plain = decrypt(&body, &media.media_key, media.media_type, media.expected())?;
         match media.file_length {
             Some(expected) if expected != plain.len() as u64 => {
-                Err(DownloadError::LengthMismatch { expected, got: plain.len() as u64 })
+                Err(TransferError::LengthMismatch { expected, got: plain.len() as u64 })
             }
             _ => Ok(plain),
         }

@@ -51,9 +51,10 @@ pub enum ClientError {
     /// Building or reading a message stanza failed (no session, bad input…).
     #[error("message: {0}")]
     Message(#[from] crate::message::MessageError),
-    /// A media download failed (no host answered, the file is gone or does not verify…).
-    #[error("download: {0}")]
-    Download(#[from] crate::media::DownloadError),
+    /// A media upload or download failed (no host answered, the file is gone or does not
+    /// verify…).
+    #[error("media: {0}")]
+    Media(#[from] crate::media::TransferError),
     /// The shared runtime dropped the task (panic or shutdown).
     #[error("the wazap runtime dropped the task")]
     RuntimeGone,

@@ -9,7 +9,6 @@ use crate::binary::Node;
 #[derive(Clone, Debug)]
 pub(crate) struct MediaConn {
     /// Upload token (`auth`), valid for `auth_ttl`.
-    #[allow(dead_code)] // Read by uploads.
     pub auth: String,
     /// Host names (`mmg.whatsapp.net`, or a sandbox's `127.0.0.1:port`), in the order to try.
     pub hosts: Vec<String>,

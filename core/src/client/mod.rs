@@ -42,6 +42,7 @@ mod receipt_mode;
 mod receive;
 mod reconnect;
 mod send;
+mod upload;
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -367,6 +368,20 @@ impl Client {
     pub async fn download(&self, media: &MediaRef) -> Result<Vec<u8>, ClientError> {
         let (inner, media) = (self.inner.clone(), media.clone());
         runtime::run(async move { download::download(&inner, &media).await })
+            .await
+            .unwrap_or(Err(ClientError::RuntimeGone))
+    }
+
+    /// Encrypts `data` with a fresh media key and uploads it; the result goes into a media
+    /// message ([`crate::message::media_message`]). Needs a logged-in client (the hosts and
+    /// the upload token come from the server).
+    pub async fn upload(
+        &self,
+        data: Vec<u8>,
+        media_type: crate::crypto::media::MediaType,
+    ) -> Result<crate::media::UploadedMedia, ClientError> {
+        let inner = self.inner.clone();
+        runtime::run(async move { upload::upload(&inner, data, media_type).await })
             .await
             .unwrap_or(Err(ClientError::RuntimeGone))
     }

@@ -2,9 +2,9 @@ use thiserror::Error;
 
 use crate::crypto::media::MediaError;
 
-/// Why a media download failed.
+/// Why a media upload or download failed.
 #[derive(Debug, Error)]
-pub enum DownloadError {
+pub enum TransferError {
     /// The message or notification lacks what a download needs (or has it malformed).
     #[error("the media reference has no valid {0}")]
     MissingField(&'static str),
@@ -35,21 +35,21 @@ pub enum DownloadError {
     Decode(#[from] prost::DecodeError),
 }
 
-impl DownloadError {
+impl TransferError {
     /// A failure to fetch the file (host unreachable, HTTP error, no host), as opposed to a
     /// file that was fetched but does not verify or decode.
     pub fn is_network(&self) -> bool {
         matches!(
             self,
-            DownloadError::Transfer(_) | DownloadError::Status { .. } | DownloadError::NoHost
+            TransferError::Transfer(_) | TransferError::Status { .. } | TransferError::NoHost
         )
     }
 
     /// Worth trying again (on this host or the next): the network, the host's own trouble.
     pub(crate) fn is_transient(&self) -> bool {
         match self {
-            DownloadError::Transfer(_) => true,
-            DownloadError::Status { status } => *status == 429 || *status >= 500,
+            TransferError::Transfer(_) => true,
+            TransferError::Status { status } => *status == 429 || *status >= 500,
             _ => false,
         }
     }

@@ -5,21 +5,21 @@ use std::io::Read;
 use flate2::read::ZlibDecoder;
 use prost::Message as _;
 
-use super::DownloadError;
+use super::TransferError;
 use crate::proto;
 
 /// The most bytes a blob may inflate to (real bootstrap chunks are a few MiB).
 pub const MAX_HISTORY_SYNC_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Inflates and decodes a history-sync blob (or a notification's inline payload).
-pub fn decode_history_sync(compressed: &[u8]) -> Result<proto::HistorySync, DownloadError> {
+pub fn decode_history_sync(compressed: &[u8]) -> Result<proto::HistorySync, TransferError> {
     let mut plain = Vec::new();
     ZlibDecoder::new(compressed)
         .take(MAX_HISTORY_SYNC_BYTES + 1)
         .read_to_end(&mut plain)
-        .map_err(|e| DownloadError::Inflate(e.to_string()))?;
+        .map_err(|e| TransferError::Inflate(e.to_string()))?;
     if plain.len() as u64 > MAX_HISTORY_SYNC_BYTES {
-        return Err(DownloadError::Inflate(format!("more than {MAX_HISTORY_SYNC_BYTES} bytes")));
+        return Err(TransferError::Inflate(format!("more than {MAX_HISTORY_SYNC_BYTES} bytes")));
     }
     Ok(proto::HistorySync::decode(plain.as_slice())?)
 }
@@ -48,9 +48,9 @@ mod tests {
     #[test]
     fn rejects_what_is_not_a_history_sync() {
         let e = decode_history_sync(b"not zlib").unwrap_err();
-        assert!(matches!(e, DownloadError::Inflate(_)), "{e}");
+        assert!(matches!(e, TransferError::Inflate(_)), "{e}");
         // Inflates, but field 1 with wire type 7 is no protobuf.
         let e = decode_history_sync(&deflate(&[0x0f, 0xff])).unwrap_err();
-        assert!(matches!(e, DownloadError::Decode(_)), "{e}");
+        assert!(matches!(e, TransferError::Decode(_)), "{e}");
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderValue, ORIGIN, REFERER};
 
-use super::DownloadError;
+use super::TransferError;
 use crate::client::{ClientConfig, Proxy};
 
 /// Longest wait for the next bytes of a transfer.
@@ -17,31 +17,61 @@ pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// documents is 2 GB).
 pub(crate) const MAX_UNKNOWN_SIZE: u64 = 2 * 1024 * 1024 * 1024;
 
-fn proxy(proxy: &Proxy) -> Result<reqwest::Proxy, DownloadError> {
+fn proxy(proxy: &Proxy) -> Result<reqwest::Proxy, TransferError> {
     let (scheme, addr, auth) = match proxy {
         Proxy::Http { addr, auth } => ("http", addr, auth),
         // socks5h: the proxy resolves the host name, as for the websocket.
         Proxy::Socks5 { addr, auth } => ("socks5h", addr, auth),
     };
-    let invalid = || DownloadError::Transfer(format!("invalid proxy address {addr:?}"));
+    let invalid = || TransferError::Transfer(format!("invalid proxy address {addr:?}"));
     let mut url = reqwest::Url::parse(&format!("{scheme}://{addr}")).map_err(|_| invalid())?;
     if let Some((user, password)) = auth {
         // Url percent-encodes them.
         url.set_username(user).map_err(|_| invalid())?;
         url.set_password(Some(password)).map_err(|_| invalid())?;
     }
-    reqwest::Proxy::all(url).map_err(|e| DownloadError::Transfer(e.to_string()))
+    reqwest::Proxy::all(url).map_err(|e| TransferError::Transfer(e.to_string()))
 }
 
 /// The HTTP client for `config`.
-pub(crate) fn build(config: &ClientConfig) -> Result<reqwest::Client, DownloadError> {
+pub(crate) fn build(config: &ClientConfig) -> Result<reqwest::Client, TransferError> {
     let mut builder = reqwest::Client::builder()
         .connect_timeout(config.connect_timeout)
         .read_timeout(READ_TIMEOUT);
     if let Some(p) = &config.proxy {
         builder = builder.proxy(proxy(p)?);
     }
-    builder.build().map_err(|e| DownloadError::Transfer(e.to_string()))
+    builder.build().map_err(|e| TransferError::Transfer(e.to_string()))
+}
+
+/// The request with WhatsApp Web's headers.
+fn with_web_headers(request: reqwest::RequestBuilder, origin: &str) -> reqwest::RequestBuilder {
+    let mut request = request;
+    if let Ok(value) = HeaderValue::from_str(origin) {
+        request = request.header(ORIGIN, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&format!("{origin}/")) {
+        request = request.header(REFERER, value);
+    }
+    request
+}
+
+/// Largest upload answer read (a small JSON object).
+const MAX_ANSWER: u64 = 64 * 1024;
+
+/// POSTs `body` to `url`; the answer's body.
+pub(crate) async fn post(
+    http: &reqwest::Client,
+    url: &str,
+    origin: &str,
+    body: Vec<u8>,
+) -> Result<Vec<u8>, TransferError> {
+    let transfer = |e: reqwest::Error| TransferError::Transfer(e.without_url().to_string());
+    let request = with_web_headers(http.post(url), origin)
+        .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+        .body(body);
+    let response = request.send().await.map_err(transfer)?;
+    read_body(response, MAX_ANSWER).await
 }
 
 /// GETs `url`; the body, at most `limit` bytes.
@@ -50,27 +80,26 @@ pub(crate) async fn get(
     url: &str,
     origin: &str,
     limit: u64,
-) -> Result<Vec<u8>, DownloadError> {
-    let transfer = |e: reqwest::Error| DownloadError::Transfer(e.without_url().to_string());
-    let mut request = http.get(url);
-    if let Ok(value) = HeaderValue::from_str(origin) {
-        request = request.header(ORIGIN, value);
-    }
-    if let Ok(value) = HeaderValue::from_str(&format!("{origin}/")) {
-        request = request.header(REFERER, value);
-    }
-    let mut response = request.send().await.map_err(transfer)?;
+) -> Result<Vec<u8>, TransferError> {
+    let transfer = |e: reqwest::Error| TransferError::Transfer(e.without_url().to_string());
+    let response = with_web_headers(http.get(url), origin).send().await.map_err(transfer)?;
+    read_body(response, limit).await
+}
+
+/// A successful answer's body, at most `limit` bytes.
+async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8>, TransferError> {
+    let transfer = |e: reqwest::Error| TransferError::Transfer(e.without_url().to_string());
     let status = response.status();
     if !status.is_success() {
-        return Err(DownloadError::Status { status: status.as_u16() });
+        return Err(TransferError::Status { status: status.as_u16() });
     }
     if response.content_length().is_some_and(|len| len > limit) {
-        return Err(DownloadError::TooLarge { limit });
+        return Err(TransferError::TooLarge { limit });
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(transfer)? {
         if body.len() as u64 + chunk.len() as u64 > limit {
-            return Err(DownloadError::TooLarge { limit });
+            return Err(TransferError::TooLarge { limit });
         }
         body.extend_from_slice(&chunk);
     }
@@ -124,12 +153,12 @@ mod tests {
             serve_once(b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 .await;
         let e = get(&client(), &url, "o", 10).await.unwrap_err();
-        assert!(matches!(e, DownloadError::Status { status: 503 }) && e.is_transient(), "{e}");
+        assert!(matches!(e, TransferError::Status { status: 503 }) && e.is_transient(), "{e}");
         let (url, _) =
             serve_once(b"HTTP/1.1 410 Gone\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 .await;
         let e = get(&client(), &url, "o", 10).await.unwrap_err();
-        assert!(matches!(e, DownloadError::Status { status: 410 }) && !e.is_transient(), "{e}");
+        assert!(matches!(e, TransferError::Status { status: 410 }) && !e.is_transient(), "{e}");
     }
 
     #[tokio::test]
@@ -139,11 +168,11 @@ mod tests {
             serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nabcde")
                 .await;
         let e = get(&client(), &url, "o", 4).await.unwrap_err();
-        assert!(matches!(e, DownloadError::TooLarge { limit: 4 }), "{e}");
+        assert!(matches!(e, TransferError::TooLarge { limit: 4 }), "{e}");
         // Not announced (read until close), still too large.
         let (url, _) = serve_once(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nabcde").await;
         let e = get(&client(), &url, "o", 4).await.unwrap_err();
-        assert!(matches!(e, DownloadError::TooLarge { limit: 4 }), "{e}");
+        assert!(matches!(e, TransferError::TooLarge { limit: 4 }), "{e}");
     }
 
     #[tokio::test]
@@ -152,7 +181,7 @@ mod tests {
             serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\nConnection: close\r\n\r\nabc")
                 .await;
         let e = get(&client(), &url, "o", 100).await.unwrap_err();
-        assert!(matches!(e, DownloadError::Transfer(_)) && e.is_transient(), "{e}");
+        assert!(matches!(e, TransferError::Transfer(_)) && e.is_transient(), "{e}");
     }
 
     #[test]
@@ -165,6 +194,6 @@ mod tests {
         };
         assert!(proxy(&socks).is_ok());
         let bad = Proxy::Http { addr: "[not an address".into(), auth: None };
-        assert!(matches!(proxy(&bad), Err(DownloadError::Transfer(_))));
+        assert!(matches!(proxy(&bad), Err(TransferError::Transfer(_))));
     }
 }

@@ -1,6 +1,6 @@
 //! [`MediaRef`]: what a download needs, taken from a media message or a history-sync
 //! notification.
-use super::DownloadError;
+use super::TransferError;
 use crate::crypto::media::{encrypted_len, Expected, MediaType};
 use crate::proto;
 
@@ -30,14 +30,14 @@ impl std::fmt::Debug for MediaRef {
     }
 }
 
-fn array(bytes: &Option<Vec<u8>>, name: &'static str) -> Result<[u8; 32], DownloadError> {
-    bytes.as_deref().and_then(|b| b.try_into().ok()).ok_or(DownloadError::MissingField(name))
+fn array(bytes: &Option<Vec<u8>>, name: &'static str) -> Result<[u8; 32], TransferError> {
+    bytes.as_deref().and_then(|b| b.try_into().ok()).ok_or(TransferError::MissingField(name))
 }
 
-fn path(path: &Option<String>) -> Result<String, DownloadError> {
+fn path(path: &Option<String>) -> Result<String, TransferError> {
     match path {
         Some(p) if p.starts_with('/') => Ok(p.clone()),
-        _ => Err(DownloadError::MissingField("directPath")),
+        _ => Err(TransferError::MissingField("directPath")),
     }
 }
 
@@ -51,7 +51,7 @@ struct Fields<'a> {
 }
 
 impl MediaRef {
-    fn from_fields(f: Fields<'_>, media_type: MediaType) -> Result<Self, DownloadError> {
+    fn from_fields(f: Fields<'_>, media_type: MediaType) -> Result<Self, TransferError> {
         Ok(Self {
             direct_path: path(f.direct_path)?,
             media_key: array(f.media_key, "mediaKey")?,
@@ -70,7 +70,7 @@ impl MediaRef {
     /// plaintext's).
     pub fn from_history_notification(
         n: &proto::HistorySyncNotification,
-    ) -> Result<Self, DownloadError> {
+    ) -> Result<Self, TransferError> {
         let fields = Fields {
             direct_path: &n.direct_path,
             media_key: &n.media_key,
@@ -82,7 +82,7 @@ impl MediaRef {
     }
 
     /// The file of an image, video, audio, document or sticker message.
-    pub fn from_message(message: &proto::Message) -> Result<Self, DownloadError> {
+    pub fn from_message(message: &proto::Message) -> Result<Self, TransferError> {
         macro_rules! fields {
             ($m:expr) => {
                 Fields {
@@ -105,7 +105,7 @@ impl MediaRef {
         } else if let Some(m) = &message.sticker_message {
             Self::from_fields(fields!(m), MediaType::Sticker)
         } else {
-            Err(DownloadError::MissingField("media message"))
+            Err(TransferError::MissingField("media message"))
         }
     }
 
@@ -149,13 +149,13 @@ mod tests {
         let mut n = notification();
         n.media_key = Some(vec![2; 31]);
         let e = MediaRef::from_history_notification(&n).unwrap_err();
-        assert!(matches!(e, DownloadError::MissingField("mediaKey")), "{e}");
+        assert!(matches!(e, TransferError::MissingField("mediaKey")), "{e}");
         let mut n = notification();
         n.direct_path = Some("https://elsewhere/x".into());
         let e = MediaRef::from_history_notification(&n).unwrap_err();
-        assert!(matches!(e, DownloadError::MissingField("directPath")), "{e}");
+        assert!(matches!(e, TransferError::MissingField("directPath")), "{e}");
         let e = MediaRef::from_message(&proto::Message::default()).unwrap_err();
-        assert!(matches!(e, DownloadError::MissingField("media message")), "{e}");
+        assert!(matches!(e, TransferError::MissingField("media message")), "{e}");
     }
 
     #[test]

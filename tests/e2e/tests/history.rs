@@ -4,7 +4,7 @@
 //! what it fetches.
 use wazap::binary::Jid;
 use wazap::crypto::media::MediaError;
-use wazap::media::{DownloadError, MediaRef};
+use wazap::media::{MediaRef, TransferError};
 use wazap::proto::{protocol_message::Type, HistorySyncNotification};
 use wazap::types::HistorySync;
 use wazap::{ClientError, Event};
@@ -133,31 +133,31 @@ async fn downloads_verify_what_they_fetch() {
         let client = client.clone();
         async move {
             match wazap_e2e::bounded(client.download(&media)).await {
-                Err(ClientError::Download(e)) => e,
+                Err(ClientError::Media(e)) => e,
                 other => panic!("expected a download error, got {other:?}"),
             }
         }
     };
     // Another key: the MAC does not match.
     let e = fails(MediaRef { media_key: [7; 32], ..media.clone() }).await;
-    assert!(matches!(e, DownloadError::Media(MediaError::MacMismatch)), "{e}");
+    assert!(matches!(e, TransferError::Media(MediaError::MacMismatch)), "{e}");
     // Bytes that are not the announced file.
     let e = fails(MediaRef { file_enc_sha256: [7; 32], ..media.clone() }).await;
-    assert!(matches!(e, DownloadError::Media(MediaError::EncHashMismatch)), "{e}");
+    assert!(matches!(e, TransferError::Media(MediaError::EncHashMismatch)), "{e}");
     let e = fails(MediaRef { file_sha256: Some([7; 32]), ..media.clone() }).await;
-    assert!(matches!(e, DownloadError::Media(MediaError::PlainHashMismatch)), "{e}");
+    assert!(matches!(e, TransferError::Media(MediaError::PlainHashMismatch)), "{e}");
     // A file the host does not have.
     let gone = MediaRef { direct_path: "/v/sandbox/00.enc?ccb=11-4".into(), ..media.clone() };
     let e = fails(gone).await;
-    assert!(matches!(e, DownloadError::Status { status: 404 }), "{e}");
+    assert!(matches!(e, TransferError::Status { status: 404 }), "{e}");
     // A host that sends more than the file can be.
     assert!(plain.len() > 64);
     let e = fails(MediaRef { file_length: Some(1), ..media.clone() }).await;
-    assert!(matches!(e, DownloadError::TooLarge { limit: 26 }), "{e}");
+    assert!(matches!(e, TransferError::TooLarge { limit: 26 }), "{e}");
     // A file of another length than announced.
     let longer = Some(plain.len() as u64 + 1);
     let e = fails(MediaRef { file_length: longer, ..media.clone() }).await;
-    assert!(matches!(e, DownloadError::LengthMismatch { .. }), "{e}");
+    assert!(matches!(e, TransferError::LengthMismatch { .. }), "{e}");
 
     // No HistorySync event came by itself.
     while let Some(event) = events.try_recv() {
