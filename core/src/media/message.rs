@@ -5,63 +5,49 @@
 use super::UploadedMedia;
 use crate::proto;
 
-impl UploadedMedia {
-    fn key_timestamp() -> Option<i64> {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()
-            .and_then(|d| i64::try_from(d.as_secs()).ok())
-    }
+fn key_timestamp() -> Option<i64> {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+}
 
+/// A `proto::$kind` with the fields every media message shares taken from `$u`, plus the
+/// kind's own fields.
+macro_rules! media {
+    ($kind:ident, $u:expr, $mimetype:expr $(, $field:ident: $value:expr)*) => {
+        Box::new(proto::$kind {
+            url: Some($u.url.clone()),
+            mimetype: Some($mimetype.to_owned()),
+            file_sha256: Some($u.file_sha256.to_vec()),
+            file_length: Some($u.file_length),
+            media_key: Some($u.media_key.to_vec()),
+            file_enc_sha256: Some($u.file_enc_sha256.to_vec()),
+            direct_path: Some($u.direct_path.clone()),
+            media_key_timestamp: key_timestamp(),
+            $($field: $value,)*
+            ..Default::default()
+        })
+    };
+}
+
+impl UploadedMedia {
     /// An image message (upload with `MediaType::Image`).
     pub fn image_message(&self, mimetype: &str, caption: Option<&str>) -> proto::Message {
-        let m = proto::ImageMessage {
-            url: Some(self.url.clone()),
-            mimetype: Some(mimetype.to_owned()),
-            caption: caption.map(str::to_owned),
-            file_sha256: Some(self.file_sha256.to_vec()),
-            file_length: Some(self.file_length),
-            media_key: Some(self.media_key.to_vec()),
-            file_enc_sha256: Some(self.file_enc_sha256.to_vec()),
-            direct_path: Some(self.direct_path.clone()),
-            media_key_timestamp: Self::key_timestamp(),
-            ..Default::default()
-        };
-        proto::Message { image_message: Some(Box::new(m)), ..Default::default() }
+        let m = media!(ImageMessage, self, mimetype, caption: caption.map(str::to_owned));
+        proto::Message { image_message: Some(m), ..Default::default() }
     }
 
     /// A video message (upload with `MediaType::Video`).
     pub fn video_message(&self, mimetype: &str, caption: Option<&str>) -> proto::Message {
-        let m = proto::VideoMessage {
-            url: Some(self.url.clone()),
-            mimetype: Some(mimetype.to_owned()),
-            caption: caption.map(str::to_owned),
-            file_sha256: Some(self.file_sha256.to_vec()),
-            file_length: Some(self.file_length),
-            media_key: Some(self.media_key.to_vec()),
-            file_enc_sha256: Some(self.file_enc_sha256.to_vec()),
-            direct_path: Some(self.direct_path.clone()),
-            media_key_timestamp: Self::key_timestamp(),
-            ..Default::default()
-        };
-        proto::Message { video_message: Some(Box::new(m)), ..Default::default() }
+        let m = media!(VideoMessage, self, mimetype, caption: caption.map(str::to_owned));
+        proto::Message { video_message: Some(m), ..Default::default() }
     }
 
     /// An audio message; `ptt` makes it a voice note (upload with `MediaType::Audio`).
     pub fn audio_message(&self, mimetype: &str, ptt: bool) -> proto::Message {
-        let m = proto::AudioMessage {
-            url: Some(self.url.clone()),
-            mimetype: Some(mimetype.to_owned()),
-            ptt: Some(ptt),
-            file_sha256: Some(self.file_sha256.to_vec()),
-            file_length: Some(self.file_length),
-            media_key: Some(self.media_key.to_vec()),
-            file_enc_sha256: Some(self.file_enc_sha256.to_vec()),
-            direct_path: Some(self.direct_path.clone()),
-            media_key_timestamp: Self::key_timestamp(),
-            ..Default::default()
-        };
-        proto::Message { audio_message: Some(Box::new(m)), ..Default::default() }
+        let m = media!(AudioMessage, self, mimetype, ptt: Some(ptt));
+        proto::Message { audio_message: Some(m), ..Default::default() }
     }
 
     /// A document message (upload with `MediaType::Document`).
@@ -71,37 +57,17 @@ impl UploadedMedia {
         file_name: &str,
         caption: Option<&str>,
     ) -> proto::Message {
-        let m = proto::DocumentMessage {
-            url: Some(self.url.clone()),
-            mimetype: Some(mimetype.to_owned()),
+        let m = media!(DocumentMessage, self, mimetype,
             title: Some(file_name.to_owned()),
             file_name: Some(file_name.to_owned()),
-            caption: caption.map(str::to_owned),
-            file_sha256: Some(self.file_sha256.to_vec()),
-            file_length: Some(self.file_length),
-            media_key: Some(self.media_key.to_vec()),
-            file_enc_sha256: Some(self.file_enc_sha256.to_vec()),
-            direct_path: Some(self.direct_path.clone()),
-            media_key_timestamp: Self::key_timestamp(),
-            ..Default::default()
-        };
-        proto::Message { document_message: Some(Box::new(m)), ..Default::default() }
+            caption: caption.map(str::to_owned));
+        proto::Message { document_message: Some(m), ..Default::default() }
     }
 
     /// A sticker message (upload a WebP with `MediaType::Sticker`).
     pub fn sticker_message(&self, mimetype: &str) -> proto::Message {
-        let m = proto::StickerMessage {
-            url: Some(self.url.clone()),
-            mimetype: Some(mimetype.to_owned()),
-            file_sha256: Some(self.file_sha256.to_vec()),
-            file_length: Some(self.file_length),
-            media_key: Some(self.media_key.to_vec()),
-            file_enc_sha256: Some(self.file_enc_sha256.to_vec()),
-            direct_path: Some(self.direct_path.clone()),
-            media_key_timestamp: Self::key_timestamp(),
-            ..Default::default()
-        };
-        proto::Message { sticker_message: Some(Box::new(m)), ..Default::default() }
+        let m = media!(StickerMessage, self, mimetype);
+        proto::Message { sticker_message: Some(m), ..Default::default() }
     }
 }
 
