@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use super::download::download;
 use super::{lock, ClientError, Inner};
 use crate::binary::{Jid, Node};
-use crate::media::{decode_history_sync, MediaRef};
+use crate::media::{inflate_history_sync, MediaRef, TransferError};
 use crate::proto::{self, HistorySyncNotification};
 use crate::types::{Event, HistorySync, MessageInfo};
 
@@ -78,10 +78,12 @@ pub(crate) async fn fetch(
         Some(inline) => inline.clone(),
         None => download(inner, &MediaRef::from_history_notification(notification)?).await?,
     };
-    let decoded = tokio::task::spawn_blocking(move || decode_history_sync(&compressed))
-        .await
-        .map_err(|_| ClientError::RuntimeGone)??;
-    let sync = HistorySync::from_proto(&decoded);
+    // Inflating, decoding and describing a large chunk is CPU work: off the runtime threads.
+    let sync = tokio::task::spawn_blocking(move || {
+        Ok::<_, TransferError>(HistorySync::from_raw(inflate_history_sync(&compressed)?)?)
+    })
+    .await
+    .map_err(|_| ClientError::RuntimeGone)??;
     tracing::info!(
         sync_type = %sync.sync_type,
         chunk = ?sync.chunk_order,

@@ -77,20 +77,19 @@ pub(crate) async fn handle_notification(inner: &Arc<Inner>, node: &Node) {
         inner.messaging.forget_devices(other);
     }
     inner.messaging.forget_devices(&user);
-    let forgotten = match inner.signal().await {
-        Ok(store) => tokio::task::spawn_blocking(move || {
-            names.iter().try_for_each(|name| store.forget_user(name))
-        })
-        .await
-        .map_err(|_| StoreError::Poisoned)
-        .and_then(|r| r),
+    match inner.signal().await {
+        Ok(store) => {
+            let forget = move || names.iter().try_for_each(|name| store.forget_user(name));
+            match tokio::task::spawn_blocking(forget).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, %user, "sessions not forgotten"),
+                Err(_) => tracing::warn!(%user, "sessions not forgotten: task lost"),
+            }
+        }
         Err(e) => {
             tracing::warn!(error = %e, "identity notification: no Signal store");
             return;
         }
-    };
-    if let Err(e) = forgotten {
-        tracing::warn!(error = %e, %user, "identity notification: sessions not forgotten");
     }
     let timestamp =
         node.attr_str("t").and_then(|t| t.parse().ok()).unwrap_or_else(super::send::unix_now);

@@ -11,8 +11,9 @@ use crate::proto;
 /// The most bytes a blob may inflate to (real bootstrap chunks are a few MiB).
 pub const MAX_HISTORY_SYNC_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Inflates and decodes a history-sync blob (or a notification's inline payload).
-pub fn decode_history_sync(compressed: &[u8]) -> Result<proto::HistorySync, TransferError> {
+/// Inflates a history-sync blob (or a notification's inline payload): the `HistorySync`
+/// protobuf bytes.
+pub fn inflate_history_sync(compressed: &[u8]) -> Result<Vec<u8>, TransferError> {
     let mut plain = Vec::new();
     ZlibDecoder::new(compressed)
         .take(MAX_HISTORY_SYNC_BYTES + 1)
@@ -21,7 +22,12 @@ pub fn decode_history_sync(compressed: &[u8]) -> Result<proto::HistorySync, Tran
     if plain.len() as u64 > MAX_HISTORY_SYNC_BYTES {
         return Err(TransferError::Inflate(format!("more than {MAX_HISTORY_SYNC_BYTES} bytes")));
     }
-    Ok(proto::HistorySync::decode(plain.as_slice())?)
+    Ok(plain)
+}
+
+/// Inflates and decodes a history-sync blob.
+pub fn decode_history_sync(compressed: &[u8]) -> Result<proto::HistorySync, TransferError> {
+    Ok(proto::HistorySync::decode(inflate_history_sync(compressed)?.as_slice())?)
 }
 
 #[cfg(test)]

@@ -44,6 +44,11 @@ pub(crate) fn build(config: &ClientConfig) -> Result<reqwest::Client, TransferEr
     builder.build().map_err(|e| TransferError::Transfer(e.to_string()))
 }
 
+/// A failed transfer (the URL left out: it carries the upload token).
+fn transfer(e: reqwest::Error) -> TransferError {
+    TransferError::Transfer(e.without_url().to_string())
+}
+
 /// The request with WhatsApp Web's headers.
 fn with_web_headers(request: reqwest::RequestBuilder, origin: &str) -> reqwest::RequestBuilder {
     let mut request = request;
@@ -66,7 +71,6 @@ pub(crate) async fn post(
     origin: &str,
     body: Vec<u8>,
 ) -> Result<Vec<u8>, TransferError> {
-    let transfer = |e: reqwest::Error| TransferError::Transfer(e.without_url().to_string());
     let request = with_web_headers(http.post(url), origin)
         .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
         .body(body);
@@ -81,14 +85,12 @@ pub(crate) async fn get(
     origin: &str,
     limit: u64,
 ) -> Result<Vec<u8>, TransferError> {
-    let transfer = |e: reqwest::Error| TransferError::Transfer(e.without_url().to_string());
     let response = with_web_headers(http.get(url), origin).send().await.map_err(transfer)?;
     read_body(response, limit).await
 }
 
 /// A successful answer's body, at most `limit` bytes.
 async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8>, TransferError> {
-    let transfer = |e: reqwest::Error| TransferError::Transfer(e.without_url().to_string());
     let status = response.status();
     if !status.is_success() {
         return Err(TransferError::Status { status: status.as_u16() });

@@ -12,7 +12,7 @@ mod upload;
 mod url;
 
 pub use error::TransferError;
-pub use history_blob::{decode_history_sync, MAX_HISTORY_SYNC_BYTES};
+pub use history_blob::{decode_history_sync, inflate_history_sync, MAX_HISTORY_SYNC_BYTES};
 pub use reference::MediaRef;
 pub use upload::{parse_upload_answer, upload_url, UploadedMedia};
 pub use url::download_url;

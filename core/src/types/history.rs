@@ -119,6 +119,16 @@ impl HistoryConversation {
 impl HistorySync {
     /// Describes a decoded `HistorySync`.
     pub fn from_proto(sync: &proto::HistorySync) -> Self {
+        Self::describe(sync, sync.encode_to_vec())
+    }
+
+    /// Decodes and describes the protobuf bytes of a `HistorySync`, keeping them as `raw`.
+    pub fn from_raw(raw: Vec<u8>) -> Result<Self, prost::DecodeError> {
+        let sync = proto::HistorySync::decode(raw.as_slice())?;
+        Ok(Self::describe(&sync, raw))
+    }
+
+    fn describe(sync: &proto::HistorySync, raw: Vec<u8>) -> Self {
         let mut lid_mappings: Vec<LidMapping> = sync
             .phone_number_to_lid_mappings
             .iter()
@@ -143,7 +153,7 @@ impl HistorySync {
                 .filter_map(|p| Some(PushName { jid: p.id.clone()?, name: p.pushname.clone()? }))
                 .collect(),
             lid_mappings,
-            raw: sync.encode_to_vec(),
+            raw,
         }
     }
 
@@ -239,6 +249,7 @@ mod tests {
     #[test]
     fn json_carries_raw_as_base64() {
         let sync = HistorySync::from_proto(&sample());
+        assert_eq!(HistorySync::from_raw(sample().encode_to_vec()).unwrap(), sync);
         let json = serde_json::to_value(&sync).unwrap();
         assert_eq!(json["conversations"][0]["messages"][0]["message"]["text"], "hello");
         let back: HistorySync = serde_json::from_value(json).unwrap();
