@@ -1,6 +1,6 @@
 //! The Rust quick start of the README (the part between the `quick-start` markers is quoted
-//! there verbatim; tests/readme.rs checks it, tests/quick_start.rs runs `echo_bot` against the
-//! sandbox). An echo bot: answers every text message with the same text and marks it read.
+//! there verbatim; tests/end_to_end/readme.rs checks it, tests/end_to_end/quick_start.rs runs
+//! `echo_bot` against the sandbox). An echo bot: answers every text message with the same text and marks it read.
 //!
 //! ```text
 //! WAZAP_URL=ws://127.0.0.1:7000/ws/chat WAZAP_ROOT_KEY=<hex> \

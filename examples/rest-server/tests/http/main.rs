@@ -1,0 +1,7 @@
+//! The HTTP suite: the sandbox, the server and a webhook receiver on loopback. One test binary for
+//! all of them.
+
+mod api;
+mod chat;
+mod common;
+mod history;

@@ -1,0 +1,14 @@
+//! The sandbox server driven over the real wire protocol by raw test connections, and its binary.
+//! One test binary for all of them.
+
+mod binary;
+mod common;
+mod control_api;
+mod groups;
+mod iq;
+mod media;
+mod messaging;
+mod pair_code;
+mod pairing;
+mod persistence;
+mod phone_messaging;

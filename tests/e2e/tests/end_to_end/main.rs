@@ -1,0 +1,11 @@
+//! Real clients against the sandbox: every feature end to end. One test binary for all of them.
+
+mod client;
+mod history;
+mod identity;
+mod media;
+mod messaging;
+mod messaging_restart;
+mod phone;
+mod quick_start;
+mod readme;
