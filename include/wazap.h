@@ -267,6 +267,54 @@ wazap_result wazap_client_free(wazap_client *client);
 wazap_result wazap_last_error_message(char *buf, size_t len, size_t *out_len);
 
 /**
+ * Uploads `data_len` bytes at `data` and sends them to `to` as a media message of `kind`
+ * (`"image"`, `"video"`, `"audio"`, `"document"` or `"sticker"`); blocks until the server
+ * acked the message. `mimetype` NULL takes the kind's usual one (`image/jpeg`, `video/mp4`,
+ * `audio/ogg; codecs=opus`, `application/octet-stream`, `image/webp`). `caption` (images,
+ * videos, documents) may be NULL; `file_name` is required for documents and refused for the
+ * other kinds; `voice_note` makes audio a recorded voice message. `*result_json` (may be NULL
+ * if not wanted) receives `{"id":…,"timestamp":…}` as for `wazap_client_send_text`.
+ *
+ * # Safety
+ * String arguments are NULL or NUL-terminated; `data` points to `data_len` readable bytes;
+ * `result_json` is NULL or writable.
+ */
+wazap_result wazap_client_send_media(const wazap_client *client,
+                                     const char *to,
+                                     const char *kind,
+                                     const uint8_t *data,
+                                     size_t data_len,
+                                     const char *mimetype,
+                                     const char *caption,
+                                     const char *file_name,
+                                     bool voice_note,
+                                     char **result_json);
+
+/**
+ * Downloads, verifies and decrypts the file of a received image, video, audio, document or
+ * sticker message. `message_raw` is the `raw` field of the message event's `message` (the
+ * `Message` protobuf in base64), as the event JSON carries it. On success `*data` points to
+ * `*len` bytes that the caller frees with `wazap_bytes_free(*data, *len)`; on error `*data`
+ * is NULL and `*len` 0.
+ *
+ * # Safety
+ * `message_raw` is NULL or NUL-terminated; `data` and `len` are NULL or writable.
+ */
+wazap_result wazap_client_download(const wazap_client *client,
+                                   const char *message_raw,
+                                   uint8_t **data,
+                                   size_t *len);
+
+/**
+ * Frees a buffer that wazap returned (`wazap_client_download`), with the length it came
+ * with. NULL is ignored.
+ *
+ * # Safety
+ * `data` is NULL or a buffer returned by wazap with length `len`, not freed yet.
+ */
+void wazap_bytes_free(uint8_t *data, size_t len);
+
+/**
  * Sends a text message to `to` (a user or a group); blocks until the server acked it.
  * `*result_json` (may be NULL if not wanted) receives `{"id":"3EB0…","timestamp":unix_seconds}`.
  *

@@ -200,7 +200,33 @@ export interface SendTextOptions {
   mentions?: string[];
 }
 
-/** What sendText, sendMessage and sendReaction resolve with. */
+/** Options of sendImage and sendVideo. */
+export interface SendVisualOptions {
+  /** Default: 'image/jpeg' for images, 'video/mp4' for videos. */
+  mimetype?: string;
+  caption?: string;
+  /** Our own message id (default: a new one). */
+  id?: string;
+}
+
+/** Options of sendAudio. */
+export interface SendAudioOptions {
+  /** Default: 'audio/ogg; codecs=opus'. */
+  mimetype?: string;
+  /** Shown as a recorded voice message (default true) rather than an audio file. */
+  voiceNote?: boolean;
+  id?: string;
+}
+
+/** Options of sendDocument. */
+export interface SendDocumentOptions {
+  /** Default: 'application/octet-stream'. */
+  mimetype?: string;
+  caption?: string;
+  id?: string;
+}
+
+/** What sendText, sendMessage, sendReaction and the media sends resolve with. */
 export interface SendResult {
   id: string;
   /** Server time, unix seconds. */
@@ -281,6 +307,23 @@ export declare class Client extends EventEmitter {
   sendText(to: string, text: string, options?: SendTextOptions): Promise<SendResult>;
   /** Sends an encoded `Message` protobuf (the schema of `MessageContent.raw`). */
   sendMessage(to: string, message: Uint8Array, options?: { id?: string }): Promise<SendResult>;
+  /** Uploads `data` and sends it as an image. */
+  sendImage(to: string, data: Uint8Array, options?: SendVisualOptions): Promise<SendResult>;
+  /** Uploads `data` and sends it as a video. */
+  sendVideo(to: string, data: Uint8Array, options?: SendVisualOptions): Promise<SendResult>;
+  /** Uploads `data` and sends it as audio (a voice note unless `voiceNote: false`). */
+  sendAudio(to: string, data: Uint8Array, options?: SendAudioOptions): Promise<SendResult>;
+  /** Uploads `data` and sends it as a document named `fileName`. */
+  sendDocument(
+    to: string,
+    data: Uint8Array,
+    fileName: string,
+    options?: SendDocumentOptions,
+  ): Promise<SendResult>;
+  /** Uploads a WebP image and sends it as a sticker. */
+  sendSticker(to: string, data: Uint8Array, options?: { mimetype?: string; id?: string }): Promise<SendResult>;
+  /** The file of a received media message (the event, its `message`, or the raw bytes). */
+  download(message: MessageEvent | MessageContent | Uint8Array): Promise<Buffer>;
   /** A receipt of another kind; `sender` is the author in a group. */
   sendReceipt(
     ids: string[],

@@ -81,6 +81,11 @@ function requireOptions(options) {
   return options;
 }
 
+/** A Buffer over the same memory (no copy) for any Uint8Array. */
+function toBuffer(bytes) {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function isStringArray(value) {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
@@ -246,8 +251,76 @@ class Client extends EventEmitter {
     }
     const { id } = requireOptions(options);
     if (id !== undefined && id !== null) requireString(id, 'options.id');
-    const bytes = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-    return JSON.parse(await this.#call('sendMessage', to, bytes, id ?? undefined));
+    return JSON.parse(await this.#call('sendMessage', to, toBuffer(message), id ?? undefined));
+  }
+
+  /**
+   * Sends a file as an image (options: mimetype, caption, id). Every send* of media uploads
+   * the file, encrypted with a fresh key, then sends the message describing it; resolves with
+   * { id, timestamp }.
+   */
+  async sendImage(to, data, options = {}) {
+    const { mimetype, caption, id } = requireOptions(options);
+    return this.#sendMedia(to, data, 'image', { mimetype, caption, id });
+  }
+
+  /** Sends a file as a video (options: mimetype, caption, id). */
+  async sendVideo(to, data, options = {}) {
+    const { mimetype, caption, id } = requireOptions(options);
+    return this.#sendMedia(to, data, 'video', { mimetype, caption, id });
+  }
+
+  /** Sends audio, as a voice note unless `voiceNote: false` (options: mimetype, id). */
+  async sendAudio(to, data, options = {}) {
+    const { mimetype, voiceNote = true, id } = requireOptions(options);
+    if (typeof voiceNote !== 'boolean') {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, 'options.voiceNote must be a boolean');
+    }
+    return this.#sendMedia(to, data, 'audio', { mimetype, voiceNote, id });
+  }
+
+  /** Sends a document named `fileName` (options: mimetype, caption, id). */
+  async sendDocument(to, data, fileName, options = {}) {
+    requireString(fileName, 'fileName');
+    const { mimetype, caption, id } = requireOptions(options);
+    return this.#sendMedia(to, data, 'document', { mimetype, caption, fileName, id });
+  }
+
+  /** Sends a WebP image as a sticker (options: mimetype, id). */
+  async sendSticker(to, data, options = {}) {
+    const { mimetype, id } = requireOptions(options);
+    return this.#sendMedia(to, data, 'sticker', { mimetype, id });
+  }
+
+  /**
+   * The file of a received image, video, audio, document or sticker message (a 'message'
+   * event, its `message`, or the raw `Message` bytes), downloaded, verified and decrypted.
+   * Resolves with a Buffer.
+   */
+  async download(message) {
+    let raw = message;
+    if (typeof message?.message?.raw === 'string') raw = message.message.raw;
+    else if (typeof message?.raw === 'string') raw = message.raw;
+    if (typeof raw === 'string') raw = Buffer.from(raw, 'base64');
+    if (!(raw instanceof Uint8Array)) {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, `message must be a 'message' event or its raw bytes, got ${describe(message)}`);
+    }
+    return this.#call('download', toBuffer(raw));
+  }
+
+  async #sendMedia(to, data, kind, { mimetype, caption, fileName, voiceNote = false, id }) {
+    requireString(to, 'to');
+    if (!(data instanceof Uint8Array)) {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, `data must be a Buffer or Uint8Array, got ${describe(data)}`);
+    }
+    for (const [name, value] of [['mimetype', mimetype], ['caption', caption], ['id', id]]) {
+      if (value !== undefined && value !== null) requireString(value, `options.${name}`);
+    }
+    const result = await this.#call(
+      'sendMedia', to, toBuffer(data), kind, mimetype ?? undefined, caption ?? undefined,
+      fileName, voiceNote, id ?? undefined,
+    );
+    return JSON.parse(result);
   }
 
   /**

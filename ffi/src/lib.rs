@@ -15,6 +15,7 @@ mod config;
 pub mod error;
 pub mod events;
 pub mod handle;
+pub mod media;
 pub mod messaging;
 pub mod result;
 pub mod strings;

@@ -33,7 +33,7 @@ fn parse_jid(text: &str, what: &str) -> Result<Jid, FfiError> {
 
 /// # Safety
 /// `ptr` is NULL or a NUL-terminated string.
-unsafe fn arg_jid(ptr: *const c_char, what: &str) -> Result<Jid, FfiError> {
+pub(crate) unsafe fn arg_jid(ptr: *const c_char, what: &str) -> Result<Jid, FfiError> {
     // SAFETY: forwarded from the caller.
     parse_jid(unsafe { arg_str(ptr, what) }?, what)
 }
@@ -44,7 +44,7 @@ struct Sent {
     timestamp: u64,
 }
 
-fn sent_json(result: SendResult) -> Result<*mut c_char, FfiError> {
+pub(crate) fn sent_json(result: SendResult) -> Result<*mut c_char, FfiError> {
     let json = serde_json::to_string(&Sent { id: result.id, timestamp: result.timestamp })
         .map_err(|e| FfiError::new(WAZAP_INTERNAL, e.to_string()))?;
     give_string(json)
@@ -227,7 +227,7 @@ pub unsafe extern "C" fn wazap_client_subscribe_presence(
 ///
 /// # Safety
 /// `out` is NULL or writable.
-unsafe fn optional_out<'a>(out: *mut *mut c_char) -> Option<&'a mut *mut c_char> {
+pub(crate) unsafe fn optional_out<'a>(out: *mut *mut c_char) -> Option<&'a mut *mut c_char> {
     // SAFETY: forwarded from the caller.
     (!out.is_null()).then(|| unsafe { out_ptr(out, "result_json") }.ok()).flatten()
 }

@@ -9,6 +9,7 @@ use napi_derive::napi;
 use prost::Message as _;
 use wazap::binary::Jid;
 use wazap::client::{ChatState, ChatStateMedia, Presence, SendResult};
+use wazap::media::{MediaKind, MediaRef};
 use wazap::message::{reply, text as text_message, QuotedMessage};
 use wazap::pair::CompanionClientType;
 use wazap::proto;
@@ -168,6 +169,43 @@ impl NativeClient {
         let message = decode_message(&message, "message")?;
         let send = self.client()?.send_message_with_id(to, message, id);
         Ok(sent_json(&send.await.map_err(from_client)?))
+    }
+
+    /// Uploads `data` and sends it as a media message of `kind` (image, video, audio,
+    /// document, sticker). Resolves like `send_text`.
+    #[napi]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send_media(
+        &self,
+        to: String,
+        data: Buffer,
+        kind: String,
+        mimetype: Option<String>,
+        caption: Option<String>,
+        file_name: Option<String>,
+        voice_note: bool,
+        id: Option<String>,
+    ) -> napi::Result<String> {
+        let to = jid(&to, "to")?;
+        if data.is_empty() {
+            return Err(coded(INVALID_ARG, "data is empty"));
+        }
+        let kind = MediaKind::from_fields(&kind, caption, file_name, voice_note)
+            .map_err(|e| coded(INVALID_ARG, e.to_string()))?;
+        let client = self.client()?;
+        let sent = client.send_media(to, data.to_vec(), mimetype.as_deref(), kind, id).await;
+        Ok(sent_json(&sent.map_err(from_client)?))
+    }
+
+    /// Downloads and decrypts the file of a received media message (its `Message` protobuf).
+    #[napi]
+    pub async fn download(&self, message: Buffer) -> napi::Result<Buffer> {
+        let message = decode_message(&message, "message")?;
+        let media = MediaRef::from_message(&message).map_err(|e| {
+            coded(INVALID_ARG, format!("the message has no downloadable media: {e}"))
+        })?;
+        let file = self.client()?.download(&media).await.map_err(from_client)?;
+        Ok(file.into())
     }
 
     /// A receipt of another kind for messages `ids` of `chat`: `read`, `read-self`, `played` or

@@ -279,6 +279,71 @@ impl NativeClient {
         bridge::spawn(self.send_message_op(to, message, id), done)
     }
 
+    /// Uploads `data` and sends it as a media message of `kind` (image, video, audio,
+    /// document, sticker); returns `(id, timestamp)`.
+    #[pyo3(signature = (to, data, kind, mimetype=None, caption=None, file_name=None, voice_note=false, id=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn send_media(
+        &self,
+        py: Python<'_>,
+        to: String,
+        data: &[u8],
+        kind: String,
+        mimetype: Option<String>,
+        caption: Option<String>,
+        file_name: Option<String>,
+        voice_note: bool,
+        id: Option<String>,
+    ) -> PyResult<PyObject> {
+        let op = self.send_media_op(
+            to,
+            data.to_vec(),
+            kind,
+            mimetype,
+            caption,
+            file_name,
+            voice_note,
+            id,
+        );
+        block(py, op)?.to_python(py)
+    }
+
+    #[pyo3(signature = (done, to, data, kind, mimetype=None, caption=None, file_name=None, voice_note=false, id=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn send_media_async(
+        &self,
+        done: PyObject,
+        to: String,
+        data: &[u8],
+        kind: String,
+        mimetype: Option<String>,
+        caption: Option<String>,
+        file_name: Option<String>,
+        voice_note: bool,
+        id: Option<String>,
+    ) {
+        let op = self.send_media_op(
+            to,
+            data.to_vec(),
+            kind,
+            mimetype,
+            caption,
+            file_name,
+            voice_note,
+            id,
+        );
+        bridge::spawn(op, done)
+    }
+
+    /// Downloads and decrypts the file of a received media message (its `Message` protobuf).
+    fn download(&self, py: Python<'_>, message: Vec<u8>) -> PyResult<PyObject> {
+        block(py, self.download_op(message))?.to_python(py)
+    }
+
+    fn download_async(&self, done: PyObject, message: Vec<u8>) {
+        bridge::spawn(self.download_op(message), done)
+    }
+
     /// Reacts to message `id` of `sender` in `chat`; an empty emoji removes the reaction.
     fn send_reaction(
         &self,

@@ -13,6 +13,7 @@ mod bridge;
 mod client;
 mod config;
 mod errors;
+mod media;
 mod messaging;
 mod shutdown;
 mod subscription;

@@ -20,7 +20,7 @@ use crate::errors::BindingError;
 type Op<T> = Result<T, BindingError>;
 
 /// What a send returns to Python: `(id, timestamp)` (the wrapper makes a `SendResult`).
-pub(crate) struct Sent(SendResult);
+pub(crate) struct Sent(pub(crate) SendResult);
 
 impl ToPython for Sent {
     fn to_python(self, py: Python<'_>) -> PyResult<PyObject> {
@@ -56,7 +56,7 @@ fn jids(texts: &[String], what: &str) -> Result<Vec<Jid>, BindingError> {
     texts.iter().map(|t| jid(t, what)).collect()
 }
 
-fn decode_message(bytes: &[u8], what: &str) -> Result<proto::Message, BindingError> {
+pub(crate) fn decode_message(bytes: &[u8], what: &str) -> Result<proto::Message, BindingError> {
     proto::Message::decode(bytes)
         .map_err(|e| BindingError::invalid(format!("{what} is not a Message protobuf: {e}")))
 }

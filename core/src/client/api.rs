@@ -6,6 +6,7 @@ use super::presence::{ChatState, ChatStateMedia, Presence};
 use super::send::{unix_now_ms, SendResult};
 use super::{Client, ClientError};
 use crate::binary::Jid;
+use crate::media::{MediaKind, MediaRef};
 use crate::message::{message_key, reaction, text};
 use crate::proto;
 use crate::runtime;
@@ -48,6 +49,29 @@ impl Client {
         body: &str,
     ) -> impl Future<Output = Result<SendResult, ClientError>> + Send + 'static {
         self.send_message(to, text(body))
+    }
+
+    /// Uploads `data` and sends it as a media message of `kind` (`mimetype`: `None` takes the
+    /// kind's usual one). The message takes its place in the send order once the upload is
+    /// done; to order it among other sends, upload first with [`Client::upload`].
+    pub async fn send_media(
+        &self,
+        to: Jid,
+        data: Vec<u8>,
+        mimetype: Option<&str>,
+        kind: MediaKind,
+        id: Option<String>,
+    ) -> Result<SendResult, ClientError> {
+        let mimetype = mimetype.unwrap_or(kind.default_mimetype()).to_owned();
+        let uploaded = self.upload(data, kind.media_type()).await?;
+        self.send_message_with_id(to, uploaded.message(&kind, &mimetype), id).await
+    }
+
+    /// Downloads and decrypts the file of a received image, video, audio, document or sticker
+    /// message.
+    pub async fn download_message(&self, message: &proto::Message) -> Result<Vec<u8>, ClientError> {
+        let media = MediaRef::from_message(message)?;
+        self.download(&media).await
     }
 
     /// Reacts to message `id` in `chat`, sent by `sender` (`from_me`: sent by us); an empty

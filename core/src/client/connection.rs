@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use prost::Message;
 use rand::rngs::OsRng;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use super::proxy::connect_via;
@@ -172,8 +172,13 @@ pub(crate) async fn start(inner: Arc<Inner>) -> Result<(), ClientError> {
     let socket = open(&inner).await?;
     inner.session_active.store(true, Ordering::SeqCst);
     let (stop, stop_rx) = watch::channel(false);
-    let task = tokio::spawn(supervise(inner.clone(), socket, stop_rx));
+    let (ready, registered) = oneshot::channel();
+    let task = tokio::spawn(supervise(inner.clone(), socket, stop_rx, ready));
     *run = Some(RunHandle { stop, task });
+    drop(run);
+    // Return once the connection is registered, so that `is_connected()` holds when
+    // `connect()` has returned (an error means the session already ended: nothing to wait for).
+    let _ = registered.await;
     Ok(())
 }
 
@@ -186,8 +191,13 @@ pub(crate) async fn stop(inner: Arc<Inner>) {
     }
 }
 
-async fn supervise(inner: Arc<Inner>, first: Socket, stop: watch::Receiver<bool>) {
-    let terminal = run_session(&inner, first, stop).await;
+async fn supervise(
+    inner: Arc<Inner>,
+    first: Socket,
+    stop: watch::Receiver<bool>,
+    ready: oneshot::Sender<()>,
+) {
+    let terminal = run_session(&inner, first, stop, ready).await;
     inner.session_active.store(false, Ordering::SeqCst);
     if let Some(event) = terminal {
         inner.emit(event);
@@ -199,12 +209,14 @@ async fn run_session(
     inner: &Arc<Inner>,
     first: Socket,
     mut stop: watch::Receiver<bool>,
+    ready: oneshot::Sender<()>,
 ) -> Option<Event> {
     let mut backoff = Backoff::new(inner.config.reconnect.clone());
     let mut socket = Some(first);
+    let mut ready = Some(ready);
     loop {
         if let Some(live) = socket.take() {
-            let (reason, logged_in) = serve(inner, live, stop.clone()).await;
+            let (reason, logged_in) = serve(inner, live, stop.clone(), ready.take()).await;
             tracing::info!(?reason, "connection ended");
             if logged_in {
                 backoff.reset();
@@ -301,6 +313,7 @@ async fn serve(
     inner: &Arc<Inner>,
     socket: Socket,
     mut stop: watch::Receiver<bool>,
+    ready: Option<oneshot::Sender<()>>,
 ) -> (EndReason, bool) {
     let (mut reader, writer) = socket.split();
     let (queue_tx, queue_rx) = mpsc::channel(SEND_QUEUE);
@@ -309,6 +322,9 @@ async fn serve(
         Conn { id: CONN_IDS.fetch_add(1, Ordering::Relaxed), queue: queue_tx, end: end_tx.clone() };
     let writer_task = tokio::spawn(write_loop(writer, queue_rx, end_tx));
     inner.set_conn(Some(conn.clone()));
+    if let Some(ready) = ready {
+        let _ = ready.send(());
+    }
     let keepalive_task = tokio::spawn(keepalive::run(inner.clone(), conn.clone()));
     let mut session = dispatch::Session::new(conn.clone());
 

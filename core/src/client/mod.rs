@@ -373,7 +373,7 @@ impl Client {
     }
 
     /// Encrypts `data` with a fresh media key and uploads it; the result goes into a media
-    /// message ([`crate::message::media_message`]). Needs a logged-in client (the hosts and
+    /// message ([`crate::media::UploadedMedia::message`]; [`Client::send_media`] does both). Needs a logged-in client (the hosts and
     /// the upload token come from the server).
     pub async fn upload(
         &self,

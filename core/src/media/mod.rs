@@ -6,6 +6,7 @@
 mod error;
 mod history_blob;
 pub(crate) mod http;
+mod kind;
 mod message;
 mod reference;
 mod upload;
@@ -13,6 +14,7 @@ mod url;
 
 pub use error::TransferError;
 pub use history_blob::{decode_history_sync, inflate_history_sync, MAX_HISTORY_SYNC_BYTES};
+pub use kind::{MediaKind, MediaKindError};
 pub use reference::MediaRef;
 pub use upload::{parse_upload_answer, upload_url, UploadedMedia};
 pub use url::download_url;

@@ -303,6 +303,7 @@ async fn stream_replaced_and_failures_are_terminal_events() {
     assert_eq!(ban, Event::TemporaryBan { code: 101, expire_secs: 3600 });
 
     bounded(client.connect()).await.unwrap();
+    assert!(client.is_connected(), "connected as soon as connect() has returned");
     let mut conn = server.accept().await;
     conn.send(&Node::new("failure").attr("reason", "401")).await;
     let out = wait_for(&mut events, |e| matches!(e, Event::LoggedOut { .. })).await;

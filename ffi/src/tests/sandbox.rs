@@ -374,3 +374,86 @@ fn sends_text_that_the_peer_receives_marks_read_and_reacts_to() {
     let result = unsafe { wazap_client_send_text(client, to.as_ptr(), text.as_ptr(), null_mut()) };
     assert_eq!(result, WAZAP_INVALID_HANDLE);
 }
+
+/// A file sent with `wazap_client_send_media` reaches the peer as a media message whose file
+/// `wazap_client_download` returns byte for byte; bad arguments get their own codes.
+#[test]
+fn sends_media_that_the_peer_downloads() {
+    use crate::media::*;
+
+    let env = Env::start();
+    env.account("15550100006");
+    env.account("15550100007");
+    let store = TempStore::new();
+    let client = env.client(&store);
+    pair_by_qr(&env, client, "15550100006");
+    let peer_store = TempStore::new();
+    let peer = env.client(&peer_store);
+    pair_by_qr(&env, peer, "15550100007");
+
+    let file: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let (to, kind, name) = (c("15550100007"), c("document"), c("data.bin"));
+    let mut sent = null_mut();
+    let result = unsafe {
+        wazap_client_send_media(
+            client,
+            to.as_ptr(),
+            kind.as_ptr(),
+            file.as_ptr(),
+            file.len(),
+            null(),
+            null(),
+            name.as_ptr(),
+            false,
+            &mut sent,
+        )
+    };
+    assert_eq!(result, WAZAP_OK, "{}", last_error());
+    let sent: Value = serde_json::from_str(&take(sent)).unwrap();
+    let message = pull_where(peer, "message", |e| e["message"]["kind"] == "document");
+    assert_eq!(message["info"]["id"], sent["id"]);
+    let raw = c(message["message"]["raw"].as_str().expect("raw"));
+    let (mut data, mut len) = (null_mut(), 0usize);
+    let result = unsafe { wazap_client_download(peer, raw.as_ptr(), &mut data, &mut len) };
+    assert_eq!(result, WAZAP_OK, "{}", last_error());
+    assert_eq!(unsafe { std::slice::from_raw_parts(data, len) }, file.as_slice());
+    unsafe { wazap_bytes_free(data, len) };
+
+    // Bad input: an unknown kind, a document without a name, NULL data, a text message, text
+    // that is not base64, NULL outputs.
+    let send = |kind: &str, data: *const u8, name: *const c_char| unsafe {
+        let kind = c(kind);
+        wazap_client_send_media(
+            client,
+            to.as_ptr(),
+            kind.as_ptr(),
+            data,
+            4,
+            null(),
+            null(),
+            name,
+            false,
+            null_mut(),
+        )
+    };
+    assert_eq!(send("gif", file.as_ptr(), null()), WAZAP_INVALID_ARGUMENT);
+    assert!(last_error().contains("image, video"), "{}", last_error());
+    assert_eq!(send("document", file.as_ptr(), null()), WAZAP_INVALID_ARGUMENT);
+    assert!(last_error().contains("file name"), "{}", last_error());
+    assert_eq!(send("image", null(), null()), WAZAP_NULL_POINTER);
+    let download = |raw: &str| unsafe {
+        let raw = c(raw);
+        let (mut data, mut len) = (null_mut(), 0usize);
+        let result = wazap_client_download(peer, raw.as_ptr(), &mut data, &mut len);
+        assert!(data.is_null() && len == 0);
+        result
+    };
+    assert_eq!(download("CgR0ZXh0"), WAZAP_INVALID_ARGUMENT); // {conversation: "text"}
+    assert!(last_error().contains("no downloadable media"), "{}", last_error());
+    assert_eq!(download("not base64!"), WAZAP_INVALID_ARGUMENT);
+    let result = unsafe { wazap_client_download(peer, raw.as_ptr(), null_mut(), &mut len) };
+    assert_eq!(result, WAZAP_NULL_POINTER);
+    unsafe { wazap_bytes_free(null_mut(), 0) };
+    assert_eq!(wazap_client_free(peer), WAZAP_OK);
+    assert_eq!(wazap_client_free(client), WAZAP_OK);
+}

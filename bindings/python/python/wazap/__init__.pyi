@@ -337,6 +337,90 @@ class Client:
     async def send_message_async(
         self, to: str, message: bytes, *, id: Optional[str] = None
     ) -> SendResult: ...
+    def send_image(
+        self,
+        to: str,
+        data: bytes,
+        *,
+        mimetype: str = ...,
+        caption: Optional[str] = None,
+        id: Optional[str] = None,
+    ) -> SendResult: ...
+    async def send_image_async(
+        self,
+        to: str,
+        data: bytes,
+        *,
+        mimetype: str = ...,
+        caption: Optional[str] = None,
+        id: Optional[str] = None,
+    ) -> SendResult: ...
+    def send_video(
+        self,
+        to: str,
+        data: bytes,
+        *,
+        mimetype: str = ...,
+        caption: Optional[str] = None,
+        id: Optional[str] = None,
+    ) -> SendResult: ...
+    async def send_video_async(
+        self,
+        to: str,
+        data: bytes,
+        *,
+        mimetype: str = ...,
+        caption: Optional[str] = None,
+        id: Optional[str] = None,
+    ) -> SendResult: ...
+    def send_audio(
+        self,
+        to: str,
+        data: bytes,
+        *,
+        mimetype: str = ...,
+        voice_note: bool = True,
+        id: Optional[str] = None,
+    ) -> SendResult: ...
+    async def send_audio_async(
+        self,
+        to: str,
+        data: bytes,
+        *,
+        mimetype: str = ...,
+        voice_note: bool = True,
+        id: Optional[str] = None,
+    ) -> SendResult: ...
+    def send_document(
+        self,
+        to: str,
+        data: bytes,
+        file_name: str,
+        *,
+        mimetype: str = ...,
+        caption: Optional[str] = None,
+        id: Optional[str] = None,
+    ) -> SendResult: ...
+    async def send_document_async(
+        self,
+        to: str,
+        data: bytes,
+        file_name: str,
+        *,
+        mimetype: str = ...,
+        caption: Optional[str] = None,
+        id: Optional[str] = None,
+    ) -> SendResult: ...
+    def send_sticker(
+        self, to: str, data: bytes, *, mimetype: str = ..., id: Optional[str] = None
+    ) -> SendResult: ...
+    async def send_sticker_async(
+        self, to: str, data: bytes, *, mimetype: str = ..., id: Optional[str] = None
+    ) -> SendResult: ...
+    def download(self, message: Union[MessageEvent, MessageContent, bytes]) -> bytes: ...
+    async def download_async(
+        self, message: Union[MessageEvent, MessageContent, bytes]
+    ) -> bytes: ...
     def send_reaction(
         self, chat: str, sender: str, id: str, emoji: str, *, from_me: bool = False
     ) -> SendResult: ...

@@ -17,7 +17,14 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type, T
 
 from . import _asyncio
 from . import _native
-from ._events import EVENT_TYPES, Event, MessageEvent, event_type_of, parse_event
+from ._events import (
+    EVENT_TYPES,
+    Event,
+    MessageContent,
+    MessageEvent,
+    event_type_of,
+    parse_event,
+)
 from ._results import SendResult
 from ._stream import EventStream
 
@@ -77,6 +84,21 @@ def _quote(reply_to: Optional[MessageEvent]) -> Tuple[Optional[str], Optional[st
     if not isinstance(reply_to, MessageEvent):
         raise TypeError(f"reply_to must be a wazap.MessageEvent, not {type(reply_to).__name__}")
     return reply_to.info.id, reply_to.info.sender, reply_to.message.raw
+
+
+def _bytes(data: Any, what: str) -> bytes:
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"{what} must be bytes, not {type(data).__name__}")
+    return bytes(data)
+
+
+def _raw_message(message: Union[MessageEvent, MessageContent, bytes]) -> bytes:
+    """The ``Message`` protobuf of a received message, however the caller holds it."""
+    if isinstance(message, MessageEvent):
+        return message.message.raw
+    if isinstance(message, MessageContent):
+        return message.raw
+    return _bytes(message, "message")
 
 
 def _ids(ids: Sequence[str]) -> List[str]:
@@ -235,6 +257,157 @@ class Client:
     ) -> SendResult:
         value = await _asyncio.call(self._native.send_message_async, to, bytes(message), id)
         return SendResult._from_native(value)
+
+    # -- media -----------------------------------------------------------------------------
+    # Each uploads the file (encrypted with a fresh key) and sends the message describing it.
+    def send_image(
+        self,
+        to: str,
+        data: bytes,
+        *,
+        mimetype: str = "image/jpeg",
+        caption: Optional[str] = None,
+        id: Optional[str] = None,
+    ) -> SendResult:
+        """Sends ``data`` as an image, with an optional ``caption``."""
+        return self._send_media(to, data, "image", mimetype, caption=caption, id=id)
+
+    async def send_image_async(
+        self,
+        to: str,
+        data: bytes,
+        *,
+        mimetype: str = "image/jpeg",
+        caption: Optional[str] = None,
+        id: Optional[str] = None,
+    ) -> SendResult:
+        return await self._send_media_async(to, data, "image", mimetype, caption=caption, id=id)
+
+    def send_video(
+        self,
+        to: str,
+        data: bytes,
+        *,
+        mimetype: str = "video/mp4",
+        caption: Optional[str] = None,
+        id: Optional[str] = None,
+    ) -> SendResult:
+        """Sends ``data`` as a video, with an optional ``caption``."""
+        return self._send_media(to, data, "video", mimetype, caption=caption, id=id)
+
+    async def send_video_async(
+        self,
+        to: str,
+        data: bytes,
+        *,
+        mimetype: str = "video/mp4",
+        caption: Optional[str] = None,
+        id: Optional[str] = None,
+    ) -> SendResult:
+        return await self._send_media_async(to, data, "video", mimetype, caption=caption, id=id)
+
+    def send_audio(
+        self,
+        to: str,
+        data: bytes,
+        *,
+        mimetype: str = "audio/ogg; codecs=opus",
+        voice_note: bool = True,
+        id: Optional[str] = None,
+    ) -> SendResult:
+        """Sends ``data`` as audio: a voice note (the default) or an audio file."""
+        return self._send_media(to, data, "audio", mimetype, voice_note=voice_note, id=id)
+
+    async def send_audio_async(
+        self,
+        to: str,
+        data: bytes,
+        *,
+        mimetype: str = "audio/ogg; codecs=opus",
+        voice_note: bool = True,
+        id: Optional[str] = None,
+    ) -> SendResult:
+        return await self._send_media_async(
+            to, data, "audio", mimetype, voice_note=voice_note, id=id
+        )
+
+    def send_document(
+        self,
+        to: str,
+        data: bytes,
+        file_name: str,
+        *,
+        mimetype: str = "application/octet-stream",
+        caption: Optional[str] = None,
+        id: Optional[str] = None,
+    ) -> SendResult:
+        """Sends ``data`` as a document named ``file_name``."""
+        return self._send_media(
+            to, data, "document", mimetype, caption=caption, file_name=file_name, id=id
+        )
+
+    async def send_document_async(
+        self,
+        to: str,
+        data: bytes,
+        file_name: str,
+        *,
+        mimetype: str = "application/octet-stream",
+        caption: Optional[str] = None,
+        id: Optional[str] = None,
+    ) -> SendResult:
+        return await self._send_media_async(
+            to, data, "document", mimetype, caption=caption, file_name=file_name, id=id
+        )
+
+    def send_sticker(
+        self, to: str, data: bytes, *, mimetype: str = "image/webp", id: Optional[str] = None
+    ) -> SendResult:
+        """Sends ``data`` (a WebP image) as a sticker."""
+        return self._send_media(to, data, "sticker", mimetype, id=id)
+
+    async def send_sticker_async(
+        self, to: str, data: bytes, *, mimetype: str = "image/webp", id: Optional[str] = None
+    ) -> SendResult:
+        return await self._send_media_async(to, data, "sticker", mimetype, id=id)
+
+    def download(self, message: Union[MessageEvent, MessageContent, bytes]) -> bytes:
+        """The file of a received image, video, audio, document or sticker message,
+        downloaded, verified and decrypted."""
+        return self._native.download(_raw_message(message))
+
+    async def download_async(self, message: Union[MessageEvent, MessageContent, bytes]) -> bytes:
+        return await _asyncio.call(self._native.download_async, _raw_message(message))
+
+    def _send_media(
+        self,
+        to: str,
+        data: bytes,
+        kind: str,
+        mimetype: str,
+        *,
+        caption: Optional[str] = None,
+        file_name: Optional[str] = None,
+        voice_note: bool = False,
+        id: Optional[str] = None,
+    ) -> SendResult:
+        args = (to, _bytes(data, "data"), kind, mimetype, caption, file_name, voice_note, id)
+        return SendResult._from_native(self._native.send_media(*args))
+
+    async def _send_media_async(
+        self,
+        to: str,
+        data: bytes,
+        kind: str,
+        mimetype: str,
+        *,
+        caption: Optional[str] = None,
+        file_name: Optional[str] = None,
+        voice_note: bool = False,
+        id: Optional[str] = None,
+    ) -> SendResult:
+        args = (to, _bytes(data, "data"), kind, mimetype, caption, file_name, voice_note, id)
+        return SendResult._from_native(await _asyncio.call(self._native.send_media_async, *args))
 
     def send_reaction(
         self, chat: str, sender: str, id: str, emoji: str, *, from_me: bool = False

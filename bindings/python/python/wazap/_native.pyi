@@ -79,6 +79,31 @@ class NativeClient:
     def send_message_async(
         self, done: _Done, to: str, message: bytes, id: Optional[str] = None
     ) -> None: ...
+    def send_media(
+        self,
+        to: str,
+        data: bytes,
+        kind: str,
+        mimetype: Optional[str] = None,
+        caption: Optional[str] = None,
+        file_name: Optional[str] = None,
+        voice_note: bool = False,
+        id: Optional[str] = None,
+    ) -> Tuple[str, int]: ...
+    def send_media_async(
+        self,
+        done: _Done,
+        to: str,
+        data: bytes,
+        kind: str,
+        mimetype: Optional[str] = None,
+        caption: Optional[str] = None,
+        file_name: Optional[str] = None,
+        voice_note: bool = False,
+        id: Optional[str] = None,
+    ) -> None: ...
+    def download(self, message: bytes) -> bytes: ...
+    def download_async(self, done: _Done, message: bytes) -> None: ...
     def send_reaction(
         self, chat: str, sender: str, id: str, from_me: bool, emoji: str
     ) -> Tuple[str, int]: ...

@@ -72,3 +72,50 @@ async fn an_uploaded_image_and_document_reach_the_peer_byte_for_byte() {
     let error = bounded(b1.client.download(&as_image)).await.unwrap_err();
     assert!(matches!(error, wazap::ClientError::Media(_)), "{error}");
 }
+
+#[tokio::test]
+async fn send_media_uploads_and_sends_each_kind_in_one_call() {
+    use wazap::media::MediaKind;
+
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550050003", "15550050004");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let a1 = link_companion(&sandbox, a).await;
+    let mut b1 = link_companion(&sandbox, b).await;
+    let to = Jid::pn(b.to_owned());
+
+    let kinds = [
+        ("video", MediaKind::Video { caption: Some("moving".into()) }, None),
+        ("audio", MediaKind::Audio { voice_note: true }, None),
+        ("sticker", MediaKind::Sticker, Some("image/webp")),
+    ];
+    for (seed, (name, kind, mimetype)) in kinds.into_iter().enumerate() {
+        let file = sample(30_000 + seed * 1_000, seed as u8);
+        let id = format!("3EB0MEDIA{seed}");
+        let send = a1.client.send_media(to.clone(), file.clone(), mimetype, kind.clone(), Some(id));
+        let sent = bounded(send).await.unwrap();
+        let (info, content) = message_of_kind(&mut b1, name).await;
+        assert_eq!(info.id, sent.id);
+        let message = content.decode().unwrap();
+        let downloaded = bounded(b1.client.download_message(&message)).await.unwrap();
+        assert!(downloaded == file, "the {name} differs");
+        match kind {
+            MediaKind::Video { .. } => {
+                let video = message.video_message.unwrap();
+                assert_eq!(video.caption.as_deref(), Some("moving"));
+                assert_eq!(video.mimetype.as_deref(), Some("video/mp4"), "the kind's default");
+            }
+            MediaKind::Audio { .. } => {
+                let audio = message.audio_message.unwrap();
+                assert_eq!(audio.ptt, Some(true));
+                assert_eq!(audio.mimetype.as_deref(), Some("audio/ogg; codecs=opus"));
+            }
+            _ => assert!(message.sticker_message.is_some()),
+        }
+    }
+
+    // A text message has nothing to download: a typed media error, not a panic.
+    let error = bounded(b1.client.download_message(&wazap::message::text("hi"))).await;
+    assert!(matches!(error, Err(wazap::ClientError::Media(_))), "{error:?}");
+}
