@@ -15,6 +15,7 @@ use tokio_tungstenite::tungstenite::http::header::ORIGIN;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::Connector;
 
+use crate::media::TransferError;
 use crate::socket::websocket::{tls_config, websocket_config};
 use crate::socket::{SocketError, WsConnection, WsMessages};
 
@@ -88,6 +89,23 @@ impl FromStr for Proxy {
 }
 
 impl Proxy {
+    /// The same proxy for media transfers over HTTP.
+    pub(crate) fn to_reqwest(&self) -> Result<reqwest::Proxy, TransferError> {
+        let (scheme, addr, auth) = match self {
+            Proxy::Http { addr, auth } => ("http", addr, auth),
+            // socks5h: the proxy resolves the host name, as for the websocket.
+            Proxy::Socks5 { addr, auth } => ("socks5h", addr, auth),
+        };
+        let invalid = || TransferError::Transfer(format!("invalid proxy address {addr:?}"));
+        let mut url = reqwest::Url::parse(&format!("{scheme}://{addr}")).map_err(|_| invalid())?;
+        if let Some((user, password)) = auth {
+            // Url percent-encodes them.
+            url.set_username(user).map_err(|_| invalid())?;
+            url.set_password(Some(password)).map_err(|_| invalid())?;
+        }
+        reqwest::Proxy::all(url).map_err(|e| TransferError::Transfer(e.to_string()))
+    }
+
     fn addr(&self) -> &str {
         match self {
             Proxy::Http { addr, .. } | Proxy::Socks5 { addr, .. } => addr,
@@ -242,6 +260,19 @@ pub(crate) async fn connect_via(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proxies_become_reqwest_proxies_for_media() {
+        let http = Proxy::Http { addr: "127.0.0.1:3128".into(), auth: None };
+        assert!(http.to_reqwest().is_ok());
+        let socks = Proxy::Socks5 {
+            addr: "127.0.0.1:1080".into(),
+            auth: Some(("user".into(), "p@ss:word".into())),
+        };
+        assert!(socks.to_reqwest().is_ok());
+        let bad = Proxy::Http { addr: "[not an address".into(), auth: None };
+        assert!(matches!(bad.to_reqwest(), Err(TransferError::Transfer(_))));
+    }
 
     #[test]
     fn proxy_urls_parse_and_hide_passwords() {

@@ -1,5 +1,5 @@
-//! The HTTP side of a download: one `reqwest` client per [`crate::client::Client`], made on
-//! its first download (idle clients pay nothing), through the client's proxy. A GET sends the
+//! The HTTP side of a transfer: the client (one per [`crate::client::Client`], made on its
+//! first transfer, so idle clients pay nothing; the caller picks the proxy). A GET sends the
 //! headers WhatsApp Web sends (`Origin`, `Referer`) and reads the body with a size bound and a
 //! per-read timeout, so a stalled or oversized transfer fails instead of hanging or filling
 //! memory.
@@ -8,7 +8,6 @@ use std::time::Duration;
 use reqwest::header::{HeaderValue, ORIGIN, REFERER};
 
 use super::TransferError;
-use crate::client::{ClientConfig, Proxy};
 
 /// Longest wait for the next bytes of a transfer.
 pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -17,29 +16,15 @@ pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// documents is 2 GB).
 pub(crate) const MAX_UNKNOWN_SIZE: u64 = 2 * 1024 * 1024 * 1024;
 
-fn proxy(proxy: &Proxy) -> Result<reqwest::Proxy, TransferError> {
-    let (scheme, addr, auth) = match proxy {
-        Proxy::Http { addr, auth } => ("http", addr, auth),
-        // socks5h: the proxy resolves the host name, as for the websocket.
-        Proxy::Socks5 { addr, auth } => ("socks5h", addr, auth),
-    };
-    let invalid = || TransferError::Transfer(format!("invalid proxy address {addr:?}"));
-    let mut url = reqwest::Url::parse(&format!("{scheme}://{addr}")).map_err(|_| invalid())?;
-    if let Some((user, password)) = auth {
-        // Url percent-encodes them.
-        url.set_username(user).map_err(|_| invalid())?;
-        url.set_password(Some(password)).map_err(|_| invalid())?;
-    }
-    reqwest::Proxy::all(url).map_err(|e| TransferError::Transfer(e.to_string()))
-}
-
-/// The HTTP client for `config`.
-pub(crate) fn build(config: &ClientConfig) -> Result<reqwest::Client, TransferError> {
-    let mut builder = reqwest::Client::builder()
-        .connect_timeout(config.connect_timeout)
-        .read_timeout(READ_TIMEOUT);
-    if let Some(p) = &config.proxy {
-        builder = builder.proxy(proxy(p)?);
+/// An HTTP client that gives up connecting after `connect_timeout`, through `proxy` if any.
+pub(crate) fn build(
+    connect_timeout: Duration,
+    proxy: Option<reqwest::Proxy>,
+) -> Result<reqwest::Client, TransferError> {
+    let mut builder =
+        reqwest::Client::builder().connect_timeout(connect_timeout).read_timeout(READ_TIMEOUT);
+    if let Some(proxy) = proxy {
+        builder = builder.proxy(proxy);
     }
     builder.build().map_err(|e| TransferError::Transfer(e.to_string()))
 }
@@ -133,7 +118,7 @@ mod tests {
     }
 
     fn client() -> reqwest::Client {
-        build(&ClientConfig::default()).unwrap()
+        build(Duration::from_secs(5), None).unwrap()
     }
 
     #[tokio::test]
@@ -184,18 +169,5 @@ mod tests {
                 .await;
         let e = get(&client(), &url, "o", 100).await.unwrap_err();
         assert!(matches!(e, TransferError::Transfer(_)) && e.is_transient(), "{e}");
-    }
-
-    #[test]
-    fn proxies_become_reqwest_proxies() {
-        let http = Proxy::Http { addr: "127.0.0.1:3128".into(), auth: None };
-        assert!(proxy(&http).is_ok());
-        let socks = Proxy::Socks5 {
-            addr: "127.0.0.1:1080".into(),
-            auth: Some(("user".into(), "p@ss:word".into())),
-        };
-        assert!(proxy(&socks).is_ok());
-        let bad = Proxy::Http { addr: "[not an address".into(), auth: None };
-        assert!(matches!(proxy(&bad), Err(TransferError::Transfer(_))));
     }
 }
