@@ -138,6 +138,24 @@ function freshPhone() {
   return `1555${String(process.pid % 100000).padStart(5, '0')}${String(phoneCounter).padStart(2, '0')}`;
 }
 
+/**
+ * A Client paired by QR with a new account of `sandbox`, connected; pushed onto `clients`
+ * (closed by the test file's `after`). Resolves with { client, phone, user }.
+ */
+async function pairedClient(sandbox, clients) {
+  const { Client } = require('wazap');
+  const phone = freshPhone();
+  await createAccount(sandbox, phone);
+  const client = new Client(clientOptions(sandbox));
+  clients.push(client);
+  const qr = waitFor(client, 'qr');
+  await client.connect();
+  const connected = waitFor(client, 'connected');
+  await scanQr(sandbox, phone, (await qr).code);
+  await connected;
+  return { client, phone, user: `${phone}@s.whatsapp.net` };
+}
+
 function tempDir(prefix) {
   return fs.mkdtempSync(path.join(os.tmpdir(), `wazap-node-${prefix}-`));
 }
@@ -153,5 +171,6 @@ module.exports = {
   withTimeout,
   clientOptions,
   freshPhone,
+  pairedClient,
   tempDir,
 };

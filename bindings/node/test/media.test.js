@@ -4,7 +4,7 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { after, before, test } = require('node:test');
-const { Client, ErrorCode } = require('wazap');
+const { ErrorCode } = require('wazap');
 const h = require('../test-support/helpers');
 
 let sandbox;
@@ -17,18 +17,7 @@ after(async () => {
   await sandbox?.stop();
 });
 
-async function pairedClient() {
-  const phone = h.freshPhone();
-  await h.createAccount(sandbox, phone);
-  const client = new Client(h.clientOptions(sandbox));
-  clients.push(client);
-  const qr = h.waitFor(client, 'qr');
-  await client.connect();
-  const connected = h.waitFor(client, 'connected');
-  await h.scanQr(sandbox, phone, (await qr).code);
-  await connected;
-  return { client, phone, user: `${phone}@s.whatsapp.net` };
-}
+const pairedClient = () => h.pairedClient(sandbox, clients);
 
 test('each media kind arrives and downloads byte for byte', async () => {
   const alice = await pairedClient();

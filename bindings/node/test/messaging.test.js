@@ -3,7 +3,6 @@
 // mark read, presence, chat state, reactions.
 const assert = require('node:assert/strict');
 const { after, before, test } = require('node:test');
-const { Client } = require('wazap');
 const h = require('../test-support/helpers');
 
 let sandbox;
@@ -16,18 +15,7 @@ after(async () => {
   await sandbox?.stop();
 });
 
-async function pairedClient() {
-  const phone = h.freshPhone();
-  await h.createAccount(sandbox, phone);
-  const client = new Client(h.clientOptions(sandbox));
-  clients.push(client);
-  const qr = h.waitFor(client, 'qr');
-  await client.connect();
-  const connected = h.waitFor(client, 'connected');
-  await h.scanQr(sandbox, phone, (await qr).code);
-  await connected;
-  return { client, phone, user: `${phone}@s.whatsapp.net` };
-}
+const pairedClient = () => h.pairedClient(sandbox, clients);
 
 test('text, receipts, mark read, presence and reactions between two clients', async () => {
   const alice = await pairedClient();
