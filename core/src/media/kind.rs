@@ -114,19 +114,8 @@ impl UploadedMedia {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::media::message::tests::uploaded;
     use crate::media::MediaRef;
-
-    fn uploaded(media_type: MediaType) -> UploadedMedia {
-        UploadedMedia {
-            url: "https://mmg.whatsapp.net/v/t62/x".into(),
-            direct_path: "/v/t62/x".into(),
-            media_key: [7; 32],
-            file_enc_sha256: [1; 32],
-            file_sha256: [2; 32],
-            file_length: 42,
-            media_type,
-        }
-    }
 
     #[test]
     fn each_kind_builds_the_message_a_receiver_downloads_with_the_same_key_type() {

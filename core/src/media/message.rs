@@ -72,12 +72,13 @@ impl UploadedMedia {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::crypto::media::MediaType;
     use crate::media::MediaRef;
 
-    fn uploaded(media_type: MediaType) -> UploadedMedia {
+    /// An upload with made-up keys, for message tests.
+    pub(in crate::media) fn uploaded(media_type: MediaType) -> UploadedMedia {
         UploadedMedia {
             url: "https://mmg.whatsapp.net/v/x.enc".into(),
             direct_path: "/v/x.enc?ccb=1".into(),
