@@ -22,6 +22,11 @@ fi
 # A one-shot build gains nothing from incremental compilation, which would double the disk use.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
+# A clean build of everything below needs about 5 GB (debug line tables only, one test binary
+# per suite); say what the disk has, so that a full disk is recognised as such.
+echo "== free disk space"
+df -h . 2>/dev/null || true
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
