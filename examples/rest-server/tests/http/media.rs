@@ -33,9 +33,14 @@ async fn download(env: &Env, token: &str, endpoint: &str, body: &Value) -> (Stri
     (mimetype, STANDARD.decode(payload).expect("base64 data"))
 }
 
-/// The `event.Message` of the webhook of message `id`.
-async fn received(hook: &mut Hook, id: &Value) -> Value {
-    hook.message(id.as_str().expect("an Id")).await["event"]["Message"].clone()
+/// The `event.Message` of the webhook of message `id`, once the stanza kind whatsmeow reports is
+/// checked: `Info.Type` "media" with `Info.MediaType`, or "text" when `media_type` is empty.
+async fn received(hook: &mut Hook, id: &Value, media_type: &str) -> Value {
+    let body = hook.message(id.as_str().expect("an Id")).await;
+    let info = &body["event"]["Info"];
+    let kind = if media_type.is_empty() { "text" } else { "media" };
+    assert_eq!((&info["Type"], &info["MediaType"]), (&json!(kind), &json!(media_type)), "{info}");
+    body["event"]["Message"].clone()
 }
 
 const VCARD: &str = "BEGIN:VCARD\nVERSION:3.0\nN:Doe;John;;;\nFN:John Doe\n\
@@ -101,7 +106,7 @@ async fn media_reach_a_contact_and_another_user_downloads_the_very_bytes() {
                 "ContextInfo": { "StanzaId": "3EB0PREVIOUS", "Participant": noa_phone } }),
     )
     .await;
-    let message = received(&mut noa_hook, &data["Id"]).await;
+    let message = received(&mut noa_hook, &data["Id"], "image").await;
     let image = &message["imageMessage"];
     assert_eq!((&image["caption"], &image["mimetype"]), (&json!("big"), &json!("image/jpeg")));
     assert_eq!(image["fileLength"], big.len());
@@ -124,7 +129,7 @@ async fn media_reach_a_contact_and_another_user_downloads_the_very_bytes() {
                 "FileName": "minutes.pdf", "Caption": "read this" }),
     )
     .await;
-    let message = received(&mut noa_hook, &data["Id"]).await;
+    let message = received(&mut noa_hook, &data["Id"], "document").await;
     let document = &message["documentMessage"];
     assert_eq!(
         (&document["fileName"], &document["caption"]),
@@ -146,7 +151,7 @@ async fn media_reach_a_contact_and_another_user_downloads_the_very_bytes() {
         json!({ "Phone": noa_phone, "Audio": data_url("audio/ogg", &voice) }),
     )
     .await;
-    let message = received(&mut noa_hook, &data["Id"]).await;
+    let message = received(&mut noa_hook, &data["Id"], "ptt").await;
     let audio = &message["audioMessage"];
     assert_eq!(
         (&audio["PTT"], &audio["mimetype"]),
@@ -166,7 +171,7 @@ async fn media_reach_a_contact_and_another_user_downloads_the_very_bytes() {
                 "JpegThumbnail": "/9j/4A==" }),
     )
     .await;
-    let message = received(&mut noa_hook, &data["Id"]).await;
+    let message = received(&mut noa_hook, &data["Id"], "video").await;
     let video = &message["videoMessage"];
     assert_eq!((&video["caption"], &video["JPEGThumbnail"]), (&json!("clip"), &json!("/9j/4A==")));
     let (_, bytes) = download(&env, "noa", "/chat/downloadvideo", video).await;
@@ -180,7 +185,7 @@ async fn media_reach_a_contact_and_another_user_downloads_the_very_bytes() {
                 "PngThumbnail": "iVBORw==" }),
     )
     .await;
-    let message = received(&mut noa_hook, &data["Id"]).await;
+    let message = received(&mut noa_hook, &data["Id"], "sticker").await;
     let sticker = &message["stickerMessage"];
     assert_eq!(
         (&sticker["mimetype"], &sticker["pngThumbnail"]),
@@ -225,7 +230,7 @@ async fn media_reach_a_contact_and_another_user_downloads_the_very_bytes() {
                 "Name": "Paris" }),
     )
     .await;
-    let message = received(&mut noa_hook, &data["Id"]).await;
+    let message = received(&mut noa_hook, &data["Id"], "").await;
     assert_eq!(
         message,
         json!({ "locationMessage": { "degreesLatitude": 48.85837, "degreesLongitude": 2.294481,
@@ -239,7 +244,7 @@ async fn media_reach_a_contact_and_another_user_downloads_the_very_bytes() {
     )
     .await;
     assert_eq!(data["Id"], "3EB0CA5A00000001");
-    let message = received(&mut noa_hook, &data["Id"]).await;
+    let message = received(&mut noa_hook, &data["Id"], "vcard").await;
     assert_eq!(message, json!({ "contactMessage": { "displayName": "Casa", "vcard": VCARD } }));
     env.server.shutdown().await;
 }
@@ -395,7 +400,11 @@ async fn media_calls_check_their_fields_then_the_session() {
         "not connected",
     );
     let over = json!({ "Phone": "1555", "Image": data_url("image/png", &sample(900_000, 6)) });
-    assert_error(&limited.user("POST", image, "s", Some(&over.to_string())).await, 413, "body");
+    assert_error(
+        &limited.user("POST", image, "s", Some(&over.to_string())).await,
+        413,
+        "larger than",
+    );
     small.shutdown().await;
     env.server.shutdown().await;
 }
