@@ -8,6 +8,9 @@ use clap::Parser;
 use wazap::crypto::PublicKey;
 use wazap::ClientConfig;
 
+/// `--max-media-body-mib` unless told.
+const DEFAULT_MEDIA_BODY_MIB: usize = wazap_server::DEFAULT_MEDIA_BODY_LIMIT >> 20;
+
 #[derive(Parser, Debug)]
 #[command(name = "wazap-server", version, about = "wuzapi's REST API on wazap")]
 pub struct Args {
@@ -33,6 +36,10 @@ pub struct Args {
     /// Where the embedded sandbox listens (its control API is printed at start)
     #[arg(long, env = "WAZAP_SANDBOX_LISTEN", default_value = "127.0.0.1:8081")]
     sandbox_listen: SocketAddr,
+    /// Largest request body of the media endpoints, in MiB (the file travels base64-encoded in
+    /// the JSON: about 3/4 of it is file)
+    #[arg(long, env = "WAZAP_MAX_MEDIA_BODY_MIB", default_value_t = DEFAULT_MEDIA_BODY_MIB)]
+    max_media_body_mib: usize,
 }
 
 /// The arguments after defaults, fallbacks and checks.
@@ -44,6 +51,8 @@ pub struct Settings {
     pub client: ClientConfig,
     pub sandbox: bool,
     pub sandbox_listen: SocketAddr,
+    /// In bytes.
+    pub media_body_limit: usize,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -79,7 +88,11 @@ impl Args {
             client.trusted_root = PublicKey::from_bytes(&bytes)
                 .map_err(|e| format!("--wa-root-key: {e} (32 or 33 bytes of hex expected)"))?;
         }
+        if self.max_media_body_mib == 0 || self.max_media_body_mib > 2048 {
+            return Err("--max-media-body-mib: between 1 and 2048".into());
+        }
         Ok(Settings {
+            media_body_limit: self.max_media_body_mib * 1024 * 1024,
             listen,
             data_dir: self.data,
             admin_token,
@@ -106,6 +119,8 @@ mod tests {
         assert_eq!(s.listen, "0.0.0.0:8080".parse().unwrap());
         assert_eq!(s.data_dir, PathBuf::from("./data"));
         assert!(!s.sandbox);
+        assert_eq!(s.media_body_limit, wazap_server::DEFAULT_MEDIA_BODY_LIMIT);
+        assert_eq!(parse(&["--max-media-body-mib", "2"]).unwrap().media_body_limit, 2 << 20);
         let key = "11".repeat(32);
         let s = parse(&[
             "--listen",
@@ -133,5 +148,6 @@ mod tests {
         assert!(parse(&["--wa-root-key", "zz"]).unwrap_err().contains("--wa-root-key"));
         assert!(parse(&["--wa-root-key", "1122"]).unwrap_err().contains("32 or 33 bytes"));
         assert!(parse(&["--listen", "nope"]).is_err());
+        assert!(parse(&["--max-media-body-mib", "0"]).unwrap_err().contains("max-media-body"));
     }
 }

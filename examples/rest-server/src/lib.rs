@@ -3,12 +3,14 @@
 //! user's webhook.
 //!
 //! Modules: [`server`] (start/stop), [`routes`] (one file per endpoint group), [`auth`],
-//! [`body`] (case-insensitive JSON bodies), [`envelope`] (wuzapi's response shape), [`state`]
-//! (users), [`session`] (a user's client and event pump), [`webhook`] (delivery queue),
-//! [`wuz_events`], [`wuz_messages`] and [`history_json`] (events in wuzapi's shape),
-//! [`message_json`] (protobuf as Go's JSON), [`phone`] (recipients), [`event_types`], [`db`], [`qr`], [`timefmt`].
+//! [`body`] (case-insensitive JSON bodies), [`data_url`] (files in requests and answers),
+//! [`envelope`] (wuzapi's response shape), [`state`] (users), [`session`] (a user's client and
+//! event pump), [`webhook`] (delivery queue), [`wuz_events`], [`wuz_messages`] and
+//! [`history_json`] (events in wuzapi's shape), [`message_json`] (protobuf as Go's JSON),
+//! [`phone`] (recipients), [`event_types`], [`db`], [`qr`], [`timefmt`].
 pub mod auth;
 pub mod body;
+pub mod data_url;
 pub mod db;
 pub mod envelope;
 pub mod event_types;
@@ -26,5 +28,6 @@ pub mod webhook;
 pub mod wuz_events;
 pub mod wuz_messages;
 
+pub use routes::media::DEFAULT_BODY_LIMIT as DEFAULT_MEDIA_BODY_LIMIT;
 pub use server::{start, ServerConfig, ServerHandle, StartError, DB_FILE};
 pub use webhook::{WebhookPolicy, SIGNATURE_HEADER};

@@ -44,6 +44,7 @@ async fn run(args: Args) -> Result<(), String> {
         admin_token: settings.admin_token,
         client,
         webhook: WebhookPolicy::default(),
+        media_body_limit: settings.media_body_limit,
     })
     .await
     .map_err(|e| e.to_string())?;

@@ -3,7 +3,9 @@
 //! `extendedTextMessage`, `contextInfo.stanzaID`, `key.remoteJID`, `URL`…; see
 //! tulir/whatsmeow proto/waE2E/WAWebProtobufsE2E.pb.go and proto/waCommon/WACommon.pb.go),
 //! unset fields omitted and bytes as standard base64. The message kinds an integration acts on
-//! are mapped: texts, replies, reactions and the media messages' common fields.
+//! are mapped: texts, replies, reactions, the media messages (every field
+//! `/chat/download*` needs, so a consumer can post a media object there as it is), locations
+//! and contact cards.
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{Map, Value};
@@ -68,6 +70,7 @@ pub fn message(message: &proto::Message) -> Value {
         put(&mut o, "gifPlayback", m.gif_playback);
         put(&mut o, "height", m.height);
         put(&mut o, "width", m.width);
+        put_bytes(&mut o, "JPEGThumbnail", &m.jpeg_thumbnail);
         with_context(&mut o, &m.context_info);
         out.insert("videoMessage".into(), Value::Object(o));
     }
@@ -88,6 +91,7 @@ pub fn message(message: &proto::Message) -> Value {
         put(&mut o, "fileName", m.file_name.clone());
         put(&mut o, "caption", m.caption.clone());
         put(&mut o, "pageCount", m.page_count);
+        put_bytes(&mut o, "JPEGThumbnail", &m.jpeg_thumbnail);
         with_context(&mut o, &m.context_info);
         out.insert("documentMessage".into(), Value::Object(o));
     }
@@ -98,8 +102,30 @@ pub fn message(message: &proto::Message) -> Value {
         put(&mut o, "height", m.height);
         put(&mut o, "width", m.width);
         put(&mut o, "isAnimated", m.is_animated);
+        put_bytes(&mut o, "pngThumbnail", &m.png_thumbnail);
         with_context(&mut o, &m.context_info);
         out.insert("stickerMessage".into(), Value::Object(o));
+    }
+    if let Some(m) = &message.location_message {
+        let mut o = Map::new();
+        put(&mut o, "degreesLatitude", m.degrees_latitude);
+        put(&mut o, "degreesLongitude", m.degrees_longitude);
+        put(&mut o, "name", m.name.clone());
+        put(&mut o, "address", m.address.clone());
+        put(&mut o, "URL", m.url.clone());
+        put(&mut o, "isLive", m.is_live);
+        put(&mut o, "accuracyInMeters", m.accuracy_in_meters);
+        put(&mut o, "comment", m.comment.clone());
+        put_bytes(&mut o, "JPEGThumbnail", &m.jpeg_thumbnail);
+        with_context(&mut o, &m.context_info);
+        out.insert("locationMessage".into(), Value::Object(o));
+    }
+    if let Some(m) = &message.contact_message {
+        let mut o = Map::new();
+        put(&mut o, "displayName", m.display_name.clone());
+        put(&mut o, "vcard", m.vcard.clone());
+        with_context(&mut o, &m.context_info);
+        out.insert("contactMessage".into(), Value::Object(o));
     }
     Value::Object(out)
 }
@@ -221,6 +247,125 @@ mod tests {
             message(&m),
             json!({ "imageMessage": { "caption": "look", "mimetype": "image/jpeg",
                                       "fileSHA256": "AQID", "fileLength": 3 } })
+        );
+    }
+    /// The fields every media message shares, as whatsmeow names them.
+    fn common() -> Value {
+        json!({ "URL": "https://mmg.whatsapp.net/v/t62/f.enc?ccb=11-4", "mimetype": "x/y",
+                "fileSHA256": "AQEB", "fileLength": 3, "mediaKey": "AgIC",
+                "fileEncSHA256": "AwMD", "directPath": "/v/t62/f.enc?ccb=11-4",
+                "mediaKeyTimestamp": 1_700_000_000 })
+    }
+
+    fn with(extra: Value) -> Value {
+        let mut value = common();
+        for (k, v) in extra.as_object().unwrap() {
+            value[k] = v.clone();
+        }
+        value
+    }
+
+    macro_rules! media {
+        ($kind:ident { $($field:ident: $value:expr),* $(,)? }) => {
+            Some(Box::new(proto::$kind {
+                url: Some("https://mmg.whatsapp.net/v/t62/f.enc?ccb=11-4".into()),
+                mimetype: Some("x/y".into()),
+                file_sha256: Some(vec![1; 3]),
+                file_length: Some(3),
+                media_key: Some(vec![2; 3]),
+                file_enc_sha256: Some(vec![3; 3]),
+                direct_path: Some("/v/t62/f.enc?ccb=11-4".into()),
+                media_key_timestamp: Some(1_700_000_000),
+                $($field: $value,)*
+                ..Default::default()
+            }))
+        };
+    }
+
+    #[test]
+    fn every_media_kind_carries_what_a_download_needs() {
+        let cases = [
+            (
+                proto::Message {
+                    image_message: media!(ImageMessage { caption: Some("c".into()) }),
+                    ..Default::default()
+                },
+                json!({ "imageMessage": with(json!({ "caption": "c" })) }),
+            ),
+            (
+                proto::Message {
+                    video_message: media!(VideoMessage {
+                        caption: Some("v".into()),
+                        jpeg_thumbnail: Some(vec![9])
+                    }),
+                    ..Default::default()
+                },
+                json!({ "videoMessage": with(json!({ "caption": "v", "JPEGThumbnail": "CQ==" })) }),
+            ),
+            (
+                proto::Message {
+                    audio_message: media!(AudioMessage { ptt: Some(true) }),
+                    ..Default::default()
+                },
+                json!({ "audioMessage": with(json!({ "PTT": true })) }),
+            ),
+            (
+                proto::Message {
+                    document_message: media!(DocumentMessage {
+                        file_name: Some("a.pdf".into()),
+                        title: Some("a.pdf".into()),
+                        caption: Some("d".into())
+                    }),
+                    ..Default::default()
+                },
+                json!({ "documentMessage":
+                    with(json!({ "fileName": "a.pdf", "title": "a.pdf", "caption": "d" })) }),
+            ),
+            (
+                proto::Message {
+                    sticker_message: media!(StickerMessage { png_thumbnail: Some(vec![8]) }),
+                    ..Default::default()
+                },
+                json!({ "stickerMessage": with(json!({ "pngThumbnail": "CA==" })) }),
+            ),
+        ];
+        for (message_proto, expected) in cases {
+            assert_eq!(message(&message_proto), expected);
+        }
+    }
+
+    #[test]
+    fn locations_and_contacts_use_whatsmeow_names() {
+        let m = proto::Message {
+            location_message: Some(Box::new(proto::LocationMessage {
+                degrees_latitude: Some(48.85837),
+                degrees_longitude: Some(2.294481),
+                name: Some("Paris".into()),
+                address: Some("Champ de Mars".into()),
+                ..Default::default()
+            })),
+            ..Default::default()
+        };
+        assert_eq!(
+            message(&m),
+            json!({ "locationMessage": { "degreesLatitude": 48.85837,
+                "degreesLongitude": 2.294481, "name": "Paris", "address": "Champ de Mars" } })
+        );
+        let m = proto::Message {
+            contact_message: Some(Box::new(proto::ContactMessage {
+                display_name: Some("Casa".into()),
+                vcard: Some("BEGIN:VCARD\nEND:VCARD".into()),
+                context_info: Some(Box::new(proto::ContextInfo {
+                    stanza_id: Some("Q1".into()),
+                    ..Default::default()
+                })),
+            })),
+            ..Default::default()
+        };
+        assert_eq!(
+            message(&m),
+            json!({ "contactMessage": { "displayName": "Casa", "vcard": "BEGIN:VCARD\nEND:VCARD",
+                "contextInfo": { "stanzaID": "Q1" } } })
         );
     }
 }

@@ -31,6 +31,9 @@ pub struct ServerConfig {
     /// The template of every session's client (where WhatsApp is, which root key to trust).
     pub client: ClientConfig,
     pub webhook: WebhookPolicy,
+    /// Largest body of the media endpoints (`/chat/send/image`…), whose files travel
+    /// base64-encoded inside the JSON; [`routes::media::DEFAULT_BODY_LIMIT`] unless told.
+    pub media_body_limit: usize,
 }
 
 #[derive(Debug, Error)]
@@ -104,7 +107,7 @@ pub async fn start(config: ServerConfig) -> Result<ServerHandle, StartError> {
     let addr =
         listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = routes::router(state.clone());
+    let app = routes::router(state.clone(), config.media_body_limit);
     let task = tokio::spawn(async move {
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async {

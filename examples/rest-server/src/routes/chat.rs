@@ -5,42 +5,18 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 use wazap::binary::Jid;
-use wazap::client::{ChatState, ChatStateMedia, SendResult};
+use wazap::client::{ChatState, ChatStateMedia};
 use wazap::message::{reply, text, QuotedMessage};
 
+use super::outgoing::{given, quoted, ready, send, sent, ContextInfo};
 use super::session::client_error;
 use crate::auth::UserAuth;
 use crate::body::Body;
 use crate::envelope::{ok, ApiError, ApiResult};
 use crate::phone::parse_jid;
-use crate::state::User;
-use crate::timefmt::rfc3339;
 
 /// wuzapi's prefix of a reaction's `Id` naming one of our own messages.
 const OWN_PREFIX: &str = "me:";
-
-/// The session can send: connected and logged in.
-fn ready(user: &User) -> Result<(), ApiError> {
-    let client = &user.session.client;
-    if !client.is_connected() {
-        return Err(ApiError::conflict("not connected: POST /session/connect first"));
-    }
-    if !client.is_logged_in() {
-        return Err(ApiError::conflict("not logged in: pair the session first (GET /session/qr)"));
-    }
-    Ok(())
-}
-
-/// wuzapi's answer to a sent message.
-fn sent(result: SendResult) -> ApiResult {
-    let time = i64::try_from(result.timestamp).unwrap_or(i64::MAX);
-    Ok(ok(json!({ "Details": "Sent", "Id": result.id, "Timestamp": rfc3339(time) })))
-}
-
-/// A missing or empty optional string is `None`.
-fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
 
 #[derive(Deserialize)]
 pub struct SendText {
@@ -52,31 +28,12 @@ pub struct SendText {
     contextinfo: Option<ContextInfo>,
 }
 
-/// The message a reply quotes: its id and who sent it.
-#[derive(Deserialize, Default)]
-pub struct ContextInfo {
-    #[serde(default)]
-    stanzaid: Option<String>,
-    #[serde(default)]
-    participant: Option<String>,
-}
-
 pub async fn send_text(UserAuth(user): UserAuth, Body(request): Body<SendText>) -> ApiResult {
     let to = parse_jid(&request.phone, "Phone")?;
     if request.body.is_empty() {
         return Err(ApiError::bad_request("missing Body in payload"));
     }
-    let context = request.contextinfo.unwrap_or_default();
-    let quoted = match (given(&context.stanzaid), given(&context.participant)) {
-        (None, None) => None,
-        (Some(_), None) => {
-            return Err(ApiError::bad_request("missing Participant in ContextInfo"));
-        }
-        (None, Some(_)) => return Err(ApiError::bad_request("missing StanzaId in ContextInfo")),
-        (Some(id), Some(participant)) => {
-            Some((id.to_owned(), parse_jid(participant, "ContextInfo.Participant")?))
-        }
-    };
+    let quoted = quoted(request.contextinfo.as_ref())?;
     let message = match &quoted {
         // As wuzapi: an extendedTextMessage whose quoted message is an empty conversation
         // (the API is not given the original's content).
@@ -87,10 +44,7 @@ pub async fn send_text(UserAuth(user): UserAuth, Body(request): Body<SendText>) 
         None => text(request.body.as_str()),
     };
     ready(&user)?;
-    let id = given(&request.id).map(str::to_owned);
-    let result =
-        user.session.client.send_message_with_id(to, message, id).await.map_err(client_error)?;
-    sent(result)
+    send(&user, to, message, &request.id).await
 }
 
 #[derive(Deserialize)]

@@ -1,16 +1,30 @@
 //! The HTTP routes, one file per group of endpoints.
 pub mod admin;
 pub mod chat;
+pub mod download;
+pub mod media;
+pub mod outgoing;
 pub mod session;
+pub mod share;
 pub mod webhook;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
 use axum::Router;
 
 use crate::envelope::ApiError;
 use crate::state::AppState;
 
-pub fn router(state: AppState) -> Router {
+/// The API; `media_body_limit` bounds the bodies of the media endpoints (their files travel
+/// inside the JSON), beyond which they answer 413.
+pub fn router(state: AppState, media_body_limit: usize) -> Router {
+    let media = Router::new()
+        .route("/chat/send/image", post(media::image))
+        .route("/chat/send/audio", post(media::audio))
+        .route("/chat/send/document", post(media::document))
+        .route("/chat/send/video", post(media::video))
+        .route("/chat/send/sticker", post(media::sticker))
+        .layer(DefaultBodyLimit::max(media_body_limit));
     Router::new()
         .route("/admin/users", get(admin::list).post(admin::create))
         .route("/admin/users/:id", delete(admin::remove))
@@ -25,6 +39,13 @@ pub fn router(state: AppState) -> Router {
         .route("/chat/markread", post(chat::mark_read))
         .route("/chat/presence", post(chat::presence))
         .route("/chat/react", post(chat::react))
+        .route("/chat/send/location", post(share::location))
+        .route("/chat/send/contact", post(share::contact))
+        .route("/chat/downloadimage", post(download::image))
+        .route("/chat/downloadvideo", post(download::video))
+        .route("/chat/downloadaudio", post(download::audio))
+        .route("/chat/downloaddocument", post(download::document))
+        .merge(media)
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method not allowed")

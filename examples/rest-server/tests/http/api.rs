@@ -319,6 +319,7 @@ async fn connecting_to_an_unreachable_whatsapp_is_a_bad_gateway() {
         admin_token: Some(ADMIN.to_owned()),
         client,
         webhook: common::quick_policy(),
+        media_body_limit: wazap_server::DEFAULT_MEDIA_BODY_LIMIT,
     })
     .await
     .unwrap();

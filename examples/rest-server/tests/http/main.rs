@@ -5,3 +5,4 @@ mod api;
 mod chat;
 mod common;
 mod history;
+mod media;

@@ -1,6 +1,8 @@
 //! Helpers of the HTTP suite: a sandbox and a server on loopback (in-process, free ports), a
 //! JSON HTTP client, a webhook receiver that can fail on purpose, and bounded waits.
 
+pub mod messaging;
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -62,12 +64,23 @@ pub async fn start_server(
     dir: &std::path::Path,
     admin: Option<&str>,
 ) -> ServerHandle {
+    start_server_limited(sandbox, dir, admin, wazap_server::DEFAULT_MEDIA_BODY_LIMIT).await
+}
+
+/// A server whose media endpoints take bodies up to `media_body_limit` bytes.
+pub async fn start_server_limited(
+    sandbox: &SandboxHandle,
+    dir: &std::path::Path,
+    admin: Option<&str>,
+    media_body_limit: usize,
+) -> ServerHandle {
     start(ServerConfig {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         data_dir: dir.to_path_buf(),
         admin_token: admin.map(str::to_owned),
         client: client_config(sandbox),
         webhook: quick_policy(),
+        media_body_limit,
     })
     .await
     .expect("server starts")
