@@ -190,6 +190,65 @@ export interface HistorySyncEvent {
   raw: string;
 }
 
+/** A group member. */
+export interface GroupParticipant {
+  jid: string;
+  lid: string | null;
+  phone_number: string | null;
+  is_admin: boolean;
+  is_super_admin: boolean;
+}
+
+/** A group's metadata and members. */
+export interface GroupInfo {
+  jid: string;
+  name: string;
+  name_set_by: string | null;
+  name_set_at: number | null;
+  topic: string;
+  topic_id: string | null;
+  topic_set_by: string | null;
+  topic_set_at: number | null;
+  owner: string | null;
+  created: number | null;
+  announce: boolean;
+  locked: boolean;
+  ephemeral_secs: number | null;
+  participant_count: number | null;
+  participants: GroupParticipant[];
+}
+
+/** A group we are in changed; unchanged fields are null or empty. */
+export interface GroupInfoEvent {
+  type: 'group_info';
+  jid: string;
+  sender: string | null;
+  notify: string | null;
+  timestamp: number;
+  name: { name: string; set_by: string | null; set_at: number | null } | null;
+  topic: { topic: string; id: string | null; set_by: string | null; set_at: number; deleted: boolean } | null;
+  announce: boolean | null;
+  locked: boolean | null;
+  ephemeral_secs: number | null;
+  join: string[];
+  join_reason: string | null;
+  leave: string[];
+  promote: string[];
+  demote: string[];
+  new_invite_link: string | null;
+  deleted: string | null;
+  unknown: string[];
+}
+
+/** We are in a new group. */
+export interface JoinedGroupEvent {
+  type: 'joined_group';
+  sender: string | null;
+  notify: string | null;
+  reason: string | null;
+  group: GroupInfo;
+}
+
 /** Options of sendText. */
 export interface SendTextOptions {
   /** Our own message id (default: a new one). */
@@ -254,6 +313,8 @@ export interface ClientEvents {
   presence: PresenceEvent;
   chat_presence: ChatPresenceEvent;
   history_sync: HistorySyncEvent;
+  group_info: GroupInfoEvent;
+  joined_group: JoinedGroupEvent;
 }
 
 /** Any event (also emitted as 'event'). */

@@ -6,6 +6,7 @@
 pub mod binary;
 pub mod client;
 pub mod crypto;
+pub mod group;
 pub mod media;
 pub mod message;
 pub mod pair;
@@ -16,6 +17,7 @@ pub mod signal;
 pub mod socket;
 pub mod store;
 pub mod types;
+pub mod user;
 
 pub use client::{Client, ClientConfig, ClientError};
 pub use types::Event;

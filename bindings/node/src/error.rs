@@ -30,7 +30,9 @@ pub fn code_of(error: &ClientError) -> &'static str {
         ClientError::Disconnected => "ERR_DISCONNECTED",
         ClientError::IqTimeout => "ERR_TIMEOUT",
         ClientError::ServerError { .. } => "ERR_SERVER",
-        ClientError::BadResponse(_) => "ERR_BAD_RESPONSE",
+        ClientError::BadResponse(_) | ClientError::Group(_) | ClientError::User(_) => {
+            "ERR_BAD_RESPONSE"
+        }
         ClientError::NoDevice => "ERR_NO_DEVICE",
         ClientError::AlreadyPaired => "ERR_ALREADY_PAIRED",
         ClientError::NotPaired => "ERR_NOT_PAIRED",

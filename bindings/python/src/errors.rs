@@ -83,7 +83,9 @@ impl From<ClientError> for BindingError {
             | ClientError::Encode(_)
             | ClientError::Adv(_)
             | ClientError::CodePairing(_)
-            | ClientError::Message(_) => "ProtocolError",
+            | ClientError::Message(_)
+            | ClientError::Group(_)
+            | ClientError::User(_) => "ProtocolError",
             ClientError::Store(_) | ClientError::InvalidDeviceJid(_) => "StoreError",
             ClientError::NotPaired => "NotLoggedIn",
             ClientError::AlreadyPaired => "AlreadyPaired",

@@ -1,5 +1,5 @@
 //! Who to encrypt for: device lists by usync (with the users' LIDs, which feed the LID↔phone
-//! map), group participants by `w:g2` query, prekey bundles for devices without a session.
+//! map), group participants by `w:g2` query (see `groups`), prekey bundles for devices without a session.
 //! Device lists are cached per user and forgotten on a `devices` notification or when the
 //! server's phash disagrees with ours.
 use std::sync::Arc;
@@ -73,30 +73,16 @@ impl Inner {
         }
     }
 
-    /// The participants of `group` (phone-number users), by `w:g2` query unless cached.
+    /// The participants of `group` (phone-number users when known), by `w:g2` query unless
+    /// cached.
     pub(crate) async fn group_participants(&self, group: &Jid) -> Result<Vec<Jid>, ClientError> {
         if let Some(participants) = self.messaging.group_participants(group) {
             return Ok(participants);
         }
-        let iq = Node::new("iq")
-            .attr("xmlns", "w:g2")
-            .attr("type", "get")
-            .attr("to", group.clone())
-            .child(Node::new("query").attr("request", "interactive"));
-        let answer = self.send_iq(iq, None).await?;
-        let node = answer
-            .child_by_tag("group")
-            .ok_or_else(|| ClientError::BadResponse("group info without <group>".into()))?;
-        let mut participants = Vec::new();
-        for p in node.children_by_tag("participant") {
-            let Ok(jid) = p.req_jid("jid") else { continue };
-            if let (true, Ok(Some(lid))) = (jid.is_pn(), p.opt_jid("lid")) {
-                self.messaging.add_lid(&jid.user, &lid.user);
-            }
-            participants.push(jid.to_non_ad());
-        }
-        self.messaging.set_group_participants(group.clone(), participants.clone());
-        Ok(participants)
+        self.fetch_group_info(group).await?;
+        self.messaging
+            .group_participants(group)
+            .ok_or_else(|| ClientError::BadResponse(format!("no members cached for {group}")))
     }
 
     /// Starts sessions with the devices that have none, from their prekey bundles. Devices

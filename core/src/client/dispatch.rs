@@ -8,7 +8,7 @@ use tokio::task::AbortHandle;
 
 use super::connection::{Conn, EndReason};
 use super::{
-    devices, edge_routing, identity, login, pair_code, pairing, prekeys, presence, receipt,
+    devices, edge_routing, groups, identity, login, pair_code, pairing, prekeys, presence, receipt,
     receive, Inner,
 };
 use crate::binary::{Jid, Node, Server};
@@ -181,6 +181,7 @@ async fn handle_notification(inner: &Arc<Inner>, session: &mut Session, node: &N
             }
         }
         "devices" => devices::handle_notification(inner, node),
+        "w:gp2" => groups::handle_notification(inner, node),
         "link_code_companion_reg" => {
             let inner = inner.clone();
             let node = node.clone();

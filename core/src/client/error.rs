@@ -55,6 +55,12 @@ pub enum ClientError {
     /// verify…).
     #[error("media: {0}")]
     Media(#[from] crate::media::TransferError),
+    /// A group answer or notification is malformed.
+    #[error("group: {0}")]
+    Group(#[from] crate::group::GroupError),
+    /// A user answer (usync, profile picture) is malformed.
+    #[error("user: {0}")]
+    User(#[from] crate::user::UserError),
     /// The shared runtime dropped the task (panic or shutdown).
     #[error("the wazap runtime dropped the task")]
     RuntimeGone,

@@ -12,6 +12,8 @@
 //!   receipt, ack), `receipt` (receipt events, answering retry receipts), `devices` (usync
 //!   device lists, group participants, prekey bundles), `messaging` (their caches and the
 //!   retry buffer), `presence`; `api` holds the public methods.
+//! - Groups and users: `groups` (the `w:g2` methods, the participants cache, `w:gp2`
+//!   notifications), `users` (on-WhatsApp checks, user info, profile pictures).
 //!
 //! Everything runs on the core's shared runtime ([`crate::runtime`]); the public async methods
 //! only exchange messages with it, so they work from any executor.
@@ -24,6 +26,7 @@ mod download;
 mod edge_routing;
 mod error;
 pub mod events;
+mod groups;
 mod history_sync;
 mod identity;
 mod iq;
@@ -43,6 +46,7 @@ mod receive;
 mod reconnect;
 mod send;
 mod upload;
+mod users;
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};

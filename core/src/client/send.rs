@@ -163,6 +163,10 @@ impl Inner {
             }
         }
         if let Some(code) = ack.error {
+            if to.is_group() {
+                // Nobody got the sender key this stanza carried: hand it out again next time.
+                self.messaging.add_sender_key_holders(&to, true, &[]);
+            }
             return Err(ClientError::ServerError {
                 code: u16::try_from(code).unwrap_or(u16::MAX),
                 text: "message refused".into(),

@@ -72,4 +72,7 @@ pub use retry::{
     MAX_RETRIES,
 };
 pub use unwrap::{unwrap_message, DeviceSentMeta, MessageFlags};
-pub use usync::{build_device_query, build_device_response, parse_device_response, UserDevices};
+pub use usync::{
+    build_device_query, build_device_response, parse_device_list, parse_device_response,
+    UserDevices,
+};

@@ -1,5 +1,5 @@
 //! The usync device-list query and its answer (whatsmeow `usync`, `parseDeviceList`).
-use crate::binary::{Jid, Node, Server};
+use crate::binary::{Jid, Node, NodeError, Server};
 
 use super::MessageError;
 
@@ -48,22 +48,32 @@ pub fn parse_device_response(node: &Node) -> Result<Vec<UserDevices>, MessageErr
     let mut out = Vec::new();
     for user in list.children_by_tag("user") {
         let jid = user.req_jid("jid")?.to_non_ad();
-        let mut devices = Vec::new();
-        if let Some(device_list) = user.child_by_path(&["devices", "device-list"]) {
-            for device in device_list.children_by_tag("device") {
-                let id: u16 = device.req_parse("id", "a device id")?;
-                let mut jid = jid.clone().with_device(id);
-                if device.opt_bool("is_hosted")?.unwrap_or(false) {
-                    jid.server = if jid.is_lid() { Server::HostedLid } else { Server::Hosted };
-                }
-                devices.push(jid);
-            }
-        }
+        let devices = match user.child_by_tag("devices") {
+            Some(devices) => parse_device_list(&jid, devices)?,
+            None => Vec::new(),
+        };
         let lid = match user.child_by_tag("lid") {
             Some(lid) => lid.opt_jid("val")?,
             None => None,
         };
         out.push(UserDevices { user: jid, devices, lid });
+    }
+    Ok(out)
+}
+
+/// The devices of `user` in a usync `<devices><device-list><device id [is_hosted]/>…
+/// </device-list></devices>` node (none when it has no list).
+pub fn parse_device_list(user: &Jid, devices: &Node) -> Result<Vec<Jid>, NodeError> {
+    let mut out = Vec::new();
+    if let Some(device_list) = devices.child_by_tag("device-list") {
+        for device in device_list.children_by_tag("device") {
+            let id: u16 = device.req_parse("id", "a device id")?;
+            let mut jid = user.to_non_ad().with_device(id);
+            if device.opt_bool("is_hosted")?.unwrap_or(false) {
+                jid.server = if jid.is_lid() { Server::HostedLid } else { Server::Hosted };
+            }
+            out.push(jid);
+        }
     }
     Ok(out)
 }

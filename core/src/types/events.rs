@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::binary::Jid;
 
-use super::{HistorySync, MessageContent, MessageInfo};
+use super::{GroupChange, HistorySync, JoinedGroup, MessageContent, MessageInfo};
 
 /// An event of a [`crate::client::Client`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +71,13 @@ pub enum Event {
     /// A history-sync chunk our phone sent (after linking, then now and then): downloaded,
     /// decoded, and its phone-number↔LID pairs saved. Its fields sit beside `type` in JSON.
     HistorySync(Box<HistorySync>),
+    /// A group we are in changed (a `w:gp2` notification; whatsmeow `events.GroupInfo`): name,
+    /// topic, settings, members joined, left, promoted or demoted. The participants cache used
+    /// for sending is already updated. Its fields sit beside `type` in JSON.
+    GroupInfo(Box<GroupChange>),
+    /// We are in a new group: created by someone with us in it (whatsmeow
+    /// `events.JoinedGroup`). Its fields sit beside `type` in JSON.
+    JoinedGroup(Box<JoinedGroup>),
 }
 
 #[cfg(test)]
@@ -120,6 +127,34 @@ mod tests {
                     r#"{"type":"history_sync","sync_type":"push_name","chunk_order":1,"#,
                     r#""progress":100,"conversations":[],"push_names":[{"jid":"1@s.whatsapp.net","#,
                     r#""name":"Ann"}],"lid_mappings":[],"raw":"AQI="}"#
+                ),
+            ),
+            (
+                Event::GroupInfo(Box::new(crate::types::GroupChange {
+                    jid: "1-2@g.us".parse().unwrap(),
+                    sender: Some("3@s.whatsapp.net".parse().unwrap()),
+                    notify: None,
+                    timestamp: 5,
+                    name: None,
+                    topic: None,
+                    announce: Some(true),
+                    locked: None,
+                    ephemeral_secs: None,
+                    join: vec!["4@s.whatsapp.net".parse().unwrap()],
+                    join_reason: None,
+                    leave: vec![],
+                    promote: vec![],
+                    demote: vec![],
+                    new_invite_link: None,
+                    deleted: None,
+                    unknown: vec![],
+                })),
+                concat!(
+                    r#"{"type":"group_info","jid":"1-2@g.us","sender":"3@s.whatsapp.net","#,
+                    r#""notify":null,"timestamp":5,"name":null,"topic":null,"announce":true,"#,
+                    r#""locked":null,"ephemeral_secs":null,"join":["4@s.whatsapp.net"],"#,
+                    r#""join_reason":null,"leave":[],"promote":[],"demote":[],"#,
+                    r#""new_invite_link":null,"deleted":null,"unknown":[]}"#
                 ),
             ),
         ];

@@ -3,12 +3,19 @@
 mod base64_bytes;
 mod content;
 pub mod events;
+mod group;
 mod history;
 mod message_info;
 mod receipt;
+mod user;
 
 pub use content::{MessageContent, Reaction};
 pub use events::Event;
+pub use group::{
+    GroupChange, GroupInfo, GroupName, GroupParticipant, GroupTopic, JoinedGroup,
+    ParticipantAction, ParticipantUpdate,
+};
 pub use history::{HistoryConversation, HistoryMessage, HistorySync, LidMapping, PushName};
 pub use message_info::{MessageInfo, OwnJids};
 pub use receipt::{Receipt, ReceiptParticipant, ReceiptType};
+pub use user::{IsOnWhatsApp, ProfilePicture, UserInfo};

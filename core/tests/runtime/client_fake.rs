@@ -203,7 +203,8 @@ async fn a_new_client_on_the_same_sqlite_file_logs_in_without_qr() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-async fn logged_in(
+/// A paired client logged in to `server` (shared with `client_groups`).
+pub(crate) async fn logged_in(
     server: &mut FakeServer,
 ) -> (Client, wazap::client::Events, ServerConn, Arc<MemoryDeviceStore>) {
     let store = Arc::new(MemoryDeviceStore::new());

@@ -2,6 +2,7 @@
 //! and the stores. One test binary for all of them (runtime_fork forks, so it keeps its own).
 
 mod client_fake;
+mod client_groups;
 mod client_proxy;
 mod fake_server;
 mod message_direct;

@@ -82,9 +82,15 @@ fn notify(shared: &Shared, group_id: &str, actor: &str, members: &[String], chil
     }
 }
 
-fn participants_node(tag: &'static str, phones: &[String]) -> Node {
-    Node::new(tag)
-        .children(phones.iter().map(|p| Node::new("participant").attr("jid", Jid::pn(p.clone()))))
+/// `<add|remove|promote|demote><participant jid lid/>…`: members with their LIDs (whatsmeow
+/// `parseParticipantList` reads the pairs from them).
+fn participants_node(shared: &Shared, tag: &'static str, phones: &[String]) -> Node {
+    let state = shared.state();
+    Node::new(tag).children(phones.iter().map(|p| {
+        Node::new("participant")
+            .attr("jid", Jid::pn(p.clone()))
+            .opt_attr("lid", state.account(p).map(|a| a.lid_jid()))
+    }))
 }
 
 /// Why a group operation is refused (also used by the control API).
@@ -187,7 +193,7 @@ pub fn handle(ctx: &mut ConnCtx, id: &str, kind: &str, iq: &Node) -> IqResult {
                         &jid.user,
                         &phone,
                         &members,
-                        participants_node("remove", std::slice::from_ref(&phone)),
+                        participants_node(&shared, "remove", std::slice::from_ref(&phone)),
                     );
                     left.push(Node::new("group").attr("id", jid));
                 }
@@ -209,8 +215,8 @@ pub fn handle(ctx: &mut ConnCtx, id: &str, kind: &str, iq: &Node) -> IqResult {
                     state.save();
                     out
                 };
-                let add =
-                    participants_node("add", std::slice::from_ref(&phone)).attr("reason", "invite");
+                let add = participants_node(&shared, "add", std::slice::from_ref(&phone))
+                    .attr("reason", "invite");
                 notify(&shared, &group_id, &phone, &members, add);
                 Ok(reply.child(Node::new("group").attr("jid", Jid::group(group_id))))
             }
@@ -428,7 +434,7 @@ fn participants_change(
         tell.extend(changed.iter().cloned());
         tell.sort();
         tell.dedup();
-        notify(shared, group_id, phone, &tell, participants_node(tag, &changed));
+        notify(shared, group_id, phone, &tell, participants_node(shared, tag, &changed));
     }
     Ok(reply.child(Node::new(tag).children(answer)))
 }

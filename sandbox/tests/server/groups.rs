@@ -151,6 +151,8 @@ async fn group_lifecycle_and_messages() {
         let n = gp2(&mut a).await;
         if let Some(removed) = n.child_by_path(&["remove", "participant"]) {
             assert_eq!(removed.req_jid("jid").unwrap(), Jid::pn("15551000002"));
+            // With the member's LID, as clients read LID pairs from it.
+            assert!(removed.req_jid("lid").unwrap().is_lid(), "{removed}");
             break;
         }
     }

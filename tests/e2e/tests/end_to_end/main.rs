@@ -1,6 +1,7 @@
 //! Real clients against the sandbox: every feature end to end. One test binary for all of them.
 
 mod client;
+mod groups;
 mod history;
 mod identity;
 mod media;
@@ -9,3 +10,4 @@ mod messaging_restart;
 mod phone;
 mod quick_start;
 mod readme;
+mod users;

@@ -1,0 +1,78 @@
+//! Users on the client (whatsmeow user.go): is a number on WhatsApp, user info, profile
+//! pictures. What the answers reveal (LIDs, device lists) also feeds the caches sending uses.
+use std::collections::HashMap;
+
+use super::{Client, ClientError};
+use crate::binary::Jid;
+use crate::types::{IsOnWhatsApp, ProfilePicture, UserInfo};
+use crate::user;
+
+impl Client {
+    /// Whether each phone number (international format, `+` optional) has a WhatsApp
+    /// account; one result per number the server answers for. A number that is not one is
+    /// [`ClientError::InvalidPhone`].
+    pub async fn is_on_whatsapp<S: AsRef<str>>(
+        &self,
+        phones: &[S],
+    ) -> Result<Vec<IsOnWhatsApp>, ClientError> {
+        let phones = phones
+            .iter()
+            .map(|p| {
+                user::normalize_phone(p.as_ref())
+                    .ok_or(ClientError::InvalidPhone("not a phone number"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.on_runtime(|inner| async move {
+            let query = user::is_on_whatsapp_query(&inner.next_id(), &phones);
+            let answer = inner.send_iq(query, None).await?;
+            let results = user::parse_is_on_whatsapp(&answer)?;
+            for result in &results {
+                if let (true, Some(lid)) = (result.jid.is_pn(), &result.lid) {
+                    inner.messaging.add_lid(&result.jid.user, &lid.user);
+                }
+            }
+            Ok(results)
+        })
+        .await
+    }
+
+    /// Status text, profile picture id, devices and LID of each user (phone-number or LID
+    /// users), by user as the server names them.
+    pub async fn user_info(&self, users: &[Jid]) -> Result<HashMap<Jid, UserInfo>, ClientError> {
+        let users = users.to_vec();
+        self.on_runtime(|inner| async move {
+            let query = user::user_info_query(&inner.next_id(), &users);
+            let answer = inner.send_iq(query, None).await?;
+            let info = user::parse_user_info(&answer)?;
+            for (jid, entry) in &info {
+                if let (true, Some(lid)) = (jid.is_pn(), &entry.lid) {
+                    inner.messaging.add_lid(&jid.user, &lid.user);
+                }
+                // A fresh device list is as good as the one a send would fetch.
+                if jid.is_pn() && !entry.devices.is_empty() {
+                    inner.messaging.set_devices(jid.clone(), entry.devices.clone());
+                }
+            }
+            Ok(info)
+        })
+        .await
+    }
+
+    /// Where to download the profile picture of a user or group (`preview`: the thumbnail);
+    /// `None` when there is none (or it is hidden from us: the server says 404 to both).
+    pub async fn profile_picture(
+        &self,
+        jid: &Jid,
+        preview: bool,
+    ) -> Result<Option<ProfilePicture>, ClientError> {
+        let query = user::profile_picture_query(jid, preview);
+        self.on_runtime(|inner| async move {
+            match inner.send_iq(query, None).await {
+                Ok(answer) => Ok(user::parse_profile_picture(&answer)?),
+                Err(ClientError::ServerError { code: 404, .. }) => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+    }
+}

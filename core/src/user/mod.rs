@@ -1,0 +1,13 @@
+//! Users as pure protocol code (whatsmeow user.go): usync queries for "is this number on
+//! WhatsApp" ([`on_whatsapp`]) and user info ([`info`]), and the profile-picture iq
+//! ([`picture`]). No I/O: the client sends them and reads the answers with these parsers.
+mod error;
+pub mod info;
+pub mod on_whatsapp;
+pub mod picture;
+pub mod usync;
+
+pub use error::UserError;
+pub use info::{parse_user_info, user_info_query};
+pub use on_whatsapp::{is_on_whatsapp_query, normalize_phone, parse_is_on_whatsapp};
+pub use picture::{parse_profile_picture, profile_picture_query};

@@ -1,0 +1,100 @@
+//! Users end to end: on-WhatsApp checks, user info (status, devices, LID, picture id) and
+//! profile pictures, asked by a companion of one account about another through the sandbox.
+use wazap::binary::{Jid, Node, Server};
+use wazap::ClientError;
+use wazap_e2e::{bounded, create_account, link_companion, sandbox};
+
+fn pn(phone: &str) -> Jid {
+    Jid::pn(phone.to_owned())
+}
+
+/// What the sandbox gives every new account as its "about" text.
+const DEFAULT_STATUS: &str = "Hey there! I am using WhatsApp.";
+
+#[tokio::test]
+async fn registered_and_unknown_numbers_are_told_apart() {
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550050001", "15550050002");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let a1 = link_companion(&sandbox, a).await;
+
+    let unknown = "+1 555 005 0999";
+    let results = bounded(a1.client.is_on_whatsapp(&[format!("+{b}").as_str(), unknown]))
+        .await
+        .expect("is on whatsapp");
+    assert_eq!(results.len(), 2, "{results:?}");
+    let known = results.iter().find(|r| r.query == format!("+{b}")).expect("B answered");
+    assert!(known.is_in);
+    assert_eq!(known.jid, pn(b));
+    let lid = known.lid.clone().expect("B's LID");
+    assert!(lid.is_lid());
+    // The pair went into the client's LID map.
+    assert_eq!(a1.client.lid_for_pn(&pn(b)), Some(lid));
+    let stranger = results.iter().find(|r| r.query == "+15550050999").expect("unknown answered");
+    assert!(!stranger.is_in);
+    assert_eq!(stranger.jid, pn("15550050999"));
+    assert_eq!(stranger.lid, None);
+
+    let refused = bounded(a1.client.is_on_whatsapp(&["call me"])).await;
+    assert!(matches!(refused, Err(ClientError::InvalidPhone(_))), "{refused:?}");
+}
+
+#[tokio::test]
+async fn user_info_and_profile_pictures() {
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550051001", "15550051002");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let a1 = link_companion(&sandbox, a).await;
+    let b1 = link_companion(&sandbox, b).await;
+
+    let info = bounded(a1.client.user_info(&[pn(b)])).await.expect("user info");
+    let about_b = &info[&pn(b)];
+    assert_eq!(about_b.status, DEFAULT_STATUS);
+    assert_eq!(about_b.picture_id, None);
+    // B's phone and B's linked companion.
+    assert!(about_b.devices.contains(&pn(b)), "{about_b:?}");
+    assert!(about_b.devices.contains(&b1.jid), "{about_b:?}");
+    assert!(about_b.lid.as_ref().is_some_and(Jid::is_lid));
+    assert_eq!(a1.client.lid_for_pn(&pn(b)), about_b.lid);
+
+    // No picture yet: none, for the full picture and the preview.
+    assert_eq!(bounded(a1.client.profile_picture(&pn(b), false)).await.expect("picture"), None);
+    assert_eq!(bounded(a1.client.profile_picture(&pn(b), true)).await.expect("preview"), None);
+
+    // B sets one (the sandbox has no control route for pictures: B's own client sets it, as
+    // whatsmeow's SetProfilePicture would: a `w:profile:picture` set without target).
+    let jpeg: Vec<u8> =
+        [0xFF, 0xD8, 0xFF, 0xE0].into_iter().chain((0..2000u32).map(|i| i as u8)).collect();
+    let set = Node::new("iq")
+        .attr("xmlns", "w:profile:picture")
+        .attr("type", "set")
+        .attr("to", Jid::server_only(Server::Pn))
+        .child(Node::new("picture").attr("type", "image").bytes(jpeg));
+    let answer = bounded(b1.client.send_iq(set, None)).await.expect("set picture");
+    let picture_id =
+        answer.child_by_tag("picture").and_then(|p| p.attr_str("id")).expect("new id").to_owned();
+
+    let picture = bounded(a1.client.profile_picture(&pn(b), false))
+        .await
+        .expect("picture")
+        .expect("B has a picture now");
+    assert_eq!(picture.id, picture_id);
+    assert_eq!(picture.kind, "image");
+    assert!(picture.url.starts_with(sandbox.media_url()), "{picture:?}");
+    assert!(!picture.direct_path.is_empty() && picture.url.ends_with(&picture.direct_path));
+    let preview = bounded(a1.client.profile_picture(&pn(b), true)).await.unwrap().unwrap();
+    assert_eq!((preview.id.as_str(), preview.kind.as_str()), (picture_id.as_str(), "preview"));
+    let info = bounded(a1.client.user_info(&[pn(b), pn(a)])).await.expect("user info");
+    assert_eq!(info[&pn(b)].picture_id.as_deref(), Some(picture_id.as_str()));
+    assert_eq!(info[&pn(a)].picture_id, None);
+    assert!(info[&pn(a)].devices.contains(&a1.jid));
+
+    // A group has no picture until one is set.
+    let group = bounded(b1.client.create_group("Pics", &[pn(a)])).await.expect("group").jid;
+    assert_eq!(
+        bounded(a1.client.profile_picture(&group, false)).await.expect("group picture"),
+        None
+    );
+}
