@@ -1,7 +1,7 @@
 //! Groups as pure protocol code (`xmlns="w:g2"`; whatsmeow group.go): the iqs a client sends
 //! ([`iq`]), the answers it reads ([`answer`], with the `<group>` node in [`info`]), and the
-//! `w:gp2` notifications members receive ([`notification`]). No I/O: the client sends and
-//! caches, the sandbox reuses nothing here but the types.
+//! `w:gp2` notifications members receive ([`notification`]). No I/O: the client sends the
+//! iqs, caches what the answers say and emits the notifications as events.
 pub mod answer;
 mod error;
 pub mod info;
