@@ -1,14 +1,15 @@
 //! Groups and users as wuzapi answers them: whatsmeow's `types.GroupInfo`, `types.UserInfo` and
 //! `types.IsOnWhatsAppResponse` marshalled by Go's `encoding/json` (field names as in the Go
 //! structs, embedded structs flattened, an unset JID as `""`, an unset time as Go's zero time).
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use wazap::binary::Jid;
-use wazap::types::{GroupInfo, GroupParticipant, ParticipantUpdate, ProfilePicture, UserInfo};
+use wazap::types::{
+    GroupChange, GroupInfo, GroupParticipant, JoinedGroup, ParticipantUpdate, ProfilePicture,
+    UserInfo,
+};
 
 use crate::timefmt::rfc3339;
-
-/// Go's zero `time.Time`, which wuzapi shows for a time WhatsApp did not give.
-pub const GO_ZERO_TIME: &str = "0001-01-01T00:00:00Z";
+use crate::wuz_events::ZERO_TIME;
 
 /// An optional JID as Go marshals `types.JID` (the zero JID is `""`).
 fn jid(value: Option<&Jid>) -> String {
@@ -19,16 +20,22 @@ fn jid(value: Option<&Jid>) -> String {
 fn time(secs: Option<u64>) -> String {
     match secs.and_then(|s| i64::try_from(s).ok()) {
         Some(s) => rfc3339(s),
-        None => GO_ZERO_TIME.to_owned(),
+        None => ZERO_TIME.to_owned(),
     }
 }
 
 /// A group (whatsmeow `types.GroupInfo`).
 pub fn group(info: &GroupInfo) -> Value {
+    Value::Object(group_fields(info))
+}
+
+/// [`group`]'s fields, to embed (Go flattens the embedded `types.GroupInfo` of
+/// `events.JoinedGroup`).
+fn group_fields(info: &GroupInfo) -> Map<String, Value> {
     // LID-addressed groups name their members by LID.
     let addressing = if info.participants.iter().any(|p| p.jid.is_lid()) { "lid" } else { "pn" };
     let participant_count = info.participant_count.map_or(info.participants.len(), |n| n as usize);
-    json!({
+    let value = json!({
         "JID": info.jid.to_string(),
         "OwnerJID": jid(info.owner.as_ref()),
         "Name": info.name,
@@ -49,7 +56,11 @@ pub fn group(info: &GroupInfo) -> Value {
         "ParticipantVersionID": "",
         "Participants": info.participants.iter().map(participant).collect::<Vec<_>>(),
         "ParticipantCount": participant_count,
-    })
+    });
+    match value {
+        Value::Object(fields) => fields,
+        _ => Map::new(),
+    }
 }
 
 /// A member (whatsmeow `types.GroupParticipant`).
@@ -73,6 +84,76 @@ pub fn participant_update(update: &ParticipantUpdate) -> Value {
         "LID": jid(update.lid.as_ref()),
         "Error": update.error.unwrap_or(0),
     })
+}
+
+/// JIDs as Go marshals a `[]types.JID` that whatsmeow only appends to: `null` when empty.
+fn jids(list: &[Jid]) -> Value {
+    if list.is_empty() {
+        return Value::Null;
+    }
+    list.iter().map(|j| Value::String(j.to_string())).collect()
+}
+
+/// A `w:gp2` change (whatsmeow `events.GroupInfo`): what did not change is `null`.
+pub fn group_change(change: &GroupChange) -> Value {
+    let unknown: Vec<Value> = change.unknown.iter().map(|tag| json!({ "Tag": tag })).collect();
+    json!({
+        "JID": change.jid.to_string(),
+        "Notify": change.notify.clone().unwrap_or_default(),
+        "Sender": change.sender.as_ref().map(Jid::to_string),
+        "SenderPN": Value::Null,
+        "Timestamp": time(Some(change.timestamp)),
+        "Name": change.name.as_ref().map(|n| json!({
+            "Name": n.name,
+            "NameSetAt": time(n.set_at),
+            "NameSetBy": jid(n.set_by.as_ref()),
+            "NameSetByPN": "",
+        })),
+        "Topic": change.topic.as_ref().map(|t| json!({
+            "Topic": t.topic,
+            "TopicID": t.id.clone().unwrap_or_default(),
+            "TopicSetAt": time(Some(t.set_at)),
+            "TopicSetBy": jid(t.set_by.as_ref()),
+            "TopicSetByPN": "",
+            "TopicDeleted": t.deleted,
+        })),
+        "Locked": change.locked.map(|locked| json!({ "IsLocked": locked })),
+        "Announce": change.announce.map(|a| json!({ "IsAnnounce": a, "AnnounceVersionID": "" })),
+        "Ephemeral": change.ephemeral_secs.map(|secs| json!({
+            "IsEphemeral": secs > 0,
+            "DisappearingTimer": secs,
+        })),
+        "MembershipApprovalMode": Value::Null,
+        "Delete": change.deleted.as_ref().map(|reason| json!({
+            "Deleted": true,
+            "DeleteReason": reason,
+        })),
+        "Link": Value::Null,
+        "Unlink": Value::Null,
+        "NewInviteLink": change.new_invite_link,
+        "PrevParticipantVersionID": "",
+        "ParticipantVersionID": "",
+        "JoinReason": change.join_reason.clone().unwrap_or_default(),
+        "Join": jids(&change.join),
+        "Leave": jids(&change.leave),
+        "Promote": jids(&change.promote),
+        "Demote": jids(&change.demote),
+        "UnknownChanges": if unknown.is_empty() { Value::Null } else { Value::Array(unknown) },
+    })
+}
+
+/// We became a member (whatsmeow `events.JoinedGroup`: its own fields, then the group's
+/// flattened).
+pub fn joined_group(joined: &JoinedGroup) -> Value {
+    let mut fields = Map::new();
+    fields.insert("Reason".into(), json!(joined.reason.clone().unwrap_or_default()));
+    fields.insert("Type".into(), json!(""));
+    fields.insert("CreateKey".into(), json!(""));
+    fields.insert("Sender".into(), json!(joined.sender.as_ref().map(Jid::to_string)));
+    fields.insert("SenderPN".into(), Value::Null);
+    fields.insert("Notify".into(), json!(joined.notify.clone().unwrap_or_default()));
+    fields.extend(group_fields(&joined.group));
+    Value::Object(fields)
 }
 
 /// What usync says about a user (whatsmeow `types.UserInfo`).
@@ -133,10 +214,7 @@ mod tests {
         assert_eq!(value["JID"], "120363000000000001@g.us");
         assert_eq!(value["OwnerJID"], "5491155554444@s.whatsapp.net");
         assert_eq!(value["NameSetAt"], "2022-04-21T20:15:26Z");
-        assert_eq!(
-            (&value["TopicSetAt"], &value["TopicSetBy"]),
-            (&json!(GO_ZERO_TIME), &json!(""))
-        );
+        assert_eq!((&value["TopicSetAt"], &value["TopicSetBy"]), (&json!(ZERO_TIME), &json!("")));
         assert_eq!((&value["IsAnnounce"], &value["IsLocked"]), (&json!(true), &json!(false)));
         assert_eq!(
             (&value["IsEphemeral"], &value["DisappearingTimer"]),
@@ -148,5 +226,46 @@ mod tests {
         assert_eq!((&member["IsAdmin"], &member["IsSuperAdmin"]), (&json!(true), &json!(true)));
         assert_eq!(member["LID"], "");
         assert_eq!(value["AddressingMode"], "pn");
+    }
+
+    #[test]
+    fn changes_leave_what_did_not_change_null() {
+        let change = GroupChange {
+            jid: Jid::group("120363000000000001"),
+            sender: Some(Jid::pn("5491155554444")),
+            notify: Some("Ann".into()),
+            timestamp: 1_650_572_126,
+            name: None,
+            topic: None,
+            announce: Some(true),
+            locked: None,
+            ephemeral_secs: None,
+            join: vec![Jid::pn("5491155554445")],
+            join_reason: Some("invite".into()),
+            leave: vec![],
+            promote: vec![],
+            demote: vec![],
+            new_invite_link: None,
+            deleted: None,
+            unknown: vec!["membership_approval_mode".into()],
+        };
+        let value = group_change(&change);
+        assert_eq!(value["Sender"], "5491155554444@s.whatsapp.net");
+        assert_eq!(value["Timestamp"], "2022-04-21T20:15:26Z");
+        assert_eq!(value["Announce"], json!({ "IsAnnounce": true, "AnnounceVersionID": "" }));
+        assert_eq!((&value["Name"], &value["Locked"]), (&Value::Null, &Value::Null));
+        assert_eq!(value["Join"], json!(["5491155554445@s.whatsapp.net"]));
+        assert_eq!((&value["Leave"], &value["JoinReason"]), (&Value::Null, &json!("invite")));
+        assert_eq!(value["UnknownChanges"], json!([{ "Tag": "membership_approval_mode" }]));
+
+        let joined = joined_group(&JoinedGroup {
+            sender: None,
+            notify: None,
+            reason: Some("invite".into()),
+            group: info(),
+        });
+        assert_eq!((&joined["Reason"], &joined["Sender"]), (&json!("invite"), &Value::Null));
+        assert_eq!(joined["JID"], "120363000000000001@g.us");
+        assert_eq!(joined["Participants"][0]["IsSuperAdmin"], true);
     }
 }

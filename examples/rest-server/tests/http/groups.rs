@@ -32,7 +32,7 @@ async fn a_group_is_created_described_changed_shared_and_left() {
     phone(&env, cat, "Cat", false).await;
     let mut ann_hook = Hook::start().await;
     let mut ben_hook = Hook::start().await;
-    env.user("ann", &ann_hook.receiver.url, "Connected", "").await;
+    env.user("ann", &ann_hook.receiver.url, "Connected,GroupInfo,JoinedGroup", "").await;
     env.user("ben", &ben_hook.receiver.url, "Connected", "").await;
     pair(&env, &mut ann_hook, "ann", ann).await;
     pair(&env, &mut ben_hook, "ben", ben).await;
@@ -50,6 +50,13 @@ async fn a_group_is_created_described_changed_shared_and_left() {
     assert_eq!((&plain["IsAdmin"], &plain["IsSuperAdmin"]), (&json!(false), &json!(false)));
     assert!(member(&created, ben).is_none());
     assert!(created["GroupCreated"].as_str().is_some_and(|t| t.ends_with('Z')), "{created}");
+
+    // Ann's session hears of the new group, in whatsmeow's events.JoinedGroup shape.
+    let is_joined = |b: &Value| b["type"] == "JoinedGroup" && b["event"]["JID"] == group;
+    let joined = ann_hook.find("JoinedGroup", is_joined).await;
+    assert_eq!(joined["event"]["Name"], "Team");
+    assert!(member(&joined["event"], cat).is_some(), "{joined}");
+    assert!(joined["event"]["Sender"].as_str().is_some_and(|s| s.starts_with(ann)), "{joined}");
 
     // Listed, and described by body or by query.
     let (status, listed) = env.api.user("GET", "/group/list", "ann", None).await;
@@ -77,6 +84,21 @@ async fn a_group_is_created_described_changed_shared_and_left() {
     let data =
         post(&env, "ann", "/group/locked", json!({ "GroupJID": group, "Locked": true })).await;
     assert_eq!(data["Details"], "Group Locked setting updated successfully");
+    let renamed = ann_hook
+        .find("GroupInfo of the rename", |b| {
+            b["type"] == "GroupInfo" && b["event"]["Name"]["Name"] == "Crew"
+        })
+        .await;
+    let change = &renamed["event"];
+    assert_eq!(change["JID"], group);
+    assert!(change["Sender"].as_str().is_some_and(|s| s.starts_with(ann)), "{change}");
+    assert_eq!((&change["Topic"], &change["Join"]), (&Value::Null, &Value::Null), "{change}");
+    let locked = ann_hook
+        .find("GroupInfo of the lock", |b| {
+            b["type"] == "GroupInfo" && b["event"]["Locked"]["IsLocked"] == true
+        })
+        .await;
+    assert_eq!(locked["event"]["Name"], Value::Null);
     let info = get(&env, "ann", "/group/info", json!({ "GroupJID": group })).await;
     assert_eq!((&info["Name"], &info["Topic"]), (&json!("Crew"), &json!("Our plans")));
     assert_eq!(info["NameSetBy"], format!("{ann}@s.whatsapp.net"));
@@ -103,6 +125,14 @@ async fn a_group_is_created_described_changed_shared_and_left() {
     assert_eq!(joined["GroupJID"], group);
     let info = get(&env, "ben", "/group/info", json!({ "GroupJID": group })).await;
     assert!(member(&info, ben).is_some(), "{info}");
+    let ben_jid = format!("{ben}@s.whatsapp.net");
+    let arrived = ann_hook
+        .find("GroupInfo of Ben's join", |b| {
+            b["type"] == "GroupInfo"
+                && b["event"]["Join"].as_array().is_some_and(|j| j.contains(&json!(ben_jid)))
+        })
+        .await;
+    assert_eq!(arrived["event"]["JoinReason"], "invite");
     // A reset (by query) revokes the old link.
     let (status, fresh) = env
         .api
