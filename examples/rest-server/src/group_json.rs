@@ -26,16 +26,10 @@ fn time(secs: Option<u64>) -> String {
 
 /// A group (whatsmeow `types.GroupInfo`).
 pub fn group(info: &GroupInfo) -> Value {
-    Value::Object(group_fields(info))
-}
-
-/// [`group`]'s fields, to embed (Go flattens the embedded `types.GroupInfo` of
-/// `events.JoinedGroup`).
-fn group_fields(info: &GroupInfo) -> Map<String, Value> {
     // LID-addressed groups name their members by LID.
     let addressing = if info.participants.iter().any(|p| p.jid.is_lid()) { "lid" } else { "pn" };
     let participant_count = info.participant_count.map_or(info.participants.len(), |n| n as usize);
-    let value = json!({
+    json!({
         "JID": info.jid.to_string(),
         "OwnerJID": jid(info.owner.as_ref()),
         "Name": info.name,
@@ -56,11 +50,7 @@ fn group_fields(info: &GroupInfo) -> Map<String, Value> {
         "ParticipantVersionID": "",
         "Participants": info.participants.iter().map(participant).collect::<Vec<_>>(),
         "ParticipantCount": participant_count,
-    });
-    match value {
-        Value::Object(fields) => fields,
-        _ => Map::new(),
-    }
+    })
 }
 
 /// A member (whatsmeow `types.GroupParticipant`).
@@ -152,7 +142,10 @@ pub fn joined_group(joined: &JoinedGroup) -> Value {
     fields.insert("Sender".into(), json!(joined.sender.as_ref().map(Jid::to_string)));
     fields.insert("SenderPN".into(), Value::Null);
     fields.insert("Notify".into(), json!(joined.notify.clone().unwrap_or_default()));
-    fields.extend(group_fields(&joined.group));
+    // Go flattens the embedded `types.GroupInfo`.
+    if let Value::Object(group_fields) = group(&joined.group) {
+        fields.extend(group_fields);
+    }
     Value::Object(fields)
 }
 
