@@ -12,6 +12,8 @@ pub const KNOWN: &[&str] = &[
     "Presence",
     "ChatPresence",
     "HistorySync",
+    "GroupInfo",
+    "JoinedGroup",
     "QR",
     "QRTimeout",
     "PairSuccess",

@@ -7,6 +7,7 @@
 //! [`envelope`] (wuzapi's response shape), [`state`] (users), [`session`] (a user's client and
 //! event pump), [`webhook`] (delivery queue), [`wuz_events`], [`wuz_messages`] and
 //! [`history_json`] (events in wuzapi's shape), [`message_json`] (protobuf as Go's JSON),
+//! [`group_json`] (groups and users as whatsmeow's structs),
 //! [`phone`] (recipients), [`event_types`], [`db`], [`qr`], [`timefmt`].
 pub mod auth;
 pub mod body;
@@ -14,6 +15,7 @@ pub mod data_url;
 pub mod db;
 pub mod envelope;
 pub mod event_types;
+pub mod group_json;
 pub mod history_json;
 pub mod message_json;
 pub mod phone;

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use wazap::binary::Jid;
 use wazap::Event;
 
+use crate::group_json;
 use crate::history_json;
 use crate::qr;
 use crate::timefmt::{now_unix, rfc3339};
@@ -133,6 +134,13 @@ pub fn to_webhook(event: &Event, own: &[Jid]) -> Option<(&'static str, Value)> {
                         .unwrap_or_else(|| ZERO_TIME.to_owned()),
                 },
             }),
+        ),
+        Event::GroupInfo(change) => {
+            ("GroupInfo", json!({ "type": "GroupInfo", "event": group_json::group_change(change) }))
+        }
+        Event::JoinedGroup(joined) => (
+            "JoinedGroup",
+            json!({ "type": "JoinedGroup", "event": group_json::joined_group(joined) }),
         ),
         // Undecryptable messages (and events added to wazap later) are not forwarded, as
         // wuzapi does not forward whatsmeow's UndecryptableMessage.

@@ -2,10 +2,13 @@
 pub mod admin;
 pub mod chat;
 pub mod download;
+pub mod groups;
 pub mod media;
 pub mod outgoing;
+pub mod refused;
 pub mod session;
 pub mod share;
+pub mod users;
 pub mod webhook;
 
 use axum::extract::DefaultBodyLimit;
@@ -45,6 +48,20 @@ pub fn router(state: AppState, media_body_limit: usize) -> Router {
         .route("/chat/downloadvideo", post(download::video))
         .route("/chat/downloadaudio", post(download::audio))
         .route("/chat/downloaddocument", post(download::document))
+        .route("/user/check", post(users::check))
+        .route("/user/info", post(users::info))
+        .route("/user/avatar", get(users::avatar).post(users::avatar))
+        .route("/group/list", get(groups::list))
+        .route("/group/info", get(groups::info))
+        .route("/group/invitelink", get(groups::invite_link))
+        .route("/group/name", post(groups::set_name))
+        .route("/group/topic", post(groups::set_topic))
+        .route("/group/announce", post(groups::set_announce))
+        .route("/group/locked", post(groups::set_locked))
+        .route("/group/create", post(groups::create))
+        .route("/group/leave", post(groups::leave))
+        .route("/group/join", post(groups::join))
+        .route("/group/updateparticipants", post(groups::update_participants))
         .merge(media)
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .method_not_allowed_fallback(|| async {

@@ -4,5 +4,7 @@
 mod api;
 mod chat;
 mod common;
+mod groups;
 mod history;
 mod media;
+mod users;
