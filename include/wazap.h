@@ -383,6 +383,27 @@ wazap_result wazap_client_send_chat_presence(const wazap_client *client,
 wazap_result wazap_client_subscribe_presence(const wazap_client *client, const char *jid);
 
 /**
+ * Runs request `method` with `args_json` (a JSON object, or NULL for none) and blocks until
+ * it is answered; `*result_json` receives the answer as JSON (`null` for requests that only
+ * act), freed with `wazap_string_free`. Requests: `joined_groups` {}, `group_info`
+ * {group}, `create_group` {name, participants[]}, `set_group_name` / `set_group_topic`
+ * {group, text}, `set_group_announce` / `set_group_locked` {group, on}, `group_invite_link`
+ * {group, reset?}, `join_group_with_link` {link}, `leave_group` {group},
+ * `update_group_participants` {group, participants[], action: add|remove|promote|demote},
+ * `is_on_whatsapp` {phones[]}, `user_info` {users[]}, `profile_picture` {user, preview?}.
+ * Unknown requests and bad arguments are `WAZAP_INVALID_ARGUMENT` (or
+ * `WAZAP_INVALID_JSON` when `args_json` does not parse), checked before anything is sent.
+ *
+ * # Safety
+ * `method` and `args_json` are NULL (only `args_json`) or NUL-terminated; `result_json` is
+ * writable.
+ */
+wazap_result wazap_client_request(const wazap_client *client,
+                                  const char *method,
+                                  const char *args_json,
+                                  char **result_json);
+
+/**
  * The name of a `wazap_result` value (`"WAZAP_TIMEOUT"`), or `"WAZAP_UNKNOWN"`. The string is
  * static: do not free it. Takes a plain integer so that any value is safe to pass.
  */

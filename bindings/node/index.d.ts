@@ -218,6 +218,37 @@ export interface GroupInfo {
   participants: GroupParticipant[];
 }
 
+/** The outcome of a participant change for one member (`error`: the server's refusal). */
+export interface ParticipantUpdate {
+  jid: string;
+  lid: string | null;
+  error: number | null;
+}
+
+/** Whether the phone number `query` has a WhatsApp account. */
+export interface IsOnWhatsApp {
+  query: string;
+  jid: string;
+  is_in: boolean;
+  lid: string | null;
+}
+
+/** What the server tells about a user (device 0 is the phone). */
+export interface UserInfo {
+  status: string;
+  picture_id: string | null;
+  devices: string[];
+  lid: string | null;
+}
+
+/** Where to download a profile picture (`kind`: 'image' or 'preview'). */
+export interface ProfilePicture {
+  url: string;
+  id: string;
+  kind: string;
+  direct_path: string;
+}
+
 /** A group we are in changed; unchanged fields are null or empty. */
 export interface GroupInfoEvent {
   type: 'group_info';
@@ -385,6 +416,30 @@ export declare class Client extends EventEmitter {
   sendSticker(to: string, data: Uint8Array, options?: { mimetype?: string; id?: string }): Promise<SendResult>;
   /** The file of a received media message (the event, its `message`, or the raw bytes). */
   download(message: MessageEvent | MessageContent | Uint8Array): Promise<Buffer>;
+  /** Every group we are in, with its members. */
+  joinedGroups(): Promise<GroupInfo[]>;
+  groupInfo(group: string): Promise<GroupInfo>;
+  /** Creates a group with us as its admin and `participants` in it. */
+  createGroup(name: string, participants?: string[]): Promise<GroupInfo>;
+  setGroupName(group: string, name: string): Promise<void>;
+  /** An empty topic deletes the description. */
+  setGroupTopic(group: string, topic: string): Promise<void>;
+  setGroupAnnounce(group: string, announce: boolean): Promise<void>;
+  setGroupLocked(group: string, locked: boolean): Promise<void>;
+  /** 'https://chat.whatsapp.com/<code>'; `reset` revokes the old link first. */
+  groupInviteLink(group: string, options?: { reset?: boolean }): Promise<string>;
+  /** Joins by invite link (or its code); resolves with the group's JID. */
+  joinGroupWithLink(link: string): Promise<string>;
+  leaveGroup(group: string): Promise<void>;
+  updateGroupParticipants(
+    group: string,
+    participants: string[],
+    action: 'add' | 'remove' | 'promote' | 'demote',
+  ): Promise<ParticipantUpdate[]>;
+  isOnWhatsapp(phones: string[]): Promise<IsOnWhatsApp[]>;
+  /** By user JID. */
+  userInfo(users: string[]): Promise<Record<string, UserInfo>>;
+  profilePicture(user: string, options?: { preview?: boolean }): Promise<ProfilePicture | null>;
   /** A receipt of another kind; `sender` is the author in a group. */
   sendReceipt(
     ids: string[],

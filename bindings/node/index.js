@@ -86,6 +86,18 @@ function toBuffer(bytes) {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+function requireStrings(value, name) {
+  if (!isStringArray(value)) {
+    throw coded(ErrorCode.INVALID_ARG_TYPE, `${name} must be an array of strings, got ${describe(value)}`);
+  }
+}
+
+function requireBoolean(value, name) {
+  if (typeof value !== 'boolean') {
+    throw coded(ErrorCode.INVALID_ARG_TYPE, `${name} must be a boolean, got ${describe(value)}`);
+  }
+}
+
 function isStringArray(value) {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
@@ -321,6 +333,102 @@ class Client extends EventEmitter {
       fileName, voiceNote, id ?? undefined,
     );
     return JSON.parse(result);
+  }
+
+  // Groups are '<id>@g.us' JIDs; users are JIDs or bare phone numbers.
+
+  /** Every group we are in, with its members. */
+  async joinedGroups() {
+    return this.#request('joined_groups', {});
+  }
+
+  /** A group's metadata and members. */
+  async groupInfo(group) {
+    requireString(group, 'group');
+    return this.#request('group_info', { group });
+  }
+
+  /** Creates a group with us as its admin and `participants` in it; resolves with its info. */
+  async createGroup(name, participants = []) {
+    requireString(name, 'name');
+    requireStrings(participants, 'participants');
+    return this.#request('create_group', { name, participants });
+  }
+
+  async setGroupName(group, name) {
+    requireString(group, 'group');
+    requireString(name, 'name');
+    await this.#request('set_group_name', { group, text: name });
+  }
+
+  /** Sets the description; an empty `topic` deletes it. */
+  async setGroupTopic(group, topic) {
+    requireString(group, 'group');
+    requireString(topic, 'topic');
+    await this.#request('set_group_topic', { group, text: topic });
+  }
+
+  /** Announce mode: only admins may send. */
+  async setGroupAnnounce(group, announce) {
+    requireString(group, 'group');
+    requireBoolean(announce, 'announce');
+    await this.#request('set_group_announce', { group, on: announce });
+  }
+
+  /** Locked: only admins may edit the group info. */
+  async setGroupLocked(group, locked) {
+    requireString(group, 'group');
+    requireBoolean(locked, 'locked');
+    await this.#request('set_group_locked', { group, on: locked });
+  }
+
+  /** 'https://chat.whatsapp.com/<code>'; `reset` revokes the old link first. */
+  async groupInviteLink(group, { reset = false } = {}) {
+    requireString(group, 'group');
+    requireBoolean(reset, 'options.reset');
+    return this.#request('group_invite_link', { group, reset });
+  }
+
+  /** Joins by invite link (or its code); resolves with the group's JID. */
+  async joinGroupWithLink(link) {
+    requireString(link, 'link');
+    return this.#request('join_group_with_link', { link });
+  }
+
+  async leaveGroup(group) {
+    requireString(group, 'group');
+    await this.#request('leave_group', { group });
+  }
+
+  /** `action`: 'add', 'remove', 'promote' or 'demote'; resolves with one result per member. */
+  async updateGroupParticipants(group, participants, action) {
+    requireString(group, 'group');
+    requireStrings(participants, 'participants');
+    requireString(action, 'action');
+    return this.#request('update_group_participants', { group, participants, action });
+  }
+
+  /** Which of `phones` (international numbers) have a WhatsApp account. */
+  async isOnWhatsapp(phones) {
+    requireStrings(phones, 'phones');
+    return this.#request('is_on_whatsapp', { phones });
+  }
+
+  /** Status, picture id, devices and LID of each user, by JID. */
+  async userInfo(users) {
+    requireStrings(users, 'users');
+    return this.#request('user_info', { users });
+  }
+
+  /** Where to download a user's (or group's) picture; null when there is none. */
+  async profilePicture(user, { preview = false } = {}) {
+    requireString(user, 'user');
+    requireBoolean(preview, 'options.preview');
+    return this.#request('profile_picture', { user, preview });
+  }
+
+  async #request(method, args) {
+    return JSON.parse(await this.#call('request', method, JSON.stringify(args)));
   }
 
   /**

@@ -17,6 +17,7 @@ pub mod events;
 pub mod handle;
 pub mod media;
 pub mod messaging;
+pub mod requests;
 pub mod result;
 pub mod strings;
 

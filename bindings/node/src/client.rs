@@ -18,7 +18,7 @@ use wazap::types::ReceiptType;
 use wazap::Client;
 
 use crate::config;
-use crate::error::{coded, from_client, CLOSED, INVALID_ARG};
+use crate::error::{coded, from_client, from_request, CLOSED, INVALID_ARG};
 use crate::events::{self, EventFn};
 
 struct Open {
@@ -195,6 +195,14 @@ impl NativeClient {
         let client = self.client()?;
         let sent = client.send_media(to, data.to_vec(), mimetype.as_deref(), kind, id).await;
         Ok(sent_json(&sent.map_err(from_client)?))
+    }
+
+    /// A request by name with JSON arguments (groups, users: `wazap::client::REQUESTS`);
+    /// resolves with the answer's JSON.
+    #[napi]
+    pub async fn request(&self, method: String, args_json: String) -> napi::Result<String> {
+        let client = self.client()?;
+        client.request(&method, &args_json).await.map_err(from_request)
     }
 
     /// Downloads and decrypts the file of a received media message (its `Message` protobuf).

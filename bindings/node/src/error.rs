@@ -49,3 +49,11 @@ pub fn code_of(error: &ClientError) -> &'static str {
 pub fn from_client(error: ClientError) -> napi::Error {
     coded(code_of(&error), &error)
 }
+
+/// A failed request by name: bad arguments are `ERR_INVALID_ARG`, the rest the core error's.
+pub fn from_request(error: wazap::client::RequestError) -> napi::Error {
+    match error {
+        wazap::client::RequestError::Client(e) => from_client(e),
+        other => coded(INVALID_ARG, other),
+    }
+}

@@ -335,6 +335,15 @@ impl NativeClient {
         bridge::spawn(op, done)
     }
 
+    /// Runs a request by name (groups, users) with JSON arguments; returns the answer's JSON.
+    fn request(&self, py: Python<'_>, method: String, args_json: String) -> PyResult<PyObject> {
+        block(py, self.request_op(method, args_json))?.to_python(py)
+    }
+
+    fn request_async(&self, done: PyObject, method: String, args_json: String) {
+        bridge::spawn(self.request_op(method, args_json), done)
+    }
+
     /// Downloads and decrypts the file of a received media message (its `Message` protobuf).
     fn download(&self, py: Python<'_>, message: Vec<u8>) -> PyResult<PyObject> {
         block(py, self.download_op(message))?.to_python(py)

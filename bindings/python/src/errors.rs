@@ -100,6 +100,16 @@ impl From<ClientError> for BindingError {
     }
 }
 
+impl From<wazap::client::RequestError> for BindingError {
+    fn from(error: wazap::client::RequestError) -> Self {
+        use wazap::client::RequestError;
+        match error {
+            RequestError::Client(e) => e.into(),
+            other => Self::invalid(other.to_string()),
+        }
+    }
+}
+
 impl From<wazap::store::StoreError> for BindingError {
     fn from(error: wazap::store::StoreError) -> Self {
         Self::new("StoreError", message_with_causes(&error))

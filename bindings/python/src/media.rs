@@ -54,6 +54,17 @@ impl NativeClient {
         }
     }
 
+    /// A request by name with JSON arguments (groups, users: `wazap::client::REQUESTS`); the
+    /// answer as JSON.
+    pub(crate) fn request_op(
+        &self,
+        method: String,
+        args_json: String,
+    ) -> impl Future<Output = Op<String>> + Send + 'static {
+        let client = self.client.clone();
+        async move { Ok(client.request(&method, &args_json).await?) }
+    }
+
     /// `message`: the received `Message` protobuf (`MessageContent.raw`).
     pub(crate) fn download_op(
         &self,

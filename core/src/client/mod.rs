@@ -44,6 +44,7 @@ mod receipt;
 mod receipt_mode;
 mod receive;
 mod reconnect;
+pub mod requests;
 mod send;
 mod upload;
 mod users;
@@ -59,6 +60,7 @@ pub use error::ClientError;
 pub use events::Events;
 pub use presence::{ChatState, ChatStateMedia, Presence};
 pub use proxy::{Proxy, ProxyError};
+pub use requests::{RequestError, REQUESTS};
 pub use send::SendResult;
 
 use crate::binary::{Jid, Node, Server};

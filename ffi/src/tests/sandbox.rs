@@ -457,3 +457,62 @@ fn sends_media_that_the_peer_downloads() {
     assert_eq!(wazap_client_free(peer), WAZAP_OK);
     assert_eq!(wazap_client_free(client), WAZAP_OK);
 }
+
+/// Groups and users through `wazap_client_request`: a group created by one client is seen by
+/// the other; on-WhatsApp checks; bad requests get their own codes.
+#[test]
+fn groups_and_users_by_request() {
+    use crate::requests::*;
+    use crate::result::wazap_result;
+
+    let env = Env::start();
+    env.account("15550100008");
+    env.account("15550100009");
+    let store = TempStore::new();
+    let client = env.client(&store);
+    pair_by_qr(&env, client, "15550100008");
+    let peer_store = TempStore::new();
+    let peer = env.client(&peer_store);
+    pair_by_qr(&env, peer, "15550100009");
+
+    let request = |who: *mut wazap_client, method: &str, args: &str| -> (wazap_result, Value) {
+        let (method, args) = (c(method), c(args));
+        let mut out = null_mut();
+        let result = unsafe { wazap_client_request(who, method.as_ptr(), args.as_ptr(), &mut out) };
+        let answer = if out.is_null() { Value::Null } else { take(out).parse().unwrap() };
+        (result, answer)
+    };
+    let (result, group) =
+        request(client, "create_group", r#"{"name":"C group","participants":["15550100009"]}"#);
+    assert_eq!(result, WAZAP_OK, "{}", last_error());
+    let jid = group["jid"].as_str().expect("a group jid").to_owned();
+    assert_eq!(group["participants"].as_array().map(Vec::len), Some(2), "{group}");
+    let joined = pull_where(peer, "joined_group", |e| e["group"]["jid"] == jid.as_str());
+    assert_eq!(joined["group"]["name"], "C group");
+    let (result, groups) = request(peer, "joined_groups", "{}");
+    assert_eq!(result, WAZAP_OK, "{}", last_error());
+    assert!(groups.as_array().unwrap().iter().any(|g| g["jid"] == jid.as_str()), "{groups}");
+
+    let (result, answers) =
+        request(client, "is_on_whatsapp", r#"{"phones":["15550100009","15559999995"]}"#);
+    assert_eq!(result, WAZAP_OK, "{}", last_error());
+    let is_in = |number: &str| {
+        let answer = answers
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["query"].as_str().map(|q| q.trim_start_matches('+')) == Some(number));
+        answer.and_then(|a| a["is_in"].as_bool())
+    };
+    assert_eq!((is_in("15550100009"), is_in("15559999995")), (Some(true), Some(false)));
+
+    assert_eq!(request(client, "brew_tea", "{}").0, WAZAP_INVALID_ARGUMENT);
+    assert!(last_error().contains("brew_tea"), "{}", last_error());
+    assert_eq!(request(client, "group_info", "{").0, WAZAP_INVALID_JSON);
+    assert_eq!(request(client, "group_info", r#"{"group":"a@b@c"}"#).0, WAZAP_INVALID_ARGUMENT);
+    let method = c("joined_groups");
+    let result = unsafe { wazap_client_request(client, method.as_ptr(), null(), null_mut()) };
+    assert_eq!(result, WAZAP_NULL_POINTER);
+    assert_eq!(wazap_client_free(peer), WAZAP_OK);
+    assert_eq!(wazap_client_free(client), WAZAP_OK);
+}

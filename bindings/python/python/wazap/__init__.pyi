@@ -43,6 +43,8 @@ _EventName = Literal[
     "presence",
     "chat_presence",
     "history_sync",
+    "group_info",
+    "joined_group",
     "*",
 ]
 _ClientType = Literal[
@@ -247,6 +249,73 @@ class HistorySyncEvent(Event):
     raw: bytes = b""
 
 @dataclass(frozen=True)
+class GroupParticipant:
+    jid: str
+    lid: Optional[str]
+    phone_number: Optional[str]
+    is_admin: bool
+    is_super_admin: bool
+
+@dataclass(frozen=True)
+class GroupInfo:
+    jid: str
+    name: str
+    name_set_by: Optional[str]
+    name_set_at: Optional[int]
+    topic: str
+    topic_id: Optional[str]
+    topic_set_by: Optional[str]
+    topic_set_at: Optional[int]
+    owner: Optional[str]
+    created: Optional[int]
+    announce: bool
+    locked: bool
+    ephemeral_secs: Optional[int]
+    participant_count: Optional[int]
+    participants: List[GroupParticipant] = ...
+
+@dataclass(frozen=True)
+class GroupName:
+    name: str
+    set_by: Optional[str]
+    set_at: Optional[int]
+
+@dataclass(frozen=True)
+class GroupTopic:
+    topic: str
+    id: Optional[str]
+    set_by: Optional[str]
+    set_at: int
+    deleted: bool
+
+@dataclass(frozen=True)
+class GroupInfoEvent(Event):
+    jid: str
+    sender: Optional[str]
+    notify: Optional[str]
+    timestamp: int
+    name: Optional[GroupName]
+    topic: Optional[GroupTopic]
+    announce: Optional[bool]
+    locked: Optional[bool]
+    ephemeral_secs: Optional[int]
+    join: List[str]
+    join_reason: Optional[str]
+    leave: List[str]
+    promote: List[str]
+    demote: List[str]
+    new_invite_link: Optional[str]
+    deleted: Optional[str]
+    unknown: List[str]
+
+@dataclass(frozen=True)
+class JoinedGroupEvent(Event):
+    sender: Optional[str]
+    notify: Optional[str]
+    reason: Optional[str]
+    group: GroupInfo
+
+@dataclass(frozen=True)
 class UnknownEvent(Event):
     event_type: str
     data: Dict[str, Any]
@@ -259,6 +328,33 @@ def parse_event(raw: str) -> Event: ...
 class SendResult:
     id: str
     timestamp: int
+
+@dataclass(frozen=True)
+class ParticipantUpdate:
+    jid: str
+    lid: Optional[str]
+    error: Optional[int]
+
+@dataclass(frozen=True)
+class IsOnWhatsApp:
+    query: str
+    jid: str
+    is_in: bool
+    lid: Optional[str]
+
+@dataclass(frozen=True)
+class UserInfo:
+    status: str
+    picture_id: Optional[str]
+    devices: List[str]
+    lid: Optional[str]
+
+@dataclass(frozen=True)
+class ProfilePicture:
+    url: str
+    id: str
+    kind: str
+    direct_path: str
 
 # -- streams and the client ------------------------------------------------------------------
 class EventStream:
@@ -421,6 +517,50 @@ class Client:
     async def download_async(
         self, message: Union[MessageEvent, MessageContent, bytes]
     ) -> bytes: ...
+    def joined_groups(self) -> List[GroupInfo]: ...
+    async def joined_groups_async(self) -> List[GroupInfo]: ...
+    def group_info(self, group: str) -> GroupInfo: ...
+    async def group_info_async(self, group: str) -> GroupInfo: ...
+    def create_group(self, name: str, participants: Sequence[str] = ()) -> GroupInfo: ...
+    async def create_group_async(
+        self, name: str, participants: Sequence[str] = ()
+    ) -> GroupInfo: ...
+    def set_group_name(self, group: str, name: str) -> None: ...
+    async def set_group_name_async(self, group: str, name: str) -> None: ...
+    def set_group_topic(self, group: str, topic: str) -> None: ...
+    async def set_group_topic_async(self, group: str, topic: str) -> None: ...
+    def set_group_announce(self, group: str, announce: bool) -> None: ...
+    async def set_group_announce_async(self, group: str, announce: bool) -> None: ...
+    def set_group_locked(self, group: str, locked: bool) -> None: ...
+    async def set_group_locked_async(self, group: str, locked: bool) -> None: ...
+    def group_invite_link(self, group: str, *, reset: bool = False) -> str: ...
+    async def group_invite_link_async(self, group: str, *, reset: bool = False) -> str: ...
+    def join_group_with_link(self, link: str) -> str: ...
+    async def join_group_with_link_async(self, link: str) -> str: ...
+    def leave_group(self, group: str) -> None: ...
+    async def leave_group_async(self, group: str) -> None: ...
+    def update_group_participants(
+        self,
+        group: str,
+        participants: Sequence[str],
+        action: Literal["add", "remove", "promote", "demote"],
+    ) -> List[ParticipantUpdate]: ...
+    async def update_group_participants_async(
+        self,
+        group: str,
+        participants: Sequence[str],
+        action: Literal["add", "remove", "promote", "demote"],
+    ) -> List[ParticipantUpdate]: ...
+    def is_on_whatsapp(self, phones: Sequence[str]) -> List[IsOnWhatsApp]: ...
+    async def is_on_whatsapp_async(self, phones: Sequence[str]) -> List[IsOnWhatsApp]: ...
+    def user_info(self, users: Sequence[str]) -> Dict[str, UserInfo]: ...
+    async def user_info_async(self, users: Sequence[str]) -> Dict[str, UserInfo]: ...
+    def profile_picture(
+        self, user: str, *, preview: bool = False
+    ) -> Optional[ProfilePicture]: ...
+    async def profile_picture_async(
+        self, user: str, *, preview: bool = False
+    ) -> Optional[ProfilePicture]: ...
     def send_reaction(
         self, chat: str, sender: str, id: str, emoji: str, *, from_me: bool = False
     ) -> SendResult: ...

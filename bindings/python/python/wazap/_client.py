@@ -9,6 +9,7 @@ client method (the core never waits for the GIL, so this cannot deadlock).
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import os
 import threading
@@ -20,12 +21,13 @@ from . import _native
 from ._events import (
     EVENT_TYPES,
     Event,
+    GroupInfo,
     MessageContent,
     MessageEvent,
     event_type_of,
     parse_event,
 )
-from ._results import SendResult
+from ._results import IsOnWhatsApp, ParticipantUpdate, ProfilePicture, SendResult, UserInfo
 from ._stream import EventStream
 
 logger = logging.getLogger("wazap")
@@ -90,6 +92,18 @@ def _bytes(data: Any, what: str) -> bytes:
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"{what} must be bytes, not {type(data).__name__}")
     return bytes(data)
+
+
+def _strings(values: Sequence[str], what: str) -> List[str]:
+    if isinstance(values, str) or not all(isinstance(v, str) for v in values):
+        raise TypeError(f"{what} must be a sequence of strings")
+    return list(values)
+
+
+def _flag(value: bool, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{what} must be a bool, not {type(value).__name__}")
+    return value
 
 
 def _raw_message(message: Union[MessageEvent, MessageContent, bytes]) -> bytes:
@@ -408,6 +422,133 @@ class Client:
     ) -> SendResult:
         args = (to, _bytes(data, "data"), kind, mimetype, caption, file_name, voice_note, id)
         return SendResult._from_native(await _asyncio.call(self._native.send_media_async, *args))
+
+    # -- groups and users ------------------------------------------------------------------
+    # Groups are "<id>@g.us" JIDs; users are JIDs or bare phone numbers.
+    def joined_groups(self) -> List[GroupInfo]:
+        """Every group we are in, with its members."""
+        return [GroupInfo.from_json(g) for g in self._request("joined_groups")]
+
+    async def joined_groups_async(self) -> List[GroupInfo]:
+        return [GroupInfo.from_json(g) for g in await self._request_async("joined_groups")]
+
+    def group_info(self, group: str) -> GroupInfo:
+        """A group's metadata and members."""
+        return GroupInfo.from_json(self._request("group_info", group=group))
+
+    async def group_info_async(self, group: str) -> GroupInfo:
+        return GroupInfo.from_json(await self._request_async("group_info", group=group))
+
+    def create_group(self, name: str, participants: Sequence[str] = ()) -> GroupInfo:
+        """Creates a group with us as its admin and ``participants`` in it."""
+        args = {"name": name, "participants": _strings(participants, "participants")}
+        return GroupInfo.from_json(self._request("create_group", **args))
+
+    async def create_group_async(self, name: str, participants: Sequence[str] = ()) -> GroupInfo:
+        args = {"name": name, "participants": _strings(participants, "participants")}
+        return GroupInfo.from_json(await self._request_async("create_group", **args))
+
+    def set_group_name(self, group: str, name: str) -> None:
+        self._request("set_group_name", group=group, text=name)
+
+    async def set_group_name_async(self, group: str, name: str) -> None:
+        await self._request_async("set_group_name", group=group, text=name)
+
+    def set_group_topic(self, group: str, topic: str) -> None:
+        """Sets the description; an empty ``topic`` deletes it."""
+        self._request("set_group_topic", group=group, text=topic)
+
+    async def set_group_topic_async(self, group: str, topic: str) -> None:
+        await self._request_async("set_group_topic", group=group, text=topic)
+
+    def set_group_announce(self, group: str, announce: bool) -> None:
+        """Announce mode: only admins may send."""
+        self._request("set_group_announce", group=group, on=_flag(announce, "announce"))
+
+    async def set_group_announce_async(self, group: str, announce: bool) -> None:
+        await self._request_async("set_group_announce", group=group, on=_flag(announce, "announce"))
+
+    def set_group_locked(self, group: str, locked: bool) -> None:
+        """Locked: only admins may edit the group info."""
+        self._request("set_group_locked", group=group, on=_flag(locked, "locked"))
+
+    async def set_group_locked_async(self, group: str, locked: bool) -> None:
+        await self._request_async("set_group_locked", group=group, on=_flag(locked, "locked"))
+
+    def group_invite_link(self, group: str, *, reset: bool = False) -> str:
+        """``https://chat.whatsapp.com/<code>``; ``reset`` revokes the old link first."""
+        return self._request("group_invite_link", group=group, reset=_flag(reset, "reset"))
+
+    async def group_invite_link_async(self, group: str, *, reset: bool = False) -> str:
+        return await self._request_async(
+            "group_invite_link", group=group, reset=_flag(reset, "reset")
+        )
+
+    def join_group_with_link(self, link: str) -> str:
+        """Joins by invite link (or its code); returns the group's JID."""
+        return self._request("join_group_with_link", link=link)
+
+    async def join_group_with_link_async(self, link: str) -> str:
+        return await self._request_async("join_group_with_link", link=link)
+
+    def leave_group(self, group: str) -> None:
+        self._request("leave_group", group=group)
+
+    async def leave_group_async(self, group: str) -> None:
+        await self._request_async("leave_group", group=group)
+
+    def update_group_participants(
+        self, group: str, participants: Sequence[str], action: str
+    ) -> List[ParticipantUpdate]:
+        """``action``: ``add``, ``remove``, ``promote`` or ``demote``; one result per member."""
+        args = {"group": group, "participants": _strings(participants, "participants")}
+        answer = self._request("update_group_participants", action=action, **args)
+        return [ParticipantUpdate.from_json(u) for u in answer]
+
+    async def update_group_participants_async(
+        self, group: str, participants: Sequence[str], action: str
+    ) -> List[ParticipantUpdate]:
+        args = {"group": group, "participants": _strings(participants, "participants")}
+        answer = await self._request_async("update_group_participants", action=action, **args)
+        return [ParticipantUpdate.from_json(u) for u in answer]
+
+    def is_on_whatsapp(self, phones: Sequence[str]) -> List[IsOnWhatsApp]:
+        """Which of ``phones`` (international numbers) have a WhatsApp account."""
+        answer = self._request("is_on_whatsapp", phones=_strings(phones, "phones"))
+        return [IsOnWhatsApp.from_json(r) for r in answer]
+
+    async def is_on_whatsapp_async(self, phones: Sequence[str]) -> List[IsOnWhatsApp]:
+        answer = await self._request_async("is_on_whatsapp", phones=_strings(phones, "phones"))
+        return [IsOnWhatsApp.from_json(r) for r in answer]
+
+    def user_info(self, users: Sequence[str]) -> Dict[str, UserInfo]:
+        """Status, picture id, devices and LID of each user, by JID."""
+        answer = self._request("user_info", users=_strings(users, "users"))
+        return {jid: UserInfo.from_json(info) for jid, info in answer.items()}
+
+    async def user_info_async(self, users: Sequence[str]) -> Dict[str, UserInfo]:
+        answer = await self._request_async("user_info", users=_strings(users, "users"))
+        return {jid: UserInfo.from_json(info) for jid, info in answer.items()}
+
+    def profile_picture(self, user: str, *, preview: bool = False) -> Optional[ProfilePicture]:
+        """Where to download ``user``'s (or a group's) picture; None when there is none."""
+        answer = self._request("profile_picture", user=user, preview=_flag(preview, "preview"))
+        return None if answer is None else ProfilePicture.from_json(answer)
+
+    async def profile_picture_async(
+        self, user: str, *, preview: bool = False
+    ) -> Optional[ProfilePicture]:
+        answer = await self._request_async(
+            "profile_picture", user=user, preview=_flag(preview, "preview")
+        )
+        return None if answer is None else ProfilePicture.from_json(answer)
+
+    def _request(self, method: str, **args: Any) -> Any:
+        return json.loads(self._native.request(method, json.dumps(args)))
+
+    async def _request_async(self, method: str, **args: Any) -> Any:
+        answer = await _asyncio.call(self._native.request_async, method, json.dumps(args))
+        return json.loads(answer)
 
     def send_reaction(
         self, chat: str, sender: str, id: str, emoji: str, *, from_me: bool = False

@@ -353,6 +353,85 @@ class HistorySyncEvent(Event, type="history_sync"):
     raw: bytes = json_field(decode=base64.b64decode, default=b"")
 
 
+# -- groups ---------------------------------------------------------------------------------
+class GroupParticipant(Record):
+    """A group member: ``jid`` as the group addresses it, with its other identities."""
+
+    jid: str
+    lid: Optional[str]
+    phone_number: Optional[str]
+    is_admin: bool
+    is_super_admin: bool
+
+
+class GroupInfo(Record):
+    """A group's metadata and members (times in unix seconds)."""
+
+    jid: str
+    name: str
+    name_set_by: Optional[str]
+    name_set_at: Optional[int]
+    #: The description; empty when there is none.
+    topic: str
+    topic_id: Optional[str]
+    topic_set_by: Optional[str]
+    topic_set_at: Optional[int]
+    owner: Optional[str]
+    created: Optional[int]
+    #: Only admins may send.
+    announce: bool
+    #: Only admins may edit the group info.
+    locked: bool
+    ephemeral_secs: Optional[int]
+    participant_count: Optional[int]
+    participants: List[GroupParticipant] = field(default_factory=list)
+
+
+class GroupName(Record):
+    name: str
+    set_by: Optional[str]
+    set_at: Optional[int]
+
+
+class GroupTopic(Record):
+    topic: str
+    id: Optional[str]
+    set_by: Optional[str]
+    set_at: int
+    deleted: bool
+
+
+class GroupInfoEvent(Event, type="group_info"):
+    """A group we are in changed: only what changed is set (the others are None or empty)."""
+
+    jid: str
+    sender: Optional[str]
+    notify: Optional[str]
+    timestamp: int
+    name: Optional[GroupName]
+    topic: Optional[GroupTopic]
+    announce: Optional[bool]
+    locked: Optional[bool]
+    ephemeral_secs: Optional[int]
+    join: List[str]
+    join_reason: Optional[str]
+    leave: List[str]
+    promote: List[str]
+    demote: List[str]
+    new_invite_link: Optional[str]
+    deleted: Optional[str]
+    unknown: List[str]
+
+
+class JoinedGroupEvent(Event, type="joined_group"):
+    """We are in a new group (created with us in it)."""
+
+    sender: Optional[str]
+    notify: Optional[str]
+    reason: Optional[str]
+    group: GroupInfo
+
+
 class UnknownEvent(Event, type="unknown", register=False):
     """An event type this version of the package has no class for."""
 
@@ -406,6 +485,12 @@ __all__ = [
     "PushName",
     "LidMapping",
     "HistorySyncEvent",
+    "GroupParticipant",
+    "GroupInfo",
+    "GroupName",
+    "GroupTopic",
+    "GroupInfoEvent",
+    "JoinedGroupEvent",
     "UnknownEvent",
     "EVENT_TYPES",
     "parse_event",

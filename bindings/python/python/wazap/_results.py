@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, List, Optional
+
+from ._events import Record
 
 
 @dataclass(frozen=True)
@@ -19,4 +21,42 @@ class SendResult:
         return cls(id=str(message_id), timestamp=int(timestamp))
 
 
-__all__ = ["SendResult"]
+class ParticipantUpdate(Record):
+    """The outcome of a participant change for one member: ``error`` is the server's refusal
+    (403 not allowed, 404 not on WhatsApp or not a member, 409 already a member...), None when
+    done."""
+
+    jid: str
+    lid: Optional[str]
+    error: Optional[int]
+
+
+class IsOnWhatsApp(Record):
+    """Whether the phone number ``query`` has a WhatsApp account (``jid``, ``lid``)."""
+
+    query: str
+    jid: str
+    is_in: bool
+    lid: Optional[str]
+
+
+class UserInfo(Record):
+    """What the server tells about a user: the "about" text, the current picture's id, every
+    device (device 0 is the phone) and the LID."""
+
+    status: str
+    picture_id: Optional[str]
+    devices: List[str]
+    lid: Optional[str]
+
+
+class ProfilePicture(Record):
+    """Where to download a profile picture (``kind``: ``image`` or ``preview``)."""
+
+    url: str
+    id: str
+    kind: str
+    direct_path: str
+
+
+__all__ = ["SendResult", "ParticipantUpdate", "IsOnWhatsApp", "UserInfo", "ProfilePicture"]

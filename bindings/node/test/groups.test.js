@@ -1,0 +1,73 @@
+'use strict';
+// Groups and users between Node clients paired with the sandbox: create, events, rename,
+// invite link, participant changes, leave; on-WhatsApp checks, user info, pictures.
+const assert = require('node:assert/strict');
+const { after, before, test } = require('node:test');
+const { ErrorCode } = require('wazap');
+const h = require('../test-support/helpers');
+
+let sandbox;
+const clients = [];
+before(async () => {
+  sandbox = await h.startSandbox();
+});
+after(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await sandbox?.stop();
+});
+
+const pairedClient = () => h.pairedClient(sandbox, clients);
+
+test('a group from creation to leaving', async () => {
+  const alice = await pairedClient();
+  const bob = await pairedClient();
+  const carol = await pairedClient();
+
+  const joined = h.waitFor(bob.client, 'joined_group');
+  const group = await alice.client.createGroup('node group', [bob.phone]);
+  assert.match(group.jid, /@g\.us$/);
+  assert.deepEqual(group.participants.map((p) => p.jid).sort(), [alice.user, bob.user].sort());
+  assert.equal((await joined).group.jid, group.jid);
+  assert.ok((await bob.client.joinedGroups()).some((g) => g.jid === group.jid));
+
+  const renamed = h.waitFor(bob.client, 'group_info', (e) => e.name !== null);
+  await alice.client.setGroupName(group.jid, 'renamed');
+  assert.equal((await renamed).name.name, 'renamed');
+  assert.equal((await bob.client.groupInfo(group.jid)).name, 'renamed');
+
+  const link = await alice.client.groupInviteLink(group.jid);
+  assert.match(link, /^https:\/\/chat\.whatsapp\.com\//);
+  assert.equal(await carol.client.joinGroupWithLink(link), group.jid);
+
+  const [result] = await alice.client.updateGroupParticipants(group.jid, [carol.phone], 'promote');
+  assert.equal(result.error, null);
+  const info = await alice.client.groupInfo(group.jid);
+  assert.ok(info.participants.find((p) => p.jid === carol.user).is_admin);
+
+  await bob.client.leaveGroup(group.jid);
+  assert.ok(!(await bob.client.joinedGroups()).some((g) => g.jid === group.jid));
+});
+
+test('users: on WhatsApp, info and pictures; bad arguments', async () => {
+  const alice = await pairedClient();
+  const bob = await pairedClient();
+  const answers = await alice.client.isOnWhatsapp([bob.phone, '15559999996']);
+  const byNumber = Object.fromEntries(answers.map((a) => [a.query.replace(/^\+/, ''), a]));
+  assert.equal(byNumber[bob.phone].is_in, true);
+  assert.equal(byNumber[bob.phone].jid, bob.user);
+  assert.equal(byNumber['15559999996'].is_in, false);
+  const info = (await alice.client.userInfo([bob.phone]))[bob.user];
+  assert.ok(info.devices.includes(bob.client.jid), 'the companion is one of bob\'s devices');
+  assert.equal(await alice.client.profilePicture(bob.phone, { preview: true }), null);
+
+  const reject = (promise, code, pattern) =>
+    assert.rejects(promise, (e) => e.code === code && pattern.test(e.message));
+  await reject(alice.client.createGroup('g', 'not a list'), ErrorCode.INVALID_ARG_TYPE, /participants/);
+  await reject(alice.client.setGroupLocked('1-2@g.us', 'yes'), ErrorCode.INVALID_ARG_TYPE, /locked/);
+  await reject(alice.client.groupInfo('not a jid'), ErrorCode.INVALID_ARG, /neither a JID/);
+  await reject(
+    alice.client.updateGroupParticipants('1-2@g.us', [bob.phone], 'kick'),
+    ErrorCode.INVALID_ARG,
+    /unknown variant/,
+  );
+});
