@@ -416,6 +416,10 @@ export declare class Client extends EventEmitter {
   sendSticker(to: string, data: Uint8Array, options?: { mimetype?: string; id?: string }): Promise<SendResult>;
   /** The file of a received media message (the event, its `message`, or the raw bytes). */
   download(message: MessageEvent | MessageContent | Uint8Array): Promise<Buffer>;
+  /** Sets a group's picture (a JPEG) or removes it (null); resolves with the new id. */
+  setGroupPhoto(group: string, jpeg: Uint8Array | null): Promise<string | null>;
+  /** Sets our own picture (a square JPEG) or removes it (null). */
+  setProfilePicture(jpeg: Uint8Array | null): Promise<string | null>;
   /** Every group we are in, with its members. */
   joinedGroups(): Promise<GroupInfo[]>;
   groupInfo(group: string): Promise<GroupInfo>;

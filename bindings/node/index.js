@@ -86,6 +86,14 @@ function toBuffer(bytes) {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+function pictureBase64(jpeg) {
+  if (jpeg === null) return null;
+  if (!(jpeg instanceof Uint8Array)) {
+    throw coded(ErrorCode.INVALID_ARG_TYPE, `jpeg must be a Buffer, Uint8Array or null, got ${describe(jpeg)}`);
+  }
+  return toBuffer(jpeg).toString('base64');
+}
+
 function requireStrings(value, name) {
   if (!isStringArray(value)) {
     throw coded(ErrorCode.INVALID_ARG_TYPE, `${name} must be an array of strings, got ${describe(value)}`);
@@ -425,6 +433,17 @@ class Client extends EventEmitter {
     requireString(user, 'user');
     requireBoolean(preview, 'options.preview');
     return this.#request('profile_picture', { user, preview });
+  }
+
+  /** Sets a group's picture (a JPEG Buffer) or removes it (null); resolves with its id. */
+  async setGroupPhoto(group, jpeg) {
+    requireString(group, 'group');
+    return this.#request('set_group_photo', { group, image: pictureBase64(jpeg) });
+  }
+
+  /** Sets our own picture (a square JPEG) or removes it (null); resolves with its id. */
+  async setProfilePicture(jpeg) {
+    return this.#request('set_profile_picture', { image: pictureBase64(jpeg) });
   }
 
   async #request(method, args) {

@@ -27,7 +27,9 @@ impl From<RequestError> for FfiError {
 /// {group, text}, `set_group_announce` / `set_group_locked` {group, on}, `group_invite_link`
 /// {group, reset?}, `join_group_with_link` {link}, `leave_group` {group},
 /// `update_group_participants` {group, participants[], action: add|remove|promote|demote},
-/// `is_on_whatsapp` {phones[]}, `user_info` {users[]}, `profile_picture` {user, preview?}.
+/// `is_on_whatsapp` {phones[]}, `user_info` {users[]}, `profile_picture` {user, preview?},
+/// `set_group_photo` {group, image} and `set_profile_picture` {image} (a JPEG in base64, or
+/// null to remove; the answer is the new picture's id).
 /// Unknown requests and bad arguments are `WAZAP_INVALID_ARGUMENT` (or
 /// `WAZAP_INVALID_JSON` when `args_json` does not parse), checked before anything is sent.
 ///

@@ -35,6 +35,11 @@ test('a group from creation to leaving', async () => {
   assert.equal((await renamed).name.name, 'renamed');
   assert.equal((await bob.client.groupInfo(group.jid)).name, 'renamed');
 
+  const photoId = await alice.client.setGroupPhoto(group.jid, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+  assert.equal((await bob.client.profilePicture(group.jid)).id, photoId);
+  assert.equal(await alice.client.setGroupPhoto(group.jid, null), null);
+  assert.equal(await bob.client.profilePicture(group.jid), null);
+
   const link = await alice.client.groupInviteLink(group.jid);
   assert.match(link, /^https:\/\/chat\.whatsapp\.com\//);
   assert.equal(await carol.client.joinGroupWithLink(link), group.jid);
@@ -59,6 +64,9 @@ test('users: on WhatsApp, info and pictures; bad arguments', async () => {
   const info = (await alice.client.userInfo([bob.phone]))[bob.user];
   assert.ok(info.devices.includes(bob.client.jid), 'the companion is one of bob\'s devices');
   assert.equal(await alice.client.profilePicture(bob.phone, { preview: true }), null);
+  const pictureId = await bob.client.setProfilePicture(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 9]));
+  assert.equal((await alice.client.profilePicture(bob.phone)).id, pictureId);
+  await assert.rejects(bob.client.setProfilePicture('x'), (e) => e.code === ErrorCode.INVALID_ARG_TYPE);
 
   const reject = (promise, code, pattern) =>
     assert.rejects(promise, (e) => e.code === code && pattern.test(e.message));

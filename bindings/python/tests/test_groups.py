@@ -36,6 +36,12 @@ def test_a_group_from_creation_to_leaving(sandbox: Sandbox, make_client: Any) ->
     assert change.name is not None and change.name.name == "renamed"
     assert bob.group_info(group.jid).name == "renamed"
 
+    photo_id = alice.set_group_photo(group.jid, b"\xff\xd8\xff\xe0" + bytes(500))
+    photo = bob.profile_picture(group.jid)
+    assert photo is not None and photo.id == photo_id
+    assert alice.set_group_photo(group.jid, None) is None
+    assert bob.profile_picture(group.jid) is None
+
     link = alice.group_invite_link(group.jid)
     assert link.startswith("https://chat.whatsapp.com/")
     assert carol.join_group_with_link(link) == group.jid
@@ -70,6 +76,10 @@ def test_users_on_whatsapp_info_and_pictures(sandbox: Sandbox, make_client: Any)
 
     assert alice.profile_picture(bob_phone) is None
     assert asyncio.run(alice.profile_picture_async(bob_phone, preview=True)) is None
+    picture_id = bob.set_profile_picture(b"\xff\xd8\xff\xe0" + bytes(300))
+    picture = alice.profile_picture(bob_phone)
+    assert isinstance(picture, wazap.ProfilePicture) and picture.id == picture_id
+    assert alice.user_info([bob_phone])[jid(bob_phone)].picture_id == picture_id
 
 
 def test_bad_group_and_user_arguments(sandbox: Sandbox, make_client: Any) -> None:
@@ -78,6 +88,8 @@ def test_bad_group_and_user_arguments(sandbox: Sandbox, make_client: Any) -> Non
         client.create_group("name", "15550000000")  # a string is not a list of members
     with pytest.raises(TypeError):
         client.set_group_locked("1-2@g.us", "yes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        client.set_profile_picture("not bytes")  # type: ignore[arg-type]
     with pytest.raises(wazap.InvalidArgument, match="neither a JID"):
         client.group_info("not a jid")
     with pytest.raises(wazap.InvalidArgument, match="unknown variant"):

@@ -25,7 +25,7 @@ pub enum RequestError {
 }
 
 /// The names [`Client::request`] serves.
-pub const REQUESTS: [&str; 14] = [
+pub const REQUESTS: [&str; 16] = [
     "joined_groups",
     "group_info",
     "create_group",
@@ -40,6 +40,8 @@ pub const REQUESTS: [&str; 14] = [
     "is_on_whatsapp",
     "user_info",
     "profile_picture",
+    "set_group_photo",
+    "set_profile_picture",
 ];
 
 /// A JID argument: a full JID, or a phone number (digits, an optional leading `+`).
@@ -131,6 +133,29 @@ struct Users {
     users: Vec<String>,
 }
 
+/// A picture to set: a JPEG in standard base64, or null to remove the picture.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewPicture {
+    #[serde(default)]
+    group: Option<String>,
+    image: Option<String>,
+}
+
+impl NewPicture {
+    fn jpeg(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        use base64::Engine;
+        self.image
+            .as_deref()
+            .map(|b64| {
+                base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| {
+                    RequestError::InvalidArguments(format!("image is not base64: {e}"))
+                })
+            })
+            .transpose()
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Picture {
@@ -220,6 +245,21 @@ impl Client {
                 let a: Picture = args(method, value)?;
                 answer(self.profile_picture(&jid(&a.user, "user")?, a.preview).await?)?
             }
+            "set_group_photo" => {
+                let a: NewPicture = args(method, value)?;
+                let group = a.group.as_deref().ok_or_else(|| {
+                    RequestError::InvalidArguments(format!("{method}: missing field `group`"))
+                })?;
+                answer(self.set_group_photo(&jid(group, "group")?, a.jpeg()?).await?)?
+            }
+            "set_profile_picture" => {
+                let a: NewPicture = args(method, value)?;
+                if a.group.is_some() {
+                    let why = format!("{method}: unknown field `group` (see set_group_photo)");
+                    return Err(RequestError::InvalidArguments(why));
+                }
+                answer(self.set_profile_picture(a.jpeg()?).await?)?
+            }
             other => return Err(RequestError::UnknownMethod(other.to_owned())),
         };
         Ok(result.to_string())
@@ -259,6 +299,9 @@ mod tests {
         assert!(error("update_group_participants", bad_action).await.contains("unknown variant"));
         let bad_member = r#"{"name":"n","participants":["not a jid"]}"#;
         assert!(error("create_group", bad_member).await.contains("participants"));
+        assert!(error("set_group_photo", r#"{"image":null}"#).await.contains("`group`"));
+        let not_b64 = r#"{"group":"1-2@g.us","image":"***"}"#;
+        assert!(error("set_group_photo", not_b64).await.contains("not base64"));
         match client().request("make_coffee", "").await {
             Err(RequestError::UnknownMethod(m)) => assert_eq!(m, "make_coffee"),
             other => panic!("{other:?}"),
@@ -274,6 +317,7 @@ mod tests {
             ("set_group_locked", r#"{"group":"123-456@g.us","on":true}"#),
             ("is_on_whatsapp", r#"{"phones":["+15550001"]}"#),
             ("profile_picture", r#"{"user":"15550001","preview":true}"#),
+            ("set_profile_picture", r#"{"image":"/9j/"}"#),
         ] {
             let result = client().request(method, args).await;
             assert!(

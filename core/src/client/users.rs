@@ -75,4 +75,36 @@ impl Client {
         })
         .await
     }
+
+    /// Sets our own profile picture (`Some(jpeg)`, a square JPEG; WhatsApp shows 640×640) or
+    /// removes it (`None`); returns the new picture's id.
+    pub async fn set_profile_picture(
+        &self,
+        jpeg: Option<Vec<u8>>,
+    ) -> Result<Option<String>, ClientError> {
+        self.set_picture(None, jpeg).await
+    }
+
+    /// Sets (`Some(jpeg)`) or removes (`None`) a group's picture: admins, or any member of an
+    /// unlocked group. Returns the new picture's id; members get a `picture` notification.
+    pub async fn set_group_photo(
+        &self,
+        group: &Jid,
+        jpeg: Option<Vec<u8>>,
+    ) -> Result<Option<String>, ClientError> {
+        self.set_picture(Some(group.clone()), jpeg).await
+    }
+
+    async fn set_picture(
+        &self,
+        target: Option<Jid>,
+        jpeg: Option<Vec<u8>>,
+    ) -> Result<Option<String>, ClientError> {
+        let query = user::set_picture_query(target.as_ref(), jpeg);
+        self.on_runtime(|inner| async move {
+            let answer = inner.send_iq(query, None).await?;
+            Ok(user::parse_set_picture(&answer)?)
+        })
+        .await
+    }
 }

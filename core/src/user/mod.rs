@@ -10,4 +10,6 @@ pub mod usync;
 pub use error::UserError;
 pub use info::{parse_user_info, user_info_query};
 pub use on_whatsapp::{is_on_whatsapp_query, normalize_phone, parse_is_on_whatsapp};
-pub use picture::{parse_profile_picture, profile_picture_query};
+pub use picture::{
+    parse_profile_picture, parse_set_picture, profile_picture_query, set_picture_query,
+};

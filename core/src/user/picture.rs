@@ -1,7 +1,9 @@
 //! Profile pictures (whatsmeow `GetProfilePictureInfo`): `<iq xmlns="w:profile:picture"
 //! type="get" to="s.whatsapp.net" target=jid><picture query="url" type="image|preview"/></iq>`
 //! → `<picture id url type direct_path/>`. No picture is a 404 error answer, or a `<picture
-//! status="204">`.
+//! status="204">`. Setting one (whatsmeow `SetGroupPhoto`): `type="set"`, `target` the group
+//! (none for our own picture), `<picture type="image">JPEG</picture>` (no child removes it) →
+//! `<picture id/>`.
 use super::UserError;
 use crate::binary::{Jid, Node, Server};
 use crate::types::ProfilePicture;
@@ -15,6 +17,30 @@ pub fn profile_picture_query(target: &Jid, preview: bool) -> Node {
         .attr("to", Jid::server_only(Server::Pn))
         .attr("target", target.to_non_ad())
         .child(Node::new("picture").attr("query", "url").attr("type", kind))
+}
+
+/// Sets (`Some(jpeg)`) or removes (`None`) the picture of `target` (a group), or our own
+/// when `target` is `None`.
+pub fn set_picture_query(target: Option<&Jid>, jpeg: Option<Vec<u8>>) -> Node {
+    let mut iq = Node::new("iq")
+        .attr("xmlns", "w:profile:picture")
+        .attr("type", "set")
+        .attr("to", Jid::server_only(Server::Pn));
+    if let Some(target) = target {
+        iq = iq.attr("target", target.to_non_ad());
+    }
+    match jpeg {
+        Some(jpeg) => iq.child(Node::new("picture").attr("type", "image").bytes(jpeg)),
+        None => iq,
+    }
+}
+
+/// The new picture's id from a set answer (`None` after a removal).
+pub fn parse_set_picture(iq: &Node) -> Result<Option<String>, UserError> {
+    match iq.child_by_tag("picture") {
+        Some(picture) => Ok(Some(picture.req_str("id")?.to_owned())),
+        None => Ok(None),
+    }
 }
 
 /// The picture of a result answer; `None` when the answer says there is none.
@@ -68,6 +94,24 @@ mod tests {
             parse_profile_picture(&answer(Node::new("picture").attr("status", "204"))),
             Ok(None)
         );
+    }
+
+    #[test]
+    fn set_queries_and_answers() {
+        let group: Jid = "1-2@g.us".parse().unwrap();
+        let iq = set_picture_query(Some(&group), Some(vec![0xFF, 0xD8]));
+        assert_eq!(iq.attr_str("type"), Some("set"));
+        assert_eq!(iq.get_attr("target").and_then(|v| v.as_jid()), Some(&group));
+        let picture = iq.child_by_tag("picture").unwrap();
+        assert_eq!(picture.content_bytes(), Some(&[0xFF, 0xD8][..]));
+        let removal = set_picture_query(None, None);
+        assert!(removal.get_attr("target").is_none() && removal.child_by_tag("picture").is_none());
+        assert_eq!(
+            parse_set_picture(&answer(Node::new("picture").attr("id", "77"))),
+            Ok(Some("77".into()))
+        );
+        assert_eq!(parse_set_picture(&Node::new("iq")), Ok(None));
+        assert!(parse_set_picture(&answer(Node::new("picture"))).is_err(), "no id");
     }
 
     #[test]

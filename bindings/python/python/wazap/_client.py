@@ -9,6 +9,7 @@ client method (the core never waits for the GIL, so this cannot deadlock).
 from __future__ import annotations
 
 import atexit
+import base64
 import json
 import logging
 import os
@@ -98,6 +99,10 @@ def _strings(values: Sequence[str], what: str) -> List[str]:
     if isinstance(values, str) or not all(isinstance(v, str) for v in values):
         raise TypeError(f"{what} must be a sequence of strings")
     return list(values)
+
+
+def _b64(jpeg: Optional[bytes]) -> Optional[str]:
+    return None if jpeg is None else base64.b64encode(_bytes(jpeg, "jpeg")).decode()
 
 
 def _flag(value: bool, what: str) -> bool:
@@ -542,6 +547,20 @@ class Client:
             "profile_picture", user=user, preview=_flag(preview, "preview")
         )
         return None if answer is None else ProfilePicture.from_json(answer)
+
+    def set_group_photo(self, group: str, jpeg: Optional[bytes]) -> Optional[str]:
+        """Sets a group's picture (a JPEG) or removes it (None); returns the new picture id."""
+        return self._request("set_group_photo", group=group, image=_b64(jpeg))
+
+    async def set_group_photo_async(self, group: str, jpeg: Optional[bytes]) -> Optional[str]:
+        return await self._request_async("set_group_photo", group=group, image=_b64(jpeg))
+
+    def set_profile_picture(self, jpeg: Optional[bytes]) -> Optional[str]:
+        """Sets our own picture (a square JPEG) or removes it (None); returns its id."""
+        return self._request("set_profile_picture", image=_b64(jpeg))
+
+    async def set_profile_picture_async(self, jpeg: Optional[bytes]) -> Optional[str]:
+        return await self._request_async("set_profile_picture", image=_b64(jpeg))
 
     def _request(self, method: str, **args: Any) -> Any:
         return json.loads(self._native.request(method, json.dumps(args)))

@@ -135,6 +135,30 @@ pub async fn set_name(UserAuth(user): UserAuth, Body(request): Body<SetName>) ->
 }
 
 #[derive(Deserialize)]
+pub struct SetPhoto {
+    groupjid: String,
+    image: String,
+}
+
+/// `Image`: a JPEG as a `data:image/jpeg;base64,…` URL (WhatsApp takes JPEG pictures only).
+pub async fn set_photo(UserAuth(user): UserAuth, Body(request): Body<SetPhoto>) -> ApiResult {
+    let group = parse_group_jid(&request.groupjid, "GroupJID")?;
+    if request.image.trim().is_empty() {
+        return Err(ApiError::bad_request("missing Image in payload"));
+    }
+    let image = crate::data_url::parse(&request.image, "image/jpeg")
+        .map_err(|e| ApiError::bad_request(format!("Image {e}")))?;
+    ready(&user)?;
+    let id = user
+        .session
+        .client
+        .set_group_photo(&group, Some(image.data))
+        .await
+        .map_err(|e| refused("cannot set the group photo", e))?;
+    Ok(ok(json!({ "Details": "Group Photo set successfully", "PictureID": id })))
+}
+
+#[derive(Deserialize)]
 pub struct SetTopic {
     groupjid: String,
     topic: String,

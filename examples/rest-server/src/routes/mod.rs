@@ -27,6 +27,7 @@ pub fn router(state: AppState, media_body_limit: usize) -> Router {
         .route("/chat/send/document", post(media::document))
         .route("/chat/send/video", post(media::video))
         .route("/chat/send/sticker", post(media::sticker))
+        .route("/group/photo", post(groups::set_photo))
         .layer(DefaultBodyLimit::max(media_body_limit));
     Router::new()
         .route("/admin/users", get(admin::list).post(admin::create))

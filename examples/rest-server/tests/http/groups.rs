@@ -99,6 +99,13 @@ async fn a_group_is_created_described_changed_shared_and_left() {
         })
         .await;
     assert_eq!(locked["event"]["Name"], Value::Null);
+    // A photo (a JPEG data URL), seen by the members as the group's avatar.
+    let jpeg = "data:image/jpeg;base64,/9j/4AECAw==";
+    let data = post(&env, "ann", "/group/photo", json!({ "GroupJID": group, "Image": jpeg })).await;
+    assert_eq!(data["Details"], "Group Photo set successfully");
+    let picture_id = data["PictureID"].as_str().expect("PictureID").to_owned();
+    let avatar = get(&env, "ann", "/user/avatar", json!({ "Phone": group })).await;
+    assert_eq!(avatar["ID"], picture_id.as_str(), "{avatar}");
     let info = get(&env, "ann", "/group/info", json!({ "GroupJID": group })).await;
     assert_eq!((&info["Name"], &info["Topic"]), (&json!("Crew"), &json!("Our plans")));
     assert_eq!(info["NameSetBy"], format!("{ann}@s.whatsapp.net"));
@@ -229,6 +236,13 @@ async fn group_calls_check_their_fields_then_the_session() {
     assert_error(&call("POST", name, empty_name).await, 400, "missing Name");
     assert_error(&call("POST", name, r#"{"GroupJID":"x","Name":"y"}"#).await, 400, "GroupJID");
 
+    let photo = "/group/photo";
+    assert_error(&call("POST", photo, no_name).await, 400, "missing field `image`");
+    let png = r#"{"GroupJID":"120363000000000001@g.us","Image":"data:image/png;base64,iVBO"}"#;
+    assert_error(&call("POST", photo, png).await, 400, "Image must be a data:image/jpeg");
+    let raw = r#"{"GroupJID":"120363000000000001@g.us","Image":"/9j/4AECAw=="}"#;
+    assert_error(&call("POST", photo, raw).await, 400, "Image is not a data URL");
+
     let topic = "/group/topic";
     assert_error(&call("POST", topic, no_name).await, 400, "missing field `topic`");
     let announce = "/group/announce";
@@ -268,12 +282,17 @@ async fn group_calls_check_their_fields_then_the_session() {
     assert_error(&call("POST", update, body).await, 400, "invalid Phone[0]");
 
     // Valid requests before the session is up: 409, then "not logged in" once connected.
-    let valid: [(&str, &str, &str); 11] = [
+    let valid: [(&str, &str, &str); 12] = [
         ("GET", "/group/list", ""),
         ("GET", "/group/info", no_name),
         ("GET", invite, no_name),
         ("POST", name, r#"{"GroupJID":"120363000000000001@g.us","Name":"n"}"#),
         ("POST", topic, r#"{"GroupJID":"120363000000000001@g.us","Topic":""}"#),
+        (
+            "POST",
+            photo,
+            r#"{"GroupJID":"120363000000000001@g.us","Image":"data:image/jpeg;base64,/9j/"}"#,
+        ),
         ("POST", announce, r#"{"GroupJID":"120363000000000001@g.us","Announce":false}"#),
         ("POST", locked, r#"{"GroupJID":"120363000000000001@g.us","Locked":true}"#),
         ("POST", create, r#"{"Name":"x","Participants":["1555"]}"#),

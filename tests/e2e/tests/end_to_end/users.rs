@@ -1,6 +1,6 @@
 //! Users end to end: on-WhatsApp checks, user info (status, devices, LID, picture id) and
 //! profile pictures, asked by a companion of one account about another through the sandbox.
-use wazap::binary::{Jid, Node, Server};
+use wazap::binary::Jid;
 use wazap::ClientError;
 use wazap_e2e::{bounded, create_account, link_companion, sandbox};
 
@@ -63,18 +63,13 @@ async fn user_info_and_profile_pictures() {
     assert_eq!(bounded(a1.client.profile_picture(&pn(b), false)).await.expect("picture"), None);
     assert_eq!(bounded(a1.client.profile_picture(&pn(b), true)).await.expect("preview"), None);
 
-    // B sets one (the sandbox has no control route for pictures: B's own client sets it, as
-    // whatsmeow's SetProfilePicture would: a `w:profile:picture` set without target).
+    // B sets one.
     let jpeg: Vec<u8> =
         [0xFF, 0xD8, 0xFF, 0xE0].into_iter().chain((0..2000u32).map(|i| i as u8)).collect();
-    let set = Node::new("iq")
-        .attr("xmlns", "w:profile:picture")
-        .attr("type", "set")
-        .attr("to", Jid::server_only(Server::Pn))
-        .child(Node::new("picture").attr("type", "image").bytes(jpeg));
-    let answer = bounded(b1.client.send_iq(set, None)).await.expect("set picture");
-    let picture_id =
-        answer.child_by_tag("picture").and_then(|p| p.attr_str("id")).expect("new id").to_owned();
+    let picture_id = bounded(b1.client.set_profile_picture(Some(jpeg.clone())))
+        .await
+        .expect("set picture")
+        .expect("a new picture id");
 
     let picture = bounded(a1.client.profile_picture(&pn(b), false))
         .await
@@ -91,10 +86,22 @@ async fn user_info_and_profile_pictures() {
     assert_eq!(info[&pn(a)].picture_id, None);
     assert!(info[&pn(a)].devices.contains(&a1.jid));
 
-    // A group has no picture until one is set.
+    // The picture is the very file B set.
+    let http = reqwest::Client::new();
+    let fetched = bounded(http.get(&picture.url).send()).await.expect("GET picture");
+    assert_eq!(bounded(fetched.bytes()).await.expect("picture bytes").as_ref(), jpeg.as_slice());
+
+    // A group has no picture until an admin sets one; removing it makes it none again.
     let group = bounded(b1.client.create_group("Pics", &[pn(a)])).await.expect("group").jid;
     assert_eq!(
         bounded(a1.client.profile_picture(&group, false)).await.expect("group picture"),
         None
     );
+    let group_photo = bounded(b1.client.set_group_photo(&group, Some(jpeg))).await.unwrap();
+    let seen = bounded(a1.client.profile_picture(&group, false)).await.unwrap();
+    assert_eq!(seen.map(|p| p.id), group_photo, "the member sees the new group photo");
+    assert_eq!(bounded(b1.client.set_group_photo(&group, None)).await.unwrap(), None);
+    assert_eq!(bounded(a1.client.profile_picture(&group, false)).await.unwrap(), None);
+    assert_eq!(bounded(b1.client.set_profile_picture(None)).await.unwrap(), None);
+    assert_eq!(bounded(a1.client.profile_picture(&pn(b), false)).await.unwrap(), None);
 }
