@@ -156,6 +156,24 @@ async function pairedClient(sandbox, clients) {
   return { client, phone, user: `${phone}@s.whatsapp.net` };
 }
 
+/**
+ * For a test file: one sandbox started before its tests, and every client made with the
+ * returned `pairedClient()` closed after them (with the sandbox).
+ */
+function sandboxSuite() {
+  const { after, before } = require('node:test');
+  const suite = { sandbox: null, clients: [] };
+  before(async () => {
+    suite.sandbox = await startSandbox();
+  });
+  after(async () => {
+    await Promise.all(suite.clients.map((c) => c.close()));
+    await suite.sandbox?.stop();
+  });
+  suite.pairedClient = () => pairedClient(suite.sandbox, suite.clients);
+  return suite;
+}
+
 function tempDir(prefix) {
   return fs.mkdtempSync(path.join(os.tmpdir(), `wazap-node-${prefix}-`));
 }
@@ -172,5 +190,6 @@ module.exports = {
   clientOptions,
   freshPhone,
   pairedClient,
+  sandboxSuite,
   tempDir,
 };

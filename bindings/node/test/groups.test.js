@@ -2,21 +2,11 @@
 // Groups and users between Node clients paired with the sandbox: create, events, rename,
 // invite link, participant changes, leave; on-WhatsApp checks, user info, pictures.
 const assert = require('node:assert/strict');
-const { after, before, test } = require('node:test');
+const { test } = require('node:test');
 const { ErrorCode } = require('wazap');
 const h = require('../test-support/helpers');
 
-let sandbox;
-const clients = [];
-before(async () => {
-  sandbox = await h.startSandbox();
-});
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await sandbox?.stop();
-});
-
-const pairedClient = () => h.pairedClient(sandbox, clients);
+const { pairedClient } = h.sandboxSuite();
 
 test('a group from creation to leaving', async () => {
   const alice = await pairedClient();

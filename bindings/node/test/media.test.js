@@ -3,21 +3,11 @@
 // and downloads byte for byte; bad arguments are refused with stable codes.
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { after, before, test } = require('node:test');
+const { test } = require('node:test');
 const { ErrorCode } = require('wazap');
 const h = require('../test-support/helpers');
 
-let sandbox;
-const clients = [];
-before(async () => {
-  sandbox = await h.startSandbox();
-});
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await sandbox?.stop();
-});
-
-const pairedClient = () => h.pairedClient(sandbox, clients);
+const { pairedClient } = h.sandboxSuite();
 
 test('each media kind arrives and downloads byte for byte', async () => {
   const alice = await pairedClient();

@@ -2,20 +2,10 @@
 // Messaging between two Node clients paired with the sandbox: text both ways, receipts,
 // mark read, presence, chat state, reactions.
 const assert = require('node:assert/strict');
-const { after, before, test } = require('node:test');
+const { test } = require('node:test');
 const h = require('../test-support/helpers');
 
-let sandbox;
-const clients = [];
-before(async () => {
-  sandbox = await h.startSandbox();
-});
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await sandbox?.stop();
-});
-
-const pairedClient = () => h.pairedClient(sandbox, clients);
+const { pairedClient } = h.sandboxSuite();
 
 test('text, receipts, mark read, presence and reactions between two clients', async () => {
   const alice = await pairedClient();
