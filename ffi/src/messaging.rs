@@ -14,21 +14,11 @@ use crate::handle::{self, wazap_client};
 use crate::result::wazap_result::{self, *};
 use crate::strings::{arg_opt_str, arg_str, give_string, out_ptr};
 
-/// Parses a JID argument; digits alone (with an optional `+`) are a phone number.
+/// Parses a JID argument (see [`Jid::parse_address`]); digits alone (with an optional `+`)
+/// are a phone number.
 fn parse_jid(text: &str, what: &str) -> Result<Jid, FfiError> {
-    let number = text.strip_prefix('+').unwrap_or(text);
-    let full = if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
-        format!("{number}@s.whatsapp.net")
-    } else {
-        text.to_owned()
-    };
-    match full.parse::<Jid>() {
-        Ok(jid) if !jid.user.is_empty() => Ok(jid),
-        Ok(_) => {
-            Err(FfiError::new(WAZAP_INVALID_ARGUMENT, format!("{what}: {text:?} has no user")))
-        }
-        Err(e) => Err(FfiError::new(WAZAP_INVALID_ARGUMENT, format!("{what}: {e}"))),
-    }
+    Jid::parse_address(text)
+        .map_err(|e| FfiError::new(WAZAP_INVALID_ARGUMENT, format!("{what}: {e}")))
 }
 
 /// # Safety

@@ -374,16 +374,7 @@ fn companion_type(name: &str) -> napi::Result<CompanionClientType> {
 
 /// A JID (`"123@s.whatsapp.net"`, `"…@g.us"`, `"…@lid"`), or a bare phone number.
 fn jid(text: &str, what: &str) -> napi::Result<Jid> {
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(Jid::pn(text));
-    }
-    if !text.contains('@') {
-        return Err(coded(
-            INVALID_ARG,
-            format!("{what}: {text:?} is neither a JID nor a phone number"),
-        ));
-    }
-    text.parse().map_err(|e| coded(INVALID_ARG, format!("{what}: invalid JID {text:?}: {e}")))
+    Jid::parse_address(text).map_err(|e| coded(INVALID_ARG, format!("{what}: {e}")))
 }
 
 fn decode_message(bytes: &[u8], what: &str) -> napi::Result<proto::Message> {

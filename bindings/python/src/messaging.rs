@@ -36,20 +36,9 @@ impl ToPython for Sent {
     }
 }
 
-/// A JID argument: `123@s.whatsapp.net`, `…@g.us`, `…@lid`, or a bare phone number (digits,
-/// an optional leading `+`).
+/// A JID argument (see [`Jid::parse_address`]): a JID, or a bare phone number.
 pub(crate) fn jid(text: &str, what: &str) -> Result<Jid, BindingError> {
-    let number = text.strip_prefix('+').unwrap_or(text);
-    if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(Jid::pn(number));
-    }
-    match text.parse::<Jid>() {
-        Ok(jid) if !jid.user.is_empty() && text.contains('@') => Ok(jid),
-        Ok(_) => Err(BindingError::invalid(format!(
-            "{what}: {text:?} is neither a JID nor a phone number"
-        ))),
-        Err(e) => Err(BindingError::invalid(format!("{what}: invalid JID {text:?}: {e}"))),
-    }
+    Jid::parse_address(text).map_err(|e| BindingError::invalid(format!("{what}: {e}")))
 }
 
 fn jids(texts: &[String], what: &str) -> Result<Vec<Jid>, BindingError> {

@@ -111,6 +111,10 @@ pub enum JidError {
     InvalidDevice(String),
     #[error("JID {0:?} has an invalid integrator (expected 0-65535 before '-')")]
     InvalidIntegrator(String),
+    /// Not usable as an address (see [`Jid::parse_address`]); the reason, if the text looked
+    /// like a JID, follows.
+    #[error("{text:?} is neither a JID nor a phone number{}", reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default())]
+    NotAnAddress { text: String, reason: Option<String> },
 }
 
 /// A WhatsApp address. `device` 0 is the main device; `agent` is the raw agent of the
@@ -259,6 +263,24 @@ impl fmt::Display for Jid {
     }
 }
 
+impl Jid {
+    /// An address as applications write it: a full JID with a user (`…@s.whatsapp.net`,
+    /// `…@g.us`, `…@lid`) or a phone number (digits, an optional leading `+`). What the
+    /// language bindings take wherever a chat or user is expected.
+    pub fn parse_address(text: &str) -> Result<Jid, JidError> {
+        let number = text.strip_prefix('+').unwrap_or(text);
+        if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Jid::pn(number));
+        }
+        let not_an_address = |reason| JidError::NotAnAddress { text: text.to_owned(), reason };
+        match text.parse::<Jid>() {
+            Ok(jid) if !jid.user.is_empty() && text.contains('@') => Ok(jid),
+            Ok(_) => Err(not_an_address(None)),
+            Err(e) => Err(not_an_address(Some(e.to_string()))),
+        }
+    }
+}
+
 impl FromStr for Jid {
     type Err = JidError;
 
@@ -322,6 +344,21 @@ impl<'de> Deserialize<'de> for Jid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_are_jids_with_a_user_or_phone_numbers() {
+        assert_eq!(Jid::parse_address("+15550001"), Ok(Jid::pn("15550001")));
+        assert_eq!(Jid::parse_address("15550001"), Ok(Jid::pn("15550001")));
+        let group: Jid = "1-2@g.us".parse().unwrap();
+        assert_eq!(Jid::parse_address("1-2@g.us"), Ok(group));
+        for bad in ["", "+", "not a jid", "s.whatsapp.net", "@g.us", "a@b@c"] {
+            let e = Jid::parse_address(bad).unwrap_err();
+            assert!(matches!(e, JidError::NotAnAddress { .. }), "{bad}: {e}");
+            assert!(e.to_string().contains("neither a JID nor a phone number"), "{e}");
+        }
+        let e = Jid::parse_address("a@b@c").unwrap_err().to_string();
+        assert!(e.contains("more than one '@'"), "the JID's own reason is kept: {e}");
+    }
 
     fn parse(s: &str) -> Jid {
         s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))

@@ -44,18 +44,9 @@ pub const REQUESTS: [&str; 16] = [
     "set_profile_picture",
 ];
 
-/// A JID argument: a full JID, or a phone number (digits, an optional leading `+`).
+/// A JID argument (see [`Jid::parse_address`]); `what` names it in the error.
 fn jid(text: &str, what: &str) -> Result<Jid, RequestError> {
-    let number = text.strip_prefix('+').unwrap_or(text);
-    if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(Jid::pn(number));
-    }
-    match text.parse::<Jid>() {
-        Ok(jid) if !jid.user.is_empty() && text.contains('@') => Ok(jid),
-        _ => Err(RequestError::InvalidArguments(format!(
-            "{what}: {text:?} is neither a JID nor a phone number"
-        ))),
-    }
+    Jid::parse_address(text).map_err(|e| RequestError::InvalidArguments(format!("{what}: {e}")))
 }
 
 fn jids(texts: &[String], what: &str) -> Result<Vec<Jid>, RequestError> {
