@@ -1,13 +1,15 @@
 /*
  * wazap: a WhatsApp Web multi-device client, C API.
  *
- * Link with -lwazap (libwazap.so, or libwazap.a plus -lpthread -ldl -lm).
+ * Link with -lwazap_ffi (libwazap_ffi.so, or libwazap_ffi.a plus -lpthread -ldl -lm).
  *
  * RESULTS. Every function returns a wazap_result: WAZAP_OK (0) or an error code whose numbers
  * never change. After an error, wazap_last_error_message() gives a message for the last call
  * made on the same thread (empty after a call that succeeded). wazap_result_name() names a code.
- * Bad input (NULL where a pointer is required, invalid UTF-8, invalid JSON, a freed handle) is
- * an error code, never a crash; no Rust panic crosses into C (it becomes WAZAP_PANIC).
+ * wazap_last_error_kind() gives the core's finer error kind (stable numbers, the kinds Python's
+ * error.kind and Node's error.code name; wazap_error_kind_name() names them). Bad input (NULL
+ * where a pointer is required, invalid UTF-8, invalid JSON, a freed handle) is an error code,
+ * never a crash; no Rust panic crosses into C (it becomes WAZAP_PANIC).
  *
  * OWNERSHIP. A wazap_client is an opaque handle: create it with wazap_client_new, free it with
  * wazap_client_free (NULL is accepted). A freed handle is detected: later calls with it return
@@ -15,19 +17,24 @@
  * and are freed with wazap_string_free (NULL is accepted); on error the output is set to NULL.
  * String arguments are borrowed for the duration of the call only.
  *
- * CONFIG. wazap_client_new takes NULL or a JSON object; every key is optional and the defaults
- * are the real service: "url" (websocket URL), "root_public_key" (hex, 32 bytes or 33 with the
- * 05 prefix), "origin", "proxy" ("socks5://host:port", "http://host:port"), "device_name",
- * "language", "country", "account" (the account inside the store file, default "default"),
- * "connect_timeout_ms", "iq_timeout_ms", "qr_first_timeout_ms", "qr_next_timeout_ms",
- * "reconnect" (bool), "reconnect_base_delay_ms", "reconnect_max_delay_ms",
- * "prekey_initial_batch". Unknown keys are refused (WAZAP_INVALID_JSON).
+ * CONFIG. wazap_client_new takes NULL or a JSON object (the core's ClientOptions, the keys
+ * Python and Node name in their own idiom); every key is optional and the defaults are the real
+ * service: "url" (websocket URL), "root_public_key" (hex, 32 bytes or 33 with the 05 prefix),
+ * "origin", "proxy" ("socks5://host:port", "http://host:port"), "device_name", "language",
+ * "country", "account" (the account inside the store file, default "main"),
+ * "connect_timeout_ms", "handshake_timeout_ms", "iq_timeout_ms", "qr_first_timeout_ms",
+ * "qr_next_timeout_ms", "keepalive_interval_ms", "reconnect" (bool),
+ * "reconnect_base_delay_ms", "reconnect_max_delay_ms", "prekey_min_count",
+ * "prekey_initial_batch", "prekey_refill_batch", "download_history" (bool). Unknown keys and
+ * values of the wrong type are refused (WAZAP_INVALID_JSON), values out of range too
+ * (WAZAP_INVALID_ARGUMENT).
  *
  * EVENTS. Events are JSON objects with a "type" key ("qr", "qr_timeout", "pair_success",
- * "connected", "disconnected", "logged_out", ...). Each event is delivered once: to the
- * callback if one is set (wazap_client_set_event_callback), otherwise it is queued for
- * wazap_client_next_event (the queue is unbounded: a host that neither sets a callback nor
- * pulls should free the client when done).
+ * "connected", "disconnected", "logged_out", ...): the core's one event schema
+ * (core/src/types/EVENTS.md), the same for Python, Node and the REST webhooks. Each event is
+ * delivered once: to the callback if one is set (wazap_client_set_event_callback), otherwise it
+ * is queued for wazap_client_next_event (the queue is unbounded: a host that neither sets a
+ * callback nor pulls should free the client when done).
  *
  * THREADING. Every function may be called from any thread, and calls on one client may run
  * concurrently. Blocking calls (connect, disconnect, logout, pair_phone, send...) wait for the
@@ -254,6 +261,21 @@ wazap_result wazap_client_next_event(const wazap_client *client,
 wazap_result wazap_client_free(wazap_client *client);
 
 /**
+ * The kind of the last failed wazap call made on this thread: a number that never changes
+ * (`wazap_error_kind_name` names it), finer than the result code (`WAZAP_NETWORK` is a
+ * connection, proxy, disconnect or media-host failure). 0 after a call that succeeded, and
+ * for errors of the C boundary itself (NULL, UTF-8, JSON, handles).
+ */
+uint32_t wazap_last_error_kind(void);
+
+/**
+ * The stable name of an error kind number (`"not_connected"`, `"media_unreachable"`…), or
+ * `"none"` for 0 and `"unknown"` for a number this build does not know. The string is static:
+ * do not free it.
+ */
+const char *wazap_error_kind_name(uint32_t kind);
+
+/**
  * Copies the message of the last failed wazap call made on this thread (empty after a call
  * that succeeded) into `buf` as a NUL-terminated string of at most `len` bytes including the
  * NUL. `*out_len` (when `out_len` is not NULL) receives the full message length, without the
@@ -392,7 +414,12 @@ wazap_result wazap_client_subscribe_presence(const wazap_client *client, const c
  * `update_group_participants` {group, participants[], action: add|remove|promote|demote},
  * `is_on_whatsapp` {phones[]}, `user_info` {users[]}, `profile_picture` {user, preview?},
  * `set_group_photo` {group, image} and `set_profile_picture` {image} (a JPEG in base64, or
- * null to remove; the answer is the new picture's id).
+ * null to remove; the answer is the new picture's id), `get_blocklist` {} and
+ * `update_blocklist` {jid, action: block|unblock} (answer: {dhash, jids[]}); and every other
+ * request of the core by its name (`connect`, `send_text` {to, text, id?, reply_to?,
+ * mentions?}, `send_presence` {presence}, `status`…: the list is `wazap::api::REQUESTS`,
+ * their arguments `wazap::api`'s structs). Requests that answer a file (`download`) or send
+ * one (`send_media`) have their own functions.
  * Unknown requests and bad arguments are `WAZAP_INVALID_ARGUMENT` (or
  * `WAZAP_INVALID_JSON` when `args_json` does not parse), checked before anything is sent.
  *

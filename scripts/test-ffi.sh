@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The C ABI tests: builds libwazap (.so and .a), checks that include/wazap.h is what
+# The C ABI tests: builds libwazap_ffi (.so and .a), checks that include/wazap.h is what
 # cbindgen generates, runs the extern-API tests against the in-process sandbox, compiles
 # examples/c with cc against the header and the library, runs it against the sandbox, and runs
 # it again under valgrind (memcheck, definite leaks are errors) when valgrind is installed.
@@ -28,7 +28,7 @@ fi
 command -v cc >/dev/null 2>&1 || { echo "error: a C compiler (cc) is required" >&2; exit 1; }
 command -v valgrind >/dev/null 2>&1 || echo "note: valgrind not installed; the memcheck run is skipped" >&2
 
-echo "== cargo build -p wazap-ffi (libwazap.so, libwazap.a)"
+echo "== cargo build -p wazap-ffi (libwazap_ffi.so, libwazap_ffi.a)"
 cargo build -p wazap-ffi
 echo "== cargo test -p wazap-ffi"
 cargo test -p wazap-ffi

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 export interface ClientOptions {
   /** SQLite file holding the device keys (created if missing), or ':memory:'. */
   storePath: string;
-  /** Account name inside the store file (one file can hold many devices). Default 'default'. */
+  /** Account name inside the store file (one file can hold many devices). Default 'main'. */
   account?: string;
   /** Websocket URL. Default: the real service. */
   url?: string;
@@ -25,13 +25,15 @@ export interface ClientOptions {
   qrFirstTimeoutMs?: number;
   qrNextTimeoutMs?: number;
   keepaliveIntervalMs?: number;
+  /** Download the history syncs our phone announces (default true). */
+  downloadHistory?: boolean;
   reconnect?: { enabled?: boolean; baseDelayMs?: number; maxDelayMs?: number };
   preKeys?: { minCount?: number; initialBatch?: number; refillBatch?: number };
 }
 
 export type CompanionClientType =
   | 'chrome' | 'edge' | 'firefox' | 'ie' | 'opera' | 'safari' | 'electron' | 'uwp'
-  | 'other' | 'macos' | 'android' | 'unknown';
+  | 'other_web_client' | 'macos' | 'android' | 'unknown';
 
 export interface PairPhoneOptions {
   /** Default true. */
@@ -249,6 +251,12 @@ export interface ProfilePicture {
   direct_path: string;
 }
 
+/** The users we blocked (by LID, or by phone number) and the server's hash of the list. */
+export interface Blocklist {
+  dhash: string;
+  jids: string[];
+}
+
 /** A group we are in changed; unchanged fields are null or empty. */
 export interface GroupInfoEvent {
   type: 'group_info';
@@ -372,6 +380,9 @@ export declare const ErrorCode: {
   readonly PAIRING: 'ERR_PAIRING';
   readonly MESSAGE: 'ERR_MESSAGE';
   readonly MEDIA: 'ERR_MEDIA';
+  readonly MEDIA_UNREACHABLE: 'ERR_MEDIA_UNREACHABLE';
+  readonly PANIC: 'ERR_PANIC';
+  readonly WRONG_THREAD: 'ERR_WRONG_THREAD';
   readonly INTERNAL: 'ERR_INTERNAL';
 };
 
@@ -444,6 +455,10 @@ export declare class Client extends EventEmitter {
   /** By user JID. */
   userInfo(users: string[]): Promise<Record<string, UserInfo>>;
   profilePicture(user: string, options?: { preview?: boolean }): Promise<ProfilePicture | null>;
+  /** The users we blocked. */
+  getBlocklist(): Promise<Blocklist>;
+  /** Blocks or unblocks a user (a blocked user's messages no longer reach us). */
+  updateBlocklist(jid: string, action: 'block' | 'unblock'): Promise<Blocklist>;
   /** A receipt of another kind; `sender` is the author in a group. */
   sendReceipt(
     ids: string[],

@@ -14,29 +14,15 @@ const path = require('node:path');
 
 const native = require(process.env.WAZAP_NODE_ADDON || path.join(__dirname, 'wazap.node'));
 
-/** The stable error codes. */
-const ErrorCode = Object.freeze({
-  INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE',
-  INVALID_ARG: 'ERR_INVALID_ARG',
-  CLOSED: 'ERR_CLOSED',
-  CONNECTION: 'ERR_CONNECTION',
-  PROXY: 'ERR_PROXY',
-  STORE: 'ERR_STORE',
-  ENCODE: 'ERR_ENCODE',
-  NOT_CONNECTED: 'ERR_NOT_CONNECTED',
-  ALREADY_CONNECTED: 'ERR_ALREADY_CONNECTED',
-  DISCONNECTED: 'ERR_DISCONNECTED',
-  TIMEOUT: 'ERR_TIMEOUT',
-  SERVER: 'ERR_SERVER',
-  BAD_RESPONSE: 'ERR_BAD_RESPONSE',
-  NO_DEVICE: 'ERR_NO_DEVICE',
-  ALREADY_PAIRED: 'ERR_ALREADY_PAIRED',
-  NOT_PAIRED: 'ERR_NOT_PAIRED',
-  PAIRING: 'ERR_PAIRING',
-  MESSAGE: 'ERR_MESSAGE',
-  MEDIA: 'ERR_MEDIA',
-  INTERNAL: 'ERR_INTERNAL',
-});
+/**
+ * The stable error codes: `ERR_` + each error kind of the core in capitals, and the two of
+ * this package (a wrong argument type, a closed client).
+ */
+const ErrorCode = Object.freeze(Object.fromEntries([
+  ['INVALID_ARG_TYPE', 'ERR_INVALID_ARG_TYPE'],
+  ['CLOSED', 'ERR_CLOSED'],
+  ...native.errorKinds().map((kind) => [kind.toUpperCase(), `ERR_${kind.toUpperCase()}`]),
+]));
 
 const KNOWN_CODES = new Set(Object.values(ErrorCode));
 
@@ -49,8 +35,59 @@ const TERMINAL_EVENTS = new Set([
   'client_outdated',
 ]);
 
-// After these the current QR code is no longer valid.
-const QR_ENDS = new Set(['pair_success', 'connected', 'qr_timeout', 'disconnected', 'logged_out']);
+// The options of `new Client`: each key, its JavaScript type and the core's key for it
+// (wazap's ClientOptions); nested objects group core keys. Keys not listed are passed on as
+// they are, for the core to refuse by name.
+const OPTIONS = {
+  account: ['string', 'account'],
+  url: ['string', 'url'],
+  rootKey: ['string', 'root_public_key'],
+  deviceName: ['string', 'device_name'],
+  origin: ['string', 'origin'],
+  language: ['string', 'language'],
+  country: ['string', 'country'],
+  proxy: ['string', 'proxy'],
+  connectTimeoutMs: ['number', 'connect_timeout_ms'],
+  handshakeTimeoutMs: ['number', 'handshake_timeout_ms'],
+  iqTimeoutMs: ['number', 'iq_timeout_ms'],
+  qrFirstTimeoutMs: ['number', 'qr_first_timeout_ms'],
+  qrNextTimeoutMs: ['number', 'qr_next_timeout_ms'],
+  keepaliveIntervalMs: ['number', 'keepalive_interval_ms'],
+  downloadHistory: ['boolean', 'download_history'],
+  reconnect: {
+    enabled: ['boolean', 'reconnect'],
+    baseDelayMs: ['number', 'reconnect_base_delay_ms'],
+    maxDelayMs: ['number', 'reconnect_max_delay_ms'],
+  },
+  preKeys: {
+    minCount: ['number', 'prekey_min_count'],
+    initialBatch: ['number', 'prekey_initial_batch'],
+    refillBatch: ['number', 'prekey_refill_batch'],
+  },
+};
+
+/** The core's options from the options object (`path` names it in errors). */
+function coreOptions(options, spec = OPTIONS, path = 'options', out = {}) {
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || value === null || (spec === OPTIONS && key === 'storePath')) continue;
+    const rule = spec[key];
+    if (rule === undefined) {
+      out[path === 'options' ? key : `${path.slice('options.'.length)}.${key}`] = value;
+    } else if (!Array.isArray(rule)) {
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        throw coded(ErrorCode.INVALID_ARG_TYPE, `${path}.${key} must be an object`);
+      }
+      coreOptions(value, rule, `${path}.${key}`, out);
+    } else {
+      const [type, name] = rule;
+      if (typeof value !== type) {
+        throw coded(ErrorCode.INVALID_ARG_TYPE, `${path}.${key} must be a ${type}`);
+      }
+      out[name] = value;
+    }
+  }
+  return out;
+}
 
 function coded(code, message) {
   const error = code === ErrorCode.INVALID_ARG_TYPE ? new TypeError(message) : new Error(message);
@@ -121,7 +158,6 @@ class Client extends EventEmitter {
   #closed = false;
   #keepAlive = false;
   #reconnects = true;
-  #qr = null;
 
   /**
    * @param {object} options `storePath` (required; a SQLite file, or ':memory:'), `account`,
@@ -135,15 +171,19 @@ class Client extends EventEmitter {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw coded(ErrorCode.INVALID_ARG_TYPE, `options must be an object, got ${describe(options)}`);
     }
+    if (typeof options.storePath !== 'string') {
+      throw coded(ErrorCode.INVALID_ARG_TYPE, 'options.storePath must be a string');
+    }
     let json;
     try {
-      json = JSON.stringify(options);
+      json = JSON.stringify(coreOptions(options));
     } catch (error) {
+      if (error.code) throw error;
       throw coded(ErrorCode.INVALID_ARG_TYPE, `options cannot be serialised: ${error.message}`);
     }
     this.#reconnects = options.reconnect?.enabled !== false;
     try {
-      this.#native = new native.NativeClient(json, (event) => this.#dispatch(event));
+      this.#native = new native.NativeClient(options.storePath, json, (event) => this.#dispatch(event));
     } catch (error) {
       throw translate(error);
     }
@@ -160,8 +200,6 @@ class Client extends EventEmitter {
     const ends =
       TERMINAL_EVENTS.has(event.type) || (event.type === 'disconnected' && !this.#reconnects);
     if (ends) this.#setKeepAlive(false);
-    if (event.type === 'qr') this.#qr = event.code;
-    else if (QR_ENDS.has(event.type)) this.#qr = null;
     this.emit(event.type, event);
     this.emit('event', event);
   }
@@ -181,13 +219,19 @@ class Client extends EventEmitter {
     }
   }
 
+  // A request of the core by name; resolves with its answer (a Buffer for a file).
+  async #request(method, args = {}, data = undefined) {
+    const answer = await this.#call('request', method, JSON.stringify(args), data);
+    return typeof answer === 'string' ? JSON.parse(answer) : answer;
+  }
+
   /** Connects; resolves once the handshake succeeded. Then 'qr' (unpaired) or 'connected'. */
   async connect() {
     if (this.#closed) throw coded(ErrorCode.CLOSED, 'the client is closed');
     const wasAlive = this.#keepAlive;
     this.#setKeepAlive(true);
     try {
-      await this.#call('connect');
+      await this.#request('connect');
     } catch (error) {
       if (!wasAlive && error.code !== ErrorCode.ALREADY_CONNECTED) this.#setKeepAlive(false);
       throw error;
@@ -197,12 +241,12 @@ class Client extends EventEmitter {
   /** Closes the connection and stops reconnecting; the pairing is kept. */
   async disconnect() {
     this.#setKeepAlive(false);
-    await this.#call('disconnect');
+    await this.#request('disconnect');
   }
 
   /** Unlinks this device from the account and deletes its keys. */
   async logout() {
-    await this.#call('logout');
+    await this.#request('logout');
     this.#setKeepAlive(false);
   }
 
@@ -225,13 +269,15 @@ class Client extends EventEmitter {
     }
     requireString(clientType, 'options.clientType');
     requireString(displayName, 'options.displayName');
-    return this.#call('pairPhone', phone, showPushNotification, clientType, displayName);
+    return this.#request('pair_phone', {
+      phone, show_push_notification: showPushNotification, client_type: clientType, display_name: displayName,
+    });
   }
 
   /** Sets and saves the name shown to contacts. */
   async setPushName(name) {
     requireString(name, 'name');
-    await this.#call('setPushName', name);
+    await this.#request('set_push_name', { name });
   }
 
   /**
@@ -248,16 +294,16 @@ class Client extends EventEmitter {
     if (mentions !== undefined && !isStringArray(mentions)) {
       throw coded(ErrorCode.INVALID_ARG_TYPE, 'options.mentions must be an array of strings');
     }
-    let quoted = [undefined, undefined, undefined];
+    let quoted = null;
     if (replyTo !== undefined && replyTo !== null) {
       const info = replyTo?.info;
       const raw = replyTo?.message?.raw;
       if (typeof info?.id !== 'string' || typeof info?.sender !== 'string' || typeof raw !== 'string') {
         throw coded(ErrorCode.INVALID_ARG_TYPE, "options.replyTo must be a 'message' event");
       }
-      quoted = [info.id, info.sender, Buffer.from(raw, 'base64')];
+      quoted = { id: info.id, sender: info.sender, message: raw };
     }
-    return JSON.parse(await this.#call('sendText', to, text, id ?? undefined, ...quoted, mentions));
+    return this.#request('send_text', { to, text, id: id ?? null, reply_to: quoted, mentions: mentions ?? [] });
   }
 
   /**
@@ -271,7 +317,8 @@ class Client extends EventEmitter {
     }
     const { id } = requireOptions(options);
     if (id !== undefined && id !== null) requireString(id, 'options.id');
-    return JSON.parse(await this.#call('sendMessage', to, toBuffer(message), id ?? undefined));
+    const raw = toBuffer(message).toString('base64');
+    return this.#request('send_message', { to, message: raw, id: id ?? null });
   }
 
   /**
@@ -325,7 +372,7 @@ class Client extends EventEmitter {
     if (!(raw instanceof Uint8Array)) {
       throw coded(ErrorCode.INVALID_ARG_TYPE, `message must be a 'message' event or its raw bytes, got ${describe(message)}`);
     }
-    return this.#call('download', toBuffer(raw));
+    return this.#request('download', { message: toBuffer(raw).toString('base64') });
   }
 
   async #sendMedia(to, data, kind, { mimetype, caption, fileName, voiceNote = false, id }) {
@@ -336,11 +383,11 @@ class Client extends EventEmitter {
     for (const [name, value] of [['mimetype', mimetype], ['caption', caption], ['id', id]]) {
       if (value !== undefined && value !== null) requireString(value, `options.${name}`);
     }
-    const result = await this.#call(
-      'sendMedia', to, toBuffer(data), kind, mimetype ?? undefined, caption ?? undefined,
-      fileName, voiceNote, id ?? undefined,
-    );
-    return JSON.parse(result);
+    const args = {
+      to, kind, mimetype: mimetype ?? null, caption: caption ?? null, file_name: fileName ?? null,
+      voice_note: voiceNote, id: id ?? null,
+    };
+    return this.#request('send_media', args, toBuffer(data));
   }
 
   // Groups are '<id>@g.us' JIDs; users are JIDs or bare phone numbers.
@@ -446,8 +493,16 @@ class Client extends EventEmitter {
     return this.#request('set_profile_picture', { image: pictureBase64(jpeg) });
   }
 
-  async #request(method, args) {
-    return JSON.parse(await this.#call('request', method, JSON.stringify(args)));
+  /** The users we blocked: `{ dhash, jids }`. */
+  async getBlocklist() {
+    return this.#request('get_blocklist');
+  }
+
+  /** Blocks (`'block'`) or unblocks (`'unblock'`) a user; resolves with the new list. */
+  async updateBlocklist(jid, action) {
+    requireString(jid, 'jid');
+    requireString(action, 'action');
+    return this.#request('update_blocklist', { jid, action });
   }
 
   /**
@@ -459,13 +514,13 @@ class Client extends EventEmitter {
     requireString(chat, 'chat');
     requireString(type, 'type');
     if (sender !== null && sender !== undefined) requireString(sender, 'sender');
-    await this.#call('sendReceipt', ids, chat, sender ?? undefined, type);
+    await this.#request('send_receipt', { ids, chat, sender: sender ?? null, receipt_type: type });
   }
 
   /** Asks for `jid`'s presence: 'presence' events follow when it goes online or offline. */
   async subscribePresence(jid) {
     requireString(jid, 'jid');
-    await this.#call('subscribePresence', jid);
+    await this.#request('subscribe_presence', { jid });
   }
 
   /** Marks messages `ids` of `chat` read; `sender` is their author in a group (else null). */
@@ -475,13 +530,13 @@ class Client extends EventEmitter {
     }
     requireString(chat, 'chat');
     if (sender !== null && sender !== undefined) requireString(sender, 'sender');
-    await this.#call('markRead', ids, chat, sender ?? undefined);
+    await this.#request('mark_read', { ids, chat, sender: sender ?? null });
   }
 
   /** 'available' or 'unavailable'. */
   async sendPresence(presence) {
     requireString(presence, 'presence');
-    await this.#call('sendPresence', presence);
+    await this.#request('send_presence', { presence });
   }
 
   /** Typing state in `chat`: `state` 'composing' or 'paused', `media` 'text' or 'audio'. */
@@ -489,7 +544,7 @@ class Client extends EventEmitter {
     requireString(chat, 'chat');
     requireString(state, 'state');
     requireString(media, 'media');
-    await this.#call('sendChatPresence', chat, state, media);
+    await this.#request('send_chat_presence', { chat, state, media });
   }
 
   /**
@@ -504,7 +559,7 @@ class Client extends EventEmitter {
     if (typeof fromMe !== 'boolean') {
       throw coded(ErrorCode.INVALID_ARG_TYPE, 'options.fromMe must be a boolean');
     }
-    return JSON.parse(await this.#call('sendReaction', chat, sender, id, fromMe, emoji));
+    return this.#request('send_reaction', { chat, sender, id, emoji, from_me: fromMe });
   }
 
   /**
@@ -520,7 +575,7 @@ class Client extends EventEmitter {
 
   /** The QR code to show now, while the device waits to be paired; else null. */
   get qr() {
-    return this.#qr;
+    return this.#native.qr() ?? null;
   }
 
   /** Whether a connection is up (logged in or not). */

@@ -7,7 +7,10 @@
 //! parent's runtime is unusable there. The runtime is keyed by process id; a child builds its
 //! own, and the inherited one is leaked (dropping it would wait for threads that do not exist).
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Mutex;
+
+use futures_util::FutureExt as _;
 
 use tokio::runtime::{Handle, Runtime};
 use tokio::sync::oneshot;
@@ -42,29 +45,65 @@ where
     handle().spawn(future)
 }
 
+/// Why the shared runtime did not hand back a task's output.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TaskLost {
+    /// The task panicked; the message is the panic's.
+    #[error("wazap panicked: {0}")]
+    Panicked(String),
+    /// The runtime dropped the task (it is shutting down).
+    #[error("the wazap runtime dropped the task")]
+    Dropped,
+}
+
+/// The text of a panic payload.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "(no message)".to_owned()
+    }
+}
+
+/// Spawns `future` on the shared runtime; `deliver` receives its output, or the panic that
+/// ended it.
+fn spawn_reporting<F, D>(future: F, deliver: D)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+    D: FnOnce(Result<F::Output, TaskLost>) + Send + 'static,
+{
+    spawn(async move {
+        let outcome = AssertUnwindSafe(future).catch_unwind().await;
+        deliver(outcome.map_err(|payload| TaskLost::Panicked(panic_message(&*payload))));
+    });
+}
+
 /// Runs `future` on the shared runtime and awaits its output through a channel, from any
-/// executor. `None` when the task panicked or the runtime is shutting down.
-pub async fn run<F>(future: F) -> Option<F::Output>
+/// executor. A panic in the task is reported as [`TaskLost::Panicked`].
+pub async fn run<F>(future: F) -> Result<F::Output, TaskLost>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
     let (tx, rx) = oneshot::channel();
-    spawn(async move {
-        let _ = tx.send(future.await);
+    spawn_reporting(future, move |outcome| {
+        let _ = tx.send(outcome);
     });
-    rx.await.ok()
+    rx.await.unwrap_or(Err(TaskLost::Dropped))
 }
 
-/// Why [`block_on`] refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+/// Why [`block_on`] returned no output.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BlockingError {
     /// Called from a thread that drives a tokio runtime, which blocking would stall.
     #[error("a blocking wazap call was made from inside an async runtime; use the async method")]
     InsideRuntime,
     /// The task panicked or the runtime shut down.
-    #[error("the wazap runtime dropped the task")]
-    TaskLost,
+    #[error(transparent)]
+    Lost(#[from] TaskLost),
 }
 
 /// Runs `future` on the shared runtime and blocks the calling thread until it finishes: the
@@ -78,10 +117,10 @@ where
         return Err(BlockingError::InsideRuntime);
     }
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    spawn(async move {
-        let _ = tx.send(future.await);
+    spawn_reporting(future, move |outcome| {
+        let _ = tx.send(outcome);
     });
-    rx.recv().map_err(|_| BlockingError::TaskLost)
+    Ok(rx.recv().unwrap_or(Err(TaskLost::Dropped))?)
 }
 
 #[cfg(test)]
@@ -97,6 +136,17 @@ mod tests {
     #[tokio::test]
     async fn block_on_refuses_inside_a_runtime_and_run_works_from_any_executor() {
         assert_eq!(block_on(async { 1 }), Err(BlockingError::InsideRuntime));
-        assert_eq!(run(async { 2 }).await, Some(2));
+        assert_eq!(run(async { 2 }).await, Ok(2));
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_reported_as_a_panic() {
+        let lost: Result<(), TaskLost> = run(async { panic!("boom") }).await;
+        assert_eq!(lost, Err(TaskLost::Panicked("boom".into())));
+        let blocked = std::thread::spawn(|| -> Result<(), BlockingError> {
+            block_on(async { panic!("bang {}", 1) })
+        });
+        let outcome = blocked.join().unwrap();
+        assert_eq!(outcome, Err(BlockingError::Lost(TaskLost::Panicked("bang 1".into()))));
     }
 }

@@ -17,11 +17,12 @@ where
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => WAZAP_OK,
         Ok(Err(error)) => {
-            set_last_error(error.message);
+            set_last_error(error.message, error.kind);
             error.code
         }
         Err(payload) => {
-            set_last_error(format!("wazap panicked: {}", panic_message(&*payload)));
+            let message = format!("wazap panicked: {}", panic_message(&*payload));
+            set_last_error(message, Some(wazap::api::ErrorKind::Panic));
             WAZAP_PANIC
         }
     }

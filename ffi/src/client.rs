@@ -1,26 +1,19 @@
 //! The client functions: create, connect, pair, status, events, disconnect, logout, free.
-//! Messaging functions live in `messaging.rs`. Each function: check the arguments, look the
-//! handle up, run the core call (blocking calls go through the core's runtime), write outputs.
+//! Messaging functions live in `messaging.rs`. Each function: check the C arguments, build the
+//! core's request (`wazap::api`), run it on the client behind the handle (blocking this thread
+//! until the core's runtime answers), write the outputs.
 use std::ffi::{c_char, c_void};
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
-use wazap_core::pair::CompanionClientType;
-use wazap_core::store::SqliteStore;
-use wazap_core::Client;
+use wazap::api::{self, ClientOptions, Request};
 
 use crate::boundary::call;
-use crate::config;
 use crate::error::FfiError;
 use crate::events::{event_json, wazap_event_callback, Hub, NoEvent};
 use crate::handle::{self, wazap_client, Entry};
 use crate::result::wazap_result::{self, *};
 use crate::strings::{arg_opt_str, arg_str, give_string, out_ptr};
-
-/// What the phone shows for a device paired by code ("Link with phone number").
-const PAIR_CLIENT_TYPE: CompanionClientType = CompanionClientType::Chrome;
-const PAIR_DISPLAY_NAME: &str = "Chrome (Linux)";
 
 /// Runs a core future to completion from this (non-runtime) thread.
 pub(crate) fn block<F>(future: F) -> Result<F::Output, FfiError>
@@ -28,7 +21,35 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    Ok(wazap_core::runtime::block_on(future)?)
+    Ok(wazap::runtime::block_on(future)?)
+}
+
+/// Runs `request` on the client behind `client` and waits for its answer.
+pub(crate) fn run<R: Request>(
+    client: *const wazap_client,
+    request: R,
+) -> Result<R::Answer, FfiError> {
+    let client = handle::get(client)?.client.clone();
+    Ok(block(client.call(request))??)
+}
+
+/// Runs `request` and writes its answer's JSON to `out`.
+pub(crate) fn run_json<R>(
+    client: *const wazap_client,
+    request: R,
+    out: Option<&mut *mut c_char>,
+) -> Result<(), FfiError>
+where
+    R: Request,
+    R::Answer: serde::Serialize,
+{
+    let answer = run(client, request)?;
+    if let Some(out) = out {
+        let json = serde_json::to_string(&answer)
+            .map_err(|e| FfiError::new(WAZAP_INTERNAL, format!("answer to JSON: {e}")))?;
+        *out = give_string(json)?;
+    }
+    Ok(())
 }
 
 /// Creates a client whose device lives in the SQLite file `store_path` (created if missing),
@@ -49,25 +70,18 @@ pub unsafe extern "C" fn wazap_client_new(
         let out = unsafe { out_ptr(out, "out") }?;
         let path = unsafe { arg_str(store_path, "store_path") }?;
         let json = unsafe { arg_opt_str(config_json, "config_json") }?;
-        let parsed = config::parse(json)?;
-        let store = SqliteStore::open(path)
-            .map_err(|e| FfiError::new(WAZAP_STORE, format!("opening {path}: {e}")))?;
-        let client = Client::new(Arc::new(store.account(parsed.account)), parsed.client);
+        // A JSON argument that does not parse or has an unknown key or a wrong type is
+        // WAZAP_INVALID_JSON; a value the core refuses, WAZAP_INVALID_ARGUMENT.
+        let options = match json {
+            None => ClientOptions::default(),
+            Some(text) => ClientOptions::from_json(text)
+                .map_err(|e| FfiError::new(WAZAP_INVALID_JSON, format!("config_json: {e}")))?,
+        };
+        let client = options.open(path)?;
         // Subscribe before anything can happen, so that no event is missed.
         let hub = Hub::start(client.events());
         *out = handle::register(Entry { client, hub });
         Ok(())
-    })
-}
-
-/// Runs `body` on the live client behind `client`.
-fn with_client<F>(client: *const wazap_client, body: F) -> wazap_result
-where
-    F: FnOnce(&Entry) -> Result<(), FfiError>,
-{
-    call(|| {
-        let entry = handle::get(client)?;
-        body(&entry)
     })
 }
 
@@ -76,28 +90,19 @@ where
 /// reconnects by itself) until `wazap_client_disconnect`.
 #[no_mangle]
 pub extern "C" fn wazap_client_connect(client: *const wazap_client) -> wazap_result {
-    with_client(client, |entry| {
-        let client = entry.client.clone();
-        Ok(block(async move { client.connect().await })??)
-    })
+    call(|| run(client, api::Connect {}))
 }
 
 /// Closes the connection and stops reconnecting; the pairing is kept. Blocking.
 #[no_mangle]
 pub extern "C" fn wazap_client_disconnect(client: *const wazap_client) -> wazap_result {
-    with_client(client, |entry| {
-        let client = entry.client.clone();
-        block(async move { client.disconnect().await })
-    })
+    call(|| run(client, api::Disconnect {}))
 }
 
 /// Unlinks this device from the account, disconnects, and deletes its keys. Blocking.
 #[no_mangle]
 pub extern "C" fn wazap_client_logout(client: *const wazap_client) -> wazap_result {
-    with_client(client, |entry| {
-        let client = entry.client.clone();
-        Ok(block(async move { client.logout().await })??)
-    })
+    call(|| run(client, api::Logout {}))
 }
 
 /// The QR code currently to show (the text to encode in a QR image), or "" when none is
@@ -115,7 +120,7 @@ pub unsafe extern "C" fn wazap_client_qr(
         // SAFETY: forwarded from this function's contract.
         let out = unsafe { out_ptr(out, "out") }?;
         let entry = handle::get(client)?;
-        *out = give_string(entry.hub.qr())?;
+        *out = give_string(entry.client.qr().unwrap_or_default())?;
         Ok(())
     })
 }
@@ -135,13 +140,8 @@ pub unsafe extern "C" fn wazap_client_pair_phone(
     call(|| {
         // SAFETY: forwarded from this function's contract.
         let out = unsafe { out_ptr(code_out, "code_out") }?;
-        let phone = unsafe { arg_str(phone, "phone") }?.to_owned();
-        let entry = handle::get(client)?;
-        let client = entry.client.clone();
-        let code = block(async move {
-            client.pair_phone(&phone, true, PAIR_CLIENT_TYPE, PAIR_DISPLAY_NAME).await
-        })??;
-        *out = give_string(code)?;
+        let phone = unsafe { arg_str(phone, "phone") }?;
+        *out = give_string(run(client, api::PairPhone::new(phone))?)?;
         Ok(())
     })
 }
@@ -159,16 +159,7 @@ pub unsafe extern "C" fn wazap_client_status(
     call(|| {
         // SAFETY: forwarded from this function's contract.
         let out = unsafe { out_ptr(json_out, "json_out") }?;
-        let entry = handle::get(client)?;
-        let c = &entry.client;
-        let status = serde_json::json!({
-            "connected": c.is_connected(),
-            "logged_in": c.is_logged_in(),
-            "jid": c.jid().map(|j| j.to_string()),
-            "lid": c.lid().map(|j| j.to_string()),
-        });
-        *out = give_string(status.to_string())?;
-        Ok(())
+        run_json(client, api::Status {}, Some(out))
     })
 }
 
@@ -185,8 +176,8 @@ pub unsafe extern "C" fn wazap_client_set_event_callback(
     cb: wazap_event_callback,
     user_data: *mut c_void,
 ) -> wazap_result {
-    with_client(client, |entry| {
-        entry.hub.set_callback(cb, user_data);
+    call(|| {
+        handle::get(client)?.hub.set_callback(cb, user_data);
         Ok(())
     })
 }

@@ -11,8 +11,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
-use wazap_core::client::Events;
-use wazap_core::Event;
+use wazap::client::Events;
+use wazap::Event;
 
 /// The event callback: `user_data` as given, the event's type (`"qr"`, `"connected"`, ...),
 /// and its JSON (NUL-terminated, `len` bytes without the NUL). Both strings are borrowed: they
@@ -42,8 +42,6 @@ unsafe impl Send for Callback {}
 struct State {
     queue: VecDeque<Event>,
     callback: Option<Callback>,
-    /// The QR code currently shown ("" when none).
-    qr: String,
     closed: bool,
 }
 
@@ -75,7 +73,7 @@ impl Hub {
     pub(crate) fn start(mut events: Events) -> Arc<Self> {
         let hub = Arc::new(Hub::default());
         let feed = hub.clone();
-        let pump = wazap_core::runtime::spawn(async move {
+        let pump = wazap::runtime::spawn(async move {
             while let Some(event) = events.recv().await {
                 feed.push(event);
             }
@@ -86,17 +84,8 @@ impl Hub {
 
     fn push(&self, event: Event) {
         let mut state = lock(&self.state);
-        match &event {
-            Event::Qr { code, .. } => state.qr = code.clone(),
-            Event::QrTimeout | Event::PairSuccess { .. } | Event::Connected => state.qr.clear(),
-            _ => {}
-        }
         state.queue.push_back(event);
         self.changed.notify_all();
-    }
-
-    pub(crate) fn qr(&self) -> String {
-        lock(&self.state).qr.clone()
     }
 
     fn on_dispatcher(&self) -> bool {
@@ -216,13 +205,15 @@ impl Hub {
     }
 }
 
-/// The JSON of an event and its `type` field.
+/// The JSON of an event (the core's one schema) and its `type` field.
 pub(crate) fn event_json(event: &Event) -> (String, String) {
+    #[derive(serde::Deserialize)]
+    struct Tagged {
+        #[serde(rename = "type")]
+        kind: String,
+    }
     let json = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
-    let kind = serde_json::from_str::<serde_json::Value>(&json)
-        .ok()
-        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
-        .unwrap_or_default();
+    let kind = serde_json::from_str::<Tagged>(&json).map(|t| t.kind).unwrap_or_default();
     (kind, json)
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use wazap_core::Client;
+use wazap::Client;
 
 use crate::error::FfiError;
 use crate::events::Hub;

@@ -1,4 +1,4 @@
-//! The C ABI of wazap (`libwazap.so`, `libwazap.a`, `include/wazap.h`).
+//! The C ABI of wazap (`libwazap_ffi.so`, `libwazap_ffi.a`, `include/wazap.h`).
 //!
 //! Modelled on rustls-ffi: opaque handles, every function returns a [`result::wazap_result`],
 //! outputs go through pointers, strings handed to C are freed with `wazap_string_free`, and no
@@ -8,10 +8,9 @@
 //! - `result`: the result codes; `error`: the last-error message and the core-error mapping.
 //! - `handle`: the registry of live clients; `client`: the client functions; `messaging`:
 //!   sending and reading; `events`: callback and pull delivery.
-//! - `config`: the JSON configuration; `strings`: C strings in and out.
+//! - `strings`: C strings in and out. The configuration JSON is the core's `ClientOptions`.
 mod boundary;
 pub mod client;
-mod config;
 pub mod error;
 pub mod events;
 pub mod handle;

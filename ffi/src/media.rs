@@ -3,24 +3,15 @@
 //! file is owned by the caller and freed with [`wazap_bytes_free`].
 use std::ffi::c_char;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use prost::Message as _;
-use wazap_core::media::{MediaKind, MediaRef};
-use wazap_core::proto;
+use wazap::api;
 
 use crate::boundary::call;
-use crate::client::block;
+use crate::client::{run, run_json};
 use crate::error::FfiError;
-use crate::handle;
 use crate::handle::wazap_client;
-use crate::messaging::{arg_jid, optional_out, sent_json};
+use crate::messaging::{arg_jid, optional_out};
 use crate::result::wazap_result::{self, *};
 use crate::strings::{arg_opt_str, arg_str};
-
-fn invalid(message: impl Into<String>) -> FfiError {
-    FfiError::new(WAZAP_INVALID_ARGUMENT, message)
-}
 
 /// Uploads `data_len` bytes at `data` and sends them to `to` as a media message of `kind`
 /// (`"image"`, `"video"`, `"audio"`, `"document"` or `"sticker"`); blocks until the server
@@ -49,31 +40,20 @@ pub unsafe extern "C" fn wazap_client_send_media(
     call(|| {
         // SAFETY: every pointer is forwarded from this function's contract.
         let out = unsafe { optional_out(result_json) };
-        let to = unsafe { arg_jid(to, "to") }?;
-        let kind = unsafe { arg_str(kind, "kind") }?;
         let owned = |s: Option<&str>| s.map(str::to_owned);
+        let to = unsafe { arg_jid(to, "to") }?;
+        let kind = unsafe { arg_str(kind, "kind") }?.to_owned();
         let caption = owned(unsafe { arg_opt_str(caption, "caption") }?);
         let file_name = owned(unsafe { arg_opt_str(file_name, "file_name") }?);
         let mimetype = owned(unsafe { arg_opt_str(mimetype, "mimetype") }?);
-        let kind = MediaKind::from_fields(kind, caption, file_name, voice_note)
-            .map_err(|e| invalid(e.to_string()))?;
         if data.is_null() {
             return Err(FfiError::new(WAZAP_NULL_POINTER, "data is NULL"));
         }
-        if data_len == 0 {
-            return Err(invalid("data is empty"));
-        }
         // SAFETY: non-NULL, and the caller promises `data_len` readable bytes.
-        let bytes = unsafe { std::slice::from_raw_parts(data, data_len) }.to_vec();
-        let client = handle::get(client)?.client.clone();
-        let sent =
-            block(
-                async move { client.send_media(to, bytes, mimetype.as_deref(), kind, None).await },
-            )??;
-        if let Some(out) = out {
-            *out = sent_json(sent)?;
-        }
-        Ok(())
+        let data = unsafe { std::slice::from_raw_parts(data, data_len) }.to_vec();
+        let media =
+            api::SendMedia { to, kind, mimetype, caption, file_name, voice_note, id: None, data };
+        run_json(client, media, out)
     })
 }
 
@@ -103,17 +83,8 @@ pub unsafe extern "C" fn wazap_client_download(
             *len = 0;
         }
         // SAFETY: forwarded from this function's contract.
-        let raw = unsafe { arg_str(message_raw, "message_raw") }?;
-        let bytes = STANDARD
-            .decode(raw.trim())
-            .map_err(|e| invalid(format!("message_raw is not base64: {e}")))?;
-        let message = proto::Message::decode(bytes.as_slice())
-            .map_err(|e| invalid(format!("message_raw is not a Message protobuf: {e}")))?;
-        let media = MediaRef::from_message(&message)
-            .map_err(|e| invalid(format!("the message has no downloadable media: {e}")))?;
-        let client = handle::get(client)?.client.clone();
-        let file = block(async move { client.download(&media).await })??;
-        let file = file.into_boxed_slice();
+        let message = unsafe { arg_str(message_raw, "message_raw") }?.to_owned();
+        let file = run(client, api::Download { message })?.0.into_boxed_slice();
         let size = file.len();
         // SAFETY: checked writable above. The buffer is reclaimed by wazap_bytes_free.
         unsafe {

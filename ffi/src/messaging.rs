@@ -1,43 +1,64 @@
 //! Messaging: send text, reactions, read receipts, presence (and subscribing to it) and chat
 //! state. JIDs are strings (`15550001@s.whatsapp.net`, `…@g.us`, `…@lid`); a bare number
-//! means a phone-number user.
+//! means a phone-number user. Each function reads its C arguments into the core's request and
+//! runs it (`client::run`).
 use std::ffi::c_char;
 
-use serde::Serialize;
-use wazap_core::binary::Jid;
-use wazap_core::client::{ChatState, ChatStateMedia, Presence, SendResult};
+use wazap::api::{self, args};
+use wazap::binary::Jid;
 
 use crate::boundary::call;
-use crate::client::block;
+use crate::client::run_json;
 use crate::error::FfiError;
-use crate::handle::{self, wazap_client};
+use crate::handle::wazap_client;
 use crate::result::wazap_result::{self, *};
-use crate::strings::{arg_opt_str, arg_str, give_string, out_ptr};
+use crate::strings::{arg_opt_str, arg_str, out_ptr};
 
-/// Parses a JID argument (see [`Jid::parse_address`]); digits alone (with an optional `+`)
-/// are a phone number.
-fn parse_jid(text: &str, what: &str) -> Result<Jid, FfiError> {
-    Jid::parse_address(text)
-        .map_err(|e| FfiError::new(WAZAP_INVALID_ARGUMENT, format!("{what}: {e}")))
-}
-
+/// A JID argument.
+///
 /// # Safety
 /// `ptr` is NULL or a NUL-terminated string.
 pub(crate) unsafe fn arg_jid(ptr: *const c_char, what: &str) -> Result<Jid, FfiError> {
     // SAFETY: forwarded from the caller.
-    parse_jid(unsafe { arg_str(ptr, what) }?, what)
+    Ok(args::address(unsafe { arg_str(ptr, what) }?, what)?)
 }
 
-#[derive(Serialize)]
-struct Sent {
-    id: String,
-    timestamp: u64,
+/// An optional JID argument (NULL: none).
+///
+/// # Safety
+/// `ptr` is NULL or a NUL-terminated string.
+unsafe fn arg_opt_jid(ptr: *const c_char, what: &str) -> Result<Option<Jid>, FfiError> {
+    // SAFETY: forwarded from the caller.
+    match unsafe { arg_opt_str(ptr, what) }? {
+        Some(text) => Ok(Some(args::address(text, what)?)),
+        None => Ok(None),
+    }
 }
 
-pub(crate) fn sent_json(result: SendResult) -> Result<*mut c_char, FfiError> {
-    let json = serde_json::to_string(&Sent { id: result.id, timestamp: result.timestamp })
-        .map_err(|e| FfiError::new(WAZAP_INTERNAL, e.to_string()))?;
-    give_string(json)
+/// A name one of the core's enums spells (`"available"`, `"composing"`…).
+///
+/// # Safety
+/// `ptr` is NULL or a NUL-terminated string.
+unsafe fn arg_name<T>(ptr: *const c_char, what: &str) -> Result<T, FfiError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    // SAFETY: forwarded from the caller.
+    let text = unsafe { arg_str(ptr, what) }?;
+    text.parse().map_err(|e| FfiError::new(WAZAP_INVALID_ARGUMENT, format!("{what}: {e}")))
+}
+
+/// A JSON array of message ids.
+///
+/// # Safety
+/// `ptr` is NULL or a NUL-terminated string.
+unsafe fn arg_ids(ptr: *const c_char) -> Result<Vec<String>, FfiError> {
+    // SAFETY: forwarded from the caller.
+    let ids = unsafe { arg_str(ptr, "ids_json") }?;
+    serde_json::from_str(ids).map_err(|e| {
+        FfiError::new(WAZAP_INVALID_JSON, format!("ids_json (an array of strings): {e}"))
+    })
 }
 
 /// Sends a text message to `to` (a user or a group); blocks until the server acked it.
@@ -56,13 +77,8 @@ pub unsafe extern "C" fn wazap_client_send_text(
         // SAFETY: forwarded from this function's contract.
         let out = unsafe { optional_out(result_json) };
         let to = unsafe { arg_jid(to, "to") }?;
-        let text = unsafe { arg_str(text, "text") }?.to_owned();
-        let client = handle::get(client)?.client.clone();
-        let sent = block(async move { client.send_text(to, &text).await })??;
-        if let Some(out) = out {
-            *out = sent_json(sent)?;
-        }
-        Ok(())
+        let text = unsafe { arg_str(text, "text") }?;
+        run_json(client, api::SendText::new(to, text), out)
     })
 }
 
@@ -84,17 +100,14 @@ pub unsafe extern "C" fn wazap_client_send_reaction(
     call(|| {
         // SAFETY: forwarded from this function's contract.
         let out = unsafe { optional_out(result_json) };
-        let chat = unsafe { arg_jid(chat, "chat") }?;
-        let sender = unsafe { arg_jid(sender, "sender") }?;
-        let id = unsafe { arg_str(id, "id") }?.to_owned();
-        let emoji = unsafe { arg_str(emoji, "emoji") }?.to_owned();
-        let client = handle::get(client)?.client.clone();
-        let sent =
-            block(async move { client.send_reaction(chat, sender, &id, from_me, &emoji).await })??;
-        if let Some(out) = out {
-            *out = sent_json(sent)?;
-        }
-        Ok(())
+        let reaction = api::SendReaction {
+            chat: unsafe { arg_jid(chat, "chat") }?,
+            sender: unsafe { arg_jid(sender, "sender") }?,
+            id: unsafe { arg_str(id, "id") }?.to_owned(),
+            emoji: unsafe { arg_str(emoji, "emoji") }?.to_owned(),
+            from_me,
+        };
+        run_json(client, reaction, out)
     })
 }
 
@@ -112,20 +125,12 @@ pub unsafe extern "C" fn wazap_client_mark_read(
 ) -> wazap_result {
     call(|| {
         // SAFETY: forwarded from this function's contract.
-        let ids = unsafe { arg_str(ids_json, "ids_json") }?;
-        let ids: Vec<String> = serde_json::from_str(ids).map_err(|e| {
-            FfiError::new(WAZAP_INVALID_JSON, format!("ids_json (an array of strings): {e}"))
-        })?;
-        if ids.is_empty() {
-            return Err(FfiError::new(WAZAP_INVALID_ARGUMENT, "ids_json is empty"));
-        }
-        let chat = unsafe { arg_jid(chat, "chat") }?;
-        let sender = match unsafe { arg_opt_str(sender, "sender") }? {
-            Some(text) => Some(parse_jid(text, "sender")?),
-            None => None,
+        let read = api::MarkRead {
+            ids: unsafe { arg_ids(ids_json) }?,
+            chat: unsafe { arg_jid(chat, "chat") }?,
+            sender: unsafe { arg_opt_jid(sender, "sender") }?,
         };
-        let client = handle::get(client)?.client.clone();
-        Ok(block(async move { client.mark_read(&ids, chat, sender).await })??)
+        run_json(client, read, None)
     })
 }
 
@@ -140,18 +145,8 @@ pub unsafe extern "C" fn wazap_client_send_presence(
 ) -> wazap_result {
     call(|| {
         // SAFETY: forwarded from this function's contract.
-        let presence = match unsafe { arg_str(presence, "presence") }? {
-            "available" => Presence::Available,
-            "unavailable" => Presence::Unavailable,
-            other => {
-                return Err(FfiError::new(
-                    WAZAP_INVALID_ARGUMENT,
-                    format!("presence {other:?}: expected \"available\" or \"unavailable\""),
-                ))
-            }
-        };
-        let client = handle::get(client)?.client.clone();
-        Ok(block(async move { client.send_presence(presence).await })??)
+        let presence = unsafe { arg_name(presence, "presence") }?;
+        run_json(client, api::SendPresence { presence }, None)
     })
 }
 
@@ -169,29 +164,15 @@ pub unsafe extern "C" fn wazap_client_send_chat_presence(
 ) -> wazap_result {
     call(|| {
         // SAFETY: forwarded from this function's contract.
-        let chat = unsafe { arg_jid(chat, "chat") }?;
-        let state = match unsafe { arg_str(state, "state") }? {
-            "composing" => ChatState::Composing,
-            "paused" => ChatState::Paused,
-            other => {
-                return Err(FfiError::new(
-                    WAZAP_INVALID_ARGUMENT,
-                    format!("state {other:?}: expected \"composing\" or \"paused\""),
-                ))
-            }
+        let presence = api::SendChatPresence {
+            chat: unsafe { arg_jid(chat, "chat") }?,
+            state: unsafe { arg_name(state, "state") }?,
+            media: match unsafe { arg_opt_str(media, "media") }? {
+                None => wazap::client::ChatStateMedia::Text,
+                Some(_) => unsafe { arg_name(media, "media") }?,
+            },
         };
-        let media = match unsafe { arg_opt_str(media, "media") }? {
-            None | Some("text") => ChatStateMedia::Text,
-            Some("audio") => ChatStateMedia::Audio,
-            Some(other) => {
-                return Err(FfiError::new(
-                    WAZAP_INVALID_ARGUMENT,
-                    format!("media {other:?}: expected NULL, \"text\" or \"audio\""),
-                ))
-            }
-        };
-        let client = handle::get(client)?.client.clone();
-        Ok(block(async move { client.send_chat_presence(chat, state, media).await })??)
+        run_json(client, presence, None)
     })
 }
 
@@ -208,8 +189,7 @@ pub unsafe extern "C" fn wazap_client_subscribe_presence(
     call(|| {
         // SAFETY: forwarded from this function's contract.
         let jid = unsafe { arg_jid(jid, "jid") }?;
-        let client = handle::get(client)?.client.clone();
-        Ok(block(async move { client.subscribe_presence(jid).await })??)
+        run_json(client, api::SubscribePresence { jid }, None)
     })
 }
 

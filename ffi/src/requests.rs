@@ -1,8 +1,8 @@
-//! Requests by name with JSON arguments and a JSON answer: groups and users (the core's
-//! `wazap::client::REQUESTS`), one entry point for all of them.
+//! Requests by name with JSON arguments and a JSON answer: every request of the core
+//! (`wazap::api::REQUESTS`), one entry point for all of them.
 use std::ffi::c_char;
 
-use wazap_core::client::RequestError;
+use wazap::api::{self, Reply};
 
 use crate::boundary::call;
 use crate::client::block;
@@ -10,15 +10,6 @@ use crate::error::FfiError;
 use crate::handle::{self, wazap_client};
 use crate::result::wazap_result::{self, *};
 use crate::strings::{arg_opt_str, arg_str, give_string, out_ptr};
-
-impl From<RequestError> for FfiError {
-    fn from(error: RequestError) -> Self {
-        match error {
-            RequestError::Client(e) => e.into(),
-            other => FfiError::new(WAZAP_INVALID_ARGUMENT, other.to_string()),
-        }
-    }
-}
 
 /// Runs request `method` with `args_json` (a JSON object, or NULL for none) and blocks until
 /// it is answered; `*result_json` receives the answer as JSON (`null` for requests that only
@@ -29,7 +20,12 @@ impl From<RequestError> for FfiError {
 /// `update_group_participants` {group, participants[], action: add|remove|promote|demote},
 /// `is_on_whatsapp` {phones[]}, `user_info` {users[]}, `profile_picture` {user, preview?},
 /// `set_group_photo` {group, image} and `set_profile_picture` {image} (a JPEG in base64, or
-/// null to remove; the answer is the new picture's id).
+/// null to remove; the answer is the new picture's id), `get_blocklist` {} and
+/// `update_blocklist` {jid, action: block|unblock} (answer: {dhash, jids[]}); and every other
+/// request of the core by its name (`connect`, `send_text` {to, text, id?, reply_to?,
+/// mentions?}, `send_presence` {presence}, `status`…: the list is `wazap::api::REQUESTS`,
+/// their arguments `wazap::api`'s structs). Requests that answer a file (`download`) or send
+/// one (`send_media`) have their own functions.
 /// Unknown requests and bad arguments are `WAZAP_INVALID_ARGUMENT` (or
 /// `WAZAP_INVALID_JSON` when `args_json` does not parse), checked before anything is sent.
 ///
@@ -54,8 +50,13 @@ pub unsafe extern "C" fn wazap_client_request(
             })?;
         }
         let client = handle::get(client)?.client.clone();
-        let answer = block(async move { client.request(&method, &args).await })??;
-        *out = give_string(answer)?;
+        match block(api::request(&client, &method, &args, None))?? {
+            Reply::Json(answer) => *out = give_string(answer)?,
+            Reply::Bytes(_) => {
+                let why = format!("{method} answers a file: use its own function");
+                return Err(FfiError::new(WAZAP_INVALID_ARGUMENT, why));
+            }
+        }
         Ok(())
     })
 }

@@ -17,7 +17,7 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root").to_path_buf()
 }
 
-/// The directory holding libwazap.so / libwazap.a, built (or brought up to date) first: cargo
+/// The directory holding libwazap_ffi.so / libwazap_ffi.a, built (or brought up to date) first: cargo
 /// does not build a cdylib/staticlib-only library for integration tests.
 fn library_dir() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
@@ -33,8 +33,8 @@ fn library_dir() -> PathBuf {
             let exe = std::env::current_exe().expect("test binary path");
             let dir = exe.parent().and_then(Path::parent).expect("target profile dir");
             assert!(
-                dir.join("libwazap.so").exists() && dir.join("libwazap.a").exists(),
-                "no libwazap.so/.a in {}",
+                dir.join("libwazap_ffi.so").exists() && dir.join("libwazap_ffi.a").exists(),
+                "no libwazap_ffi.so/.a in {}",
                 dir.display()
             );
             dir.to_path_buf()
@@ -42,7 +42,7 @@ fn library_dir() -> PathBuf {
         .clone()
 }
 
-/// Compiles the example; `static_link` picks libwazap.a over libwazap.so.
+/// Compiles the example; `static_link` picks libwazap_ffi.a over libwazap_ffi.so.
 fn compile(static_link: bool) -> PathBuf {
     let lib = library_dir();
     let out_dir = lib.join("c-examples");
@@ -58,7 +58,7 @@ fn compile(static_link: bool) -> PathBuf {
     if static_link {
         // The system libraries the Rust standard library and SQLite need
         // (`cargo rustc -- --print native-static-libs`).
-        cc.arg(lib.join("libwazap.a")).args([
+        cc.arg(lib.join("libwazap_ffi.a")).args([
             "-lgcc_s",
             "-lutil",
             "-lrt",
@@ -68,7 +68,7 @@ fn compile(static_link: bool) -> PathBuf {
             "-lc",
         ]);
     } else {
-        cc.arg("-L").arg(&lib).arg("-lwazap").arg(format!("-Wl,-rpath,{}", lib.display()));
+        cc.arg("-L").arg(&lib).arg("-lwazap_ffi").arg(format!("-Wl,-rpath,{}", lib.display()));
     }
     let output = cc.output().expect("cc runs (is a C compiler installed?)");
     assert!(output.status.success(), "cc failed:\n{}", String::from_utf8_lossy(&output.stderr));

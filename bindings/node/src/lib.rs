@@ -1,9 +1,22 @@
-//! Node.js bindings of wazap. This cdylib exports one class, `NativeClient`; `index.js` wraps
-//! it into the public `Client` (an EventEmitter with Promise-returning methods, argument
-//! checks and coded errors). Keep the native surface small: strings, booleans and JSON in and
-//! out, so that adding a core feature is one method here, one in `index.js`, one in
-//! `index.d.ts`.
+//! Node.js bindings of wazap. This cdylib exports one class, `NativeClient`, whose one call is
+//! `request` (the core's requests by name, with JSON arguments); `index.js` wraps it into the
+//! public `Client` (an EventEmitter with Promise-returning methods, argument checks and coded
+//! errors). A new core request needs nothing here: one method in `index.js`, one declaration
+//! in `index.d.ts`.
 mod client;
-mod config;
 mod error;
 mod events;
+
+use napi_derive::napi;
+
+/// The core's error kinds (`ErrorCode` is `ERR_` + each in capitals).
+#[napi]
+pub fn error_kinds() -> Vec<&'static str> {
+    wazap::api::ErrorKind::ALL.iter().map(|k| k.code()).collect()
+}
+
+/// The names of the core's requests.
+#[napi]
+pub fn requests() -> Vec<&'static str> {
+    wazap::api::REQUESTS.to_vec()
+}

@@ -6,7 +6,8 @@ const { test } = require('node:test');
 const { ErrorCode } = require('wazap');
 const h = require('../test-support/helpers');
 
-const { pairedClient } = h.sandboxSuite();
+const suite = h.sandboxSuite();
+const { pairedClient } = suite;
 
 test('a group from creation to leaving', async () => {
   const alice = await pairedClient();
@@ -68,4 +69,33 @@ test('users: on WhatsApp, info and pictures; bad arguments', async () => {
     ErrorCode.INVALID_ARG,
     /unknown variant/,
   );
+});
+
+test('blocking a user lists them and stops their messages', async () => {
+  const alice = await pairedClient();
+  const bob = h.freshPhone();
+  await h.createAccount(suite.sandbox, bob);
+  assert.deepEqual((await alice.client.getBlocklist()).jids, []);
+
+  const blocked = await alice.client.updateBlocklist(bob, 'block');
+  assert.equal(blocked.jids.length, 1);
+  assert.match(blocked.jids[0], /@lid$/);
+  assert.deepEqual(await alice.client.getBlocklist(), blocked);
+
+  // Bob's phone writes while blocked, then after being unblocked: only the second arrives.
+  const send = async (text) => {
+    const { status, body } = await h.control(suite.sandbox, 'POST', '/control/send', { from: bob, to: alice.phone, text });
+    assert.equal(status, 200, JSON.stringify(body));
+    return body.id;
+  };
+  await send('while blocked');
+  const arrived = h.waitFor(alice.client, 'message', (e) => !e.info.is_from_me);
+  assert.deepEqual((await alice.client.updateBlocklist(bob, 'unblock')).jids, []);
+  const id = await send('after unblocking');
+  const first = await arrived;
+  assert.equal(first.info.id, id);
+  assert.equal(first.message.text, 'after unblocking');
+
+  await assert.rejects(alice.client.updateBlocklist(bob, 'mute'), (e) => e.code === ErrorCode.INVALID_ARG);
+  await assert.rejects(alice.client.updateBlocklist(15550000000, 'block'), (e) => e.code === ErrorCode.INVALID_ARG_TYPE);
 });

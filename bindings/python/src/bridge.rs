@@ -55,11 +55,10 @@ where
     T: ToPython,
 {
     let runtime = wazap::runtime::handle();
-    let task = runtime.spawn(future);
     let pool = runtime.clone();
     runtime.spawn(async move {
-        let outcome =
-            task.await.unwrap_or_else(|_| Err(BindingError::internal("the wazap task panicked")));
+        // A panic in the task is reported as one (wazap.InternalError with its message).
+        let outcome = wazap::runtime::run(future).await.unwrap_or_else(|lost| Err(lost.into()));
         // Taking the GIL may wait for Python: do it off the async worker threads.
         let settled =
             pool.spawn_blocking(move || shutdown::with_gil(|py| settle(py, &done, outcome)));

@@ -1,17 +1,16 @@
-//! `wazap.Client(store_path, **config)` keyword arguments onto [`ClientConfig`]. Omitted
-//! options keep the core's defaults (the real service); the types are checked by PyO3
-//! (`TypeError`), the values here (`wazap.InvalidArgument`).
+//! `wazap.Client(store_path, **config)` keywords onto the core's [`ClientOptions`]: the same
+//! keys in Python's idiom (times in seconds, `root_key`, `prekey_batch`). The types are checked
+//! by PyO3 (`TypeError`), the values by the core (`wazap.InvalidArgument`).
 use std::time::Duration;
 
-use wazap::client::Proxy;
-use wazap::crypto::PublicKey;
-use wazap::ClientConfig;
+use wazap::api::ClientOptions;
 
 use crate::errors::BindingError;
 
-/// The options, as Python passed them.
+/// The keywords, as Python passed them.
 #[derive(Default)]
 pub(crate) struct ConfigArgs {
+    pub account: Option<String>,
     pub url: Option<String>,
     pub root_key: Option<String>,
     pub device_name: Option<String>,
@@ -36,60 +35,29 @@ pub(crate) fn seconds(name: &str, value: f64) -> Result<Duration, BindingError> 
     })
 }
 
-/// A root public key in hex: 32 bytes, or 33 with the 0x05 type prefix.
-fn root_key(text: &str) -> Result<PublicKey, BindingError> {
-    let bytes = hex::decode(text.trim())
-        .map_err(|e| BindingError::invalid(format!("root_key is not hex: {e}")))?;
-    PublicKey::from_bytes(&bytes).map_err(|e| BindingError::invalid(format!("root_key: {e}")))
+/// Seconds as the core's milliseconds.
+fn millis(name: &str, value: Option<f64>) -> Result<Option<u64>, BindingError> {
+    value.map(|v| seconds(name, v).map(|d| d.as_millis() as u64)).transpose()
 }
 
 impl ConfigArgs {
-    pub(crate) fn into_config(self) -> Result<ClientConfig, BindingError> {
-        let mut config = ClientConfig::default();
-        if let Some(url) = self.url {
-            config.url = url;
-        }
-        if let Some(key) = self.root_key {
-            config.trusted_root = root_key(&key)?;
-        }
-        if let Some(name) = self.device_name {
-            config.device_name = name;
-        }
-        if let Some(origin) = self.origin {
-            config.origin = origin;
-        }
-        if let Some(proxy) = self.proxy {
-            let parsed: Proxy =
-                proxy.parse().map_err(|e| BindingError::invalid(format!("proxy: {e}")))?;
-            config.proxy = Some(parsed);
-        }
-        if let Some(language) = self.language {
-            config.language = language;
-        }
-        if let Some(country) = self.country {
-            config.country = country;
-        }
-        if let Some(t) = self.connect_timeout {
-            config.connect_timeout = seconds("connect_timeout", t)?;
-        }
-        if let Some(t) = self.iq_timeout {
-            config.iq_timeout = seconds("iq_timeout", t)?;
-        }
-        if let Some(enabled) = self.reconnect {
-            config.reconnect.enabled = enabled;
-        }
-        if let Some(t) = self.reconnect_base_delay {
-            config.reconnect.base_delay = seconds("reconnect_base_delay", t)?;
-        }
-        if let Some(t) = self.reconnect_max_delay {
-            config.reconnect.max_delay = seconds("reconnect_max_delay", t)?;
-        }
-        if let Some(batch) = self.prekey_batch {
-            if batch == 0 {
-                return Err(BindingError::invalid("prekey_batch must be at least 1"));
-            }
-            config.pre_keys.initial_batch = batch;
-        }
-        Ok(config)
+    pub(crate) fn into_options(self) -> Result<ClientOptions, BindingError> {
+        Ok(ClientOptions {
+            account: self.account,
+            url: self.url,
+            root_public_key: self.root_key,
+            device_name: self.device_name,
+            origin: self.origin,
+            proxy: self.proxy,
+            language: self.language,
+            country: self.country,
+            connect_timeout_ms: millis("connect_timeout", self.connect_timeout)?,
+            iq_timeout_ms: millis("iq_timeout", self.iq_timeout)?,
+            reconnect: self.reconnect,
+            reconnect_base_delay_ms: millis("reconnect_base_delay", self.reconnect_base_delay)?,
+            reconnect_max_delay_ms: millis("reconnect_max_delay", self.reconnect_max_delay)?,
+            prekey_initial_batch: self.prekey_batch,
+            ..ClientOptions::default()
+        })
     }
 }

@@ -108,3 +108,26 @@ def test_unknown_event_types_and_extra_keys_are_tolerated() -> None:
     unknown = wazap.parse_event('{"type":"from_the_future","x":[1]}')
     assert isinstance(unknown, wazap.UnknownEvent)
     assert unknown.event_type == "from_the_future" and unknown.data == {"x": [1]}
+
+
+def test_every_error_kind_of_the_core_has_its_class() -> None:
+    """The exception hierarchy derives from the core's kinds: each has a class, and an error
+    carries its kind."""
+    from wazap import _errors, _native
+
+    assert set(_native.ERROR_KINDS) == set(_errors._KINDS)
+    error = _errors._from_native("timeout", "late", None)
+    assert isinstance(error, wazap.Timeout) and isinstance(error, TimeoutError)
+    assert error.kind == "timeout"
+    refused = _errors._from_native("server", "no", 403)
+    assert isinstance(refused, wazap.ServerError) and refused.code == 403  # type: ignore[attr-defined]
+
+
+def test_a_core_error_carries_its_kind(tmp_path: Path) -> None:
+    client = wazap.Client(tmp_path / "s.db")
+    with pytest.raises(wazap.NotConnected) as caught:
+        client.pair_phone("+15550001234")
+    assert caught.value.kind == "no_device"
+    with pytest.raises(wazap.InvalidArgument) as bad:
+        client.send_presence("busy")
+    assert bad.value.kind == "invalid_arg"

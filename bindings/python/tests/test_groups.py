@@ -11,7 +11,7 @@ import pytest
 
 import wazap
 from conftest import Sandbox
-from test_messaging import jid, paired
+from test_messaging import jid, new_phone, paired
 
 
 def test_a_group_from_creation_to_leaving(sandbox: Sandbox, make_client: Any) -> None:
@@ -94,3 +94,28 @@ def test_bad_group_and_user_arguments(sandbox: Sandbox, make_client: Any) -> Non
         client.group_info("not a jid")
     with pytest.raises(wazap.InvalidArgument, match="unknown variant"):
         client.update_group_participants("1-2@g.us", ["15550000000"], "kick")  # type: ignore[arg-type]
+
+
+def test_blocking_a_user_lists_them_and_their_messages_stop(
+    sandbox: Sandbox, make_client: Any
+) -> None:
+    alice, alice_phone, alice_events = paired(sandbox, make_client, "alice")
+    bob = new_phone(sandbox)
+    assert alice.get_blocklist().jids == []
+
+    blocked = alice.update_blocklist(bob, "block")
+    assert isinstance(blocked, wazap.Blocklist) and len(blocked.jids) == 1
+    assert blocked.jids[0].endswith("@lid") and blocked.dhash
+    assert asyncio.run(alice.get_blocklist_async()) == blocked
+
+    # Bob's phone writes while blocked, then after being unblocked: only the second arrives.
+    sandbox.send_from_phone(bob, alice_phone, "while blocked")
+    assert alice.update_blocklist(bob, "unblock").jids == []
+    later = sandbox.send_from_phone(bob, alice_phone, "after unblocking")
+    first = alice_events.wait("message", where=lambda e: not e.info.is_from_me)
+    assert (first.info.id, first.message.text) == (later, "after unblocking")
+
+    with pytest.raises(wazap.InvalidArgument, match="unknown variant"):
+        alice.update_blocklist(bob, "mute")
+    with pytest.raises(TypeError):
+        alice.update_blocklist(15550000000, "block")  # type: ignore[arg-type]

@@ -9,7 +9,6 @@ use crate::binary::Jid;
 use crate::media::{MediaKind, MediaRef};
 use crate::message::{message_key, reaction, text};
 use crate::proto;
-use crate::runtime;
 use crate::types::ReceiptType;
 
 impl Client {
@@ -34,11 +33,7 @@ impl Client {
     ) -> impl Future<Output = Result<SendResult, ClientError>> + Send + 'static {
         let inner = self.inner.clone();
         let ticket = inner.messaging.order.ticket();
-        async move {
-            runtime::run(async move { inner.send_message(to, message, id, ticket).await })
-                .await
-                .unwrap_or(Err(ClientError::RuntimeGone))
-        }
+        super::hop(async move { inner.send_message(to, message, id, ticket).await })
     }
 
     /// Sends a plain text message. Replies, quotes and mentions: build the message with
@@ -106,13 +101,11 @@ impl Client {
         sender: Option<Jid>,
         receipt_type: ReceiptType,
     ) -> Result<(), ClientError> {
-        let inner = self.inner.clone();
         let ids = ids.to_vec();
-        runtime::run(
-            async move { inner.mark_read(&ids, &chat, sender.as_ref(), receipt_type).await },
-        )
+        self.on_runtime(|inner| async move {
+            inner.mark_read(&ids, &chat, sender.as_ref(), receipt_type).await
+        })
         .await
-        .unwrap_or(Err(ClientError::RuntimeGone))
     }
 
     /// Sends active delivery receipts even while not available (whatsmeow
@@ -135,10 +128,7 @@ impl Client {
     /// Tells our contacts whether we are online. `Available` also turns delivery receipts
     /// active, `Unavailable` back to `inactive`.
     pub async fn send_presence(&self, presence: Presence) -> Result<(), ClientError> {
-        let inner = self.inner.clone();
-        runtime::run(async move { inner.send_presence(presence).await })
-            .await
-            .unwrap_or(Err(ClientError::RuntimeGone))
+        self.on_runtime(|inner| async move { inner.send_presence(presence).await }).await
     }
 
     /// Typing (or recording audio) in `chat`, or stopped.
@@ -148,18 +138,13 @@ impl Client {
         state: ChatState,
         media: ChatStateMedia,
     ) -> Result<(), ClientError> {
-        let inner = self.inner.clone();
-        runtime::run(async move { inner.send_chat_presence(&chat, state, media).await })
+        self.on_runtime(|inner| async move { inner.send_chat_presence(&chat, state, media).await })
             .await
-            .unwrap_or(Err(ClientError::RuntimeGone))
     }
 
     /// Asks for `jid`'s presence updates (`Presence` events).
     pub async fn subscribe_presence(&self, jid: Jid) -> Result<(), ClientError> {
-        let inner = self.inner.clone();
-        runtime::run(async move { inner.subscribe_presence(&jid).await })
-            .await
-            .unwrap_or(Err(ClientError::RuntimeGone))
+        self.on_runtime(|inner| async move { inner.subscribe_presence(&jid).await }).await
     }
 
     /// Forgets the cached device lists of `user` (they are fetched again on the next send).

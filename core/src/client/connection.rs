@@ -35,7 +35,7 @@ const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
 static CONN_IDS: AtomicU64 = AtomicU64::new(1);
 
 /// Why a connection ended, and so what happens next.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum EndReason {
     /// The socket failed or the server closed it: reconnect after a backoff.
     Dropped(String),

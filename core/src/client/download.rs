@@ -62,7 +62,7 @@ async fn decrypt_blocking(
     body: Vec<u8>,
 ) -> Result<Result<Vec<u8>, TransferError>, ClientError> {
     let media = media.clone();
-    tokio::task::spawn_blocking(move || {
+    super::blocking(move || {
         let plain = decrypt(&body, &media.media_key, media.media_type, media.expected())?;
         match media.file_length {
             Some(expected) if expected != plain.len() as u64 => {
@@ -72,5 +72,4 @@ async fn decrypt_blocking(
         }
     })
     .await
-    .map_err(|_| ClientError::RuntimeGone)
 }

@@ -5,8 +5,9 @@ use crate::pair::{AdvError, CodePairingError};
 use crate::socket::SocketError;
 use crate::store::StoreError;
 
-/// Why a client operation failed.
+/// Why a client operation failed. [`ClientError::kind`] is its stable class.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum ClientError {
     /// The connection or the handshake failed (a refused certificate chain is
     /// `Socket(SocketError::Cert(..))`).
@@ -61,7 +62,19 @@ pub enum ClientError {
     /// A user answer (usync, profile picture) is malformed.
     #[error("user: {0}")]
     User(#[from] crate::user::UserError),
-    /// The shared runtime dropped the task (panic or shutdown).
+    /// The task panicked on the shared runtime (a bug: the message is the panic's).
+    #[error("wazap panicked: {0}")]
+    Panicked(String),
+    /// The shared runtime dropped the task (it is shutting down).
     #[error("the wazap runtime dropped the task")]
     RuntimeGone,
+}
+
+impl From<crate::runtime::TaskLost> for ClientError {
+    fn from(lost: crate::runtime::TaskLost) -> Self {
+        match lost {
+            crate::runtime::TaskLost::Panicked(message) => ClientError::Panicked(message),
+            crate::runtime::TaskLost::Dropped => ClientError::RuntimeGone,
+        }
+    }
 }

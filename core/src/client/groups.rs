@@ -2,26 +2,12 @@
 //! sending uses (filled by every answer that lists members, updated by participant changes
 //! and `w:gp2` notifications), and the notification handler that emits `GroupInfo` and
 //! `JoinedGroup` events.
-use std::future::Future;
-use std::sync::Arc;
-
 use super::{Client, ClientError, Inner};
 use crate::binary::{Jid, Node};
 use crate::group::{self, iq, GroupNotification};
-use crate::runtime;
 use crate::types::{Event, GroupChange, GroupInfo, ParticipantAction, ParticipantUpdate};
 
 impl Client {
-    /// Runs `f` on the core runtime (the group and user methods all do).
-    pub(crate) async fn on_runtime<T, F, Fut>(&self, f: F) -> Result<T, ClientError>
-    where
-        F: FnOnce(Arc<Inner>) -> Fut,
-        Fut: Future<Output = Result<T, ClientError>> + Send + 'static,
-        T: Send + 'static,
-    {
-        runtime::run(f(self.inner.clone())).await.unwrap_or(Err(ClientError::RuntimeGone))
-    }
-
     /// Every group we are in, with members and descriptions.
     pub async fn joined_groups(&self) -> Result<Vec<GroupInfo>, ClientError> {
         self.on_runtime(|inner| async move {

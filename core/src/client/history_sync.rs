@@ -79,11 +79,10 @@ pub(crate) async fn fetch(
         None => download(inner, &MediaRef::from_history_notification(notification)?).await?,
     };
     // Inflating, decoding and describing a large chunk is CPU work: off the runtime threads.
-    let sync = tokio::task::spawn_blocking(move || {
-        Ok::<_, TransferError>(HistorySync::from_raw(inflate_history_sync(&compressed)?)?)
+    let sync = super::blocking(move || {
+        Ok::<_, TransferError>(HistorySync::from_raw(&inflate_history_sync(&compressed)?)?)
     })
-    .await
-    .map_err(|_| ClientError::RuntimeGone)??;
+    .await??;
     tracing::info!(
         sync_type = %sync.sync_type,
         chunk = ?sync.chunk_order,
@@ -108,13 +107,12 @@ async fn save_lid_pairs(inner: &Arc<Inner>, sync: &HistorySync) -> Result<(), Cl
         return Ok(());
     }
     let inner = inner.clone();
-    tokio::task::spawn_blocking(move || {
+    super::blocking(move || {
         for (pn, lid) in &pairs {
             inner.messaging.add_lid(pn, lid);
         }
     })
     .await
-    .map_err(|_| ClientError::RuntimeGone)
 }
 
 /// The notification inside a decrypted message, if it is one.

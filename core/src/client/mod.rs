@@ -44,11 +44,11 @@ mod receipt;
 mod receipt_mode;
 mod receive;
 mod reconnect;
-pub mod requests;
 mod send;
 mod upload;
 mod users;
 
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
@@ -60,7 +60,7 @@ pub use error::ClientError;
 pub use events::Events;
 pub use presence::{ChatState, ChatStateMedia, Presence};
 pub use proxy::{Proxy, ProxyError};
-pub use requests::{RequestError, REQUESTS};
+pub(crate) use send::unix_now_ms;
 pub use send::SendResult;
 
 use crate::binary::{Jid, Node, Server};
@@ -155,10 +155,7 @@ impl Inner {
         F: FnOnce(&dyn DeviceStore) -> Result<T, StoreError> + Send + 'static,
     {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&*store))
-            .await
-            .map_err(|_| ClientError::RuntimeGone)?
-            .map_err(ClientError::from)
+        blocking(move || f(&*store)).await?.map_err(ClientError::from)
     }
 
     /// Loads the device, or creates and saves a fresh one.
@@ -215,6 +212,32 @@ impl Inner {
         conn.send(&node).await
     }
 
+    /// Sends `node` (whose `id` is `id`) and waits up to `limit` for the stanza that answers
+    /// it (an iq result or error, or the server's ack of a message).
+    pub(crate) async fn send_and_wait(
+        &self,
+        node: Node,
+        id: &str,
+        limit: Duration,
+    ) -> Result<Node, ClientError> {
+        self.send_expecting(node, id).await?.answer(limit).await
+    }
+
+    /// Sends `node` and registers for its answer, to be awaited with [`Expected::answer`]
+    /// (the caller may release locks in between).
+    pub(crate) async fn send_expecting(
+        &self,
+        node: Node,
+        id: &str,
+    ) -> Result<Expected<'_>, ClientError> {
+        let rx = self.iq.register(id.to_owned());
+        if let Err(e) = self.send_node(node).await {
+            self.iq.cancel(id);
+            return Err(e);
+        }
+        Ok(Expected { inner: self, id: id.to_owned(), rx })
+    }
+
     /// Sends an iq and waits for its answer (at most `timeout`, or the configured default).
     /// An `<iq type="error">` answer is [`ClientError::ServerError`].
     pub(crate) async fn send_iq(
@@ -224,20 +247,8 @@ impl Inner {
     ) -> Result<Node, ClientError> {
         let id = self.next_id();
         node.set_attr("id", id.clone());
-        let rx = self.iq.register(id.clone());
-        if let Err(e) = self.send_node(node).await {
-            self.iq.cancel(&id);
-            return Err(e);
-        }
         let limit = timeout.unwrap_or(self.config.iq_timeout);
-        let response = match tokio::time::timeout(limit, rx).await {
-            Err(_) => {
-                self.iq.cancel(&id);
-                return Err(ClientError::IqTimeout);
-            }
-            Ok(Err(_)) => return Err(ClientError::Disconnected),
-            Ok(Ok(response)) => response,
-        };
+        let response = self.send_and_wait(node, &id, limit).await?;
         if response.attr_str("type") == Some("error") {
             let error = response.child_by_tag("error");
             let code = error.and_then(|e| e.attr_str("code")).and_then(|c| c.parse().ok());
@@ -246,6 +257,50 @@ impl Inner {
         }
         Ok(response)
     }
+}
+
+/// Runs `f` on the blocking pool (disk, CPU-heavy work); a panic there is
+/// [`ClientError::Panicked`].
+pub(crate) async fn blocking<T, F>(f: F) -> Result<T, ClientError>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(f).await.map_err(|e| match e.try_into_panic() {
+        Ok(payload) => ClientError::Panicked(runtime::panic_message(&*payload)),
+        Err(_) => ClientError::RuntimeGone,
+    })
+}
+
+/// The answer to a stanza sent by [`Inner::send_expecting`].
+pub(crate) struct Expected<'a> {
+    inner: &'a Inner,
+    id: String,
+    rx: tokio::sync::oneshot::Receiver<Node>,
+}
+
+impl Expected<'_> {
+    /// Waits up to `limit` for the answer.
+    pub(crate) async fn answer(self, limit: Duration) -> Result<Node, ClientError> {
+        match tokio::time::timeout(limit, self.rx).await {
+            Err(_) => {
+                self.inner.iq.cancel(&self.id);
+                Err(ClientError::IqTimeout)
+            }
+            Ok(Err(_)) => Err(ClientError::Disconnected),
+            Ok(Ok(answer)) => Ok(answer),
+        }
+    }
+}
+
+/// Runs `future` on the shared runtime and awaits it from any executor; a panic there is
+/// [`ClientError::Panicked`], a runtime shutting down [`ClientError::RuntimeGone`].
+pub(crate) async fn hop<T, F>(future: F) -> Result<T, ClientError>
+where
+    F: Future<Output = Result<T, ClientError>> + Send + 'static,
+    T: Send + 'static,
+{
+    runtime::run(future).await?
 }
 
 /// A `<iq xmlns type to="s.whatsapp.net">` with the given children.
@@ -268,6 +323,16 @@ pub(crate) fn server_iq(xmlns: &'static str, kind: &'static str, children: Vec<N
 pub struct Client {
     inner: Arc<Inner>,
     _owner: Arc<Owner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("jid", &self.jid())
+            .field("connected", &self.is_connected())
+            .field("logged_in", &self.is_logged_in())
+            .finish()
+    }
 }
 
 /// Stops the session when the last [`Client`] clone goes away (the runtime's tasks only hold
@@ -312,6 +377,17 @@ impl Client {
         Self { _owner: Arc::new(Owner { inner: inner.clone() }), inner }
     }
 
+    /// Hands `f`'s work to the shared runtime (see [`hop`]); every public async method that
+    /// needs the client's state goes through here.
+    pub(crate) async fn on_runtime<T, F, Fut>(&self, f: F) -> Result<T, ClientError>
+    where
+        F: FnOnce(Arc<Inner>) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>> + Send + 'static,
+        T: Send + 'static,
+    {
+        hop(f(self.inner.clone())).await
+    }
+
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }
@@ -326,20 +402,23 @@ impl Client {
     /// handshake succeeded; `Connected` is emitted when the server accepted the login. From then
     /// on the client stays connected by itself until [`Client::disconnect`].
     pub async fn connect(&self) -> Result<(), ClientError> {
-        let inner = self.inner.clone();
-        runtime::run(connection::start(inner)).await.unwrap_or(Err(ClientError::RuntimeGone))
+        self.on_runtime(connection::start).await
     }
 
     /// Closes the connection and stops reconnecting; the pairing is kept.
     pub async fn disconnect(&self) {
-        let inner = self.inner.clone();
-        runtime::run(connection::stop(inner)).await;
+        // Nothing to report: a lost task leaves nothing connected either.
+        let _ = self
+            .on_runtime(|inner| async move {
+                connection::stop(inner).await;
+                Ok(())
+            })
+            .await;
     }
 
     /// Unlinks this device (`remove-companion-device`), disconnects and deletes its keys.
     pub async fn logout(&self) -> Result<(), ClientError> {
-        let inner = self.inner.clone();
-        runtime::run(login::logout(inner)).await.unwrap_or(Err(ClientError::RuntimeGone))
+        self.on_runtime(login::logout).await
     }
 
     /// Starts pairing by phone number instead of a QR scan: returns the code (`XXXX-XXXX`) the
@@ -353,29 +432,19 @@ impl Client {
         client_type: CompanionClientType,
         display_name: &str,
     ) -> Result<String, ClientError> {
-        let inner = self.inner.clone();
         let (phone, display_name) = (phone.to_owned(), display_name.to_owned());
-        runtime::run(async move {
-            pair_code::pair_phone(
-                &inner,
-                &phone,
-                show_push_notification,
-                client_type,
-                &display_name,
-            )
-            .await
+        self.on_runtime(|inner| async move {
+            let name = &display_name;
+            pair_code::pair_phone(&inner, &phone, show_push_notification, client_type, name).await
         })
         .await
-        .unwrap_or(Err(ClientError::RuntimeGone))
     }
 
     /// Downloads, verifies and decrypts a media file (see [`MediaRef::from_message`]). The
     /// hosts come from the server (`media_conn`), so the client must be logged in.
     pub async fn download(&self, media: &MediaRef) -> Result<Vec<u8>, ClientError> {
-        let (inner, media) = (self.inner.clone(), media.clone());
-        runtime::run(async move { download::download(&inner, &media).await })
-            .await
-            .unwrap_or(Err(ClientError::RuntimeGone))
+        let media = media.clone();
+        self.on_runtime(|inner| async move { download::download(&inner, &media).await }).await
     }
 
     /// Encrypts `data` with a fresh media key and uploads it; the result goes into a media
@@ -386,10 +455,7 @@ impl Client {
         data: Vec<u8>,
         media_type: crate::crypto::media::MediaType,
     ) -> Result<crate::media::UploadedMedia, ClientError> {
-        let inner = self.inner.clone();
-        runtime::run(async move { upload::upload(&inner, data, media_type).await })
-            .await
-            .unwrap_or(Err(ClientError::RuntimeGone))
+        self.on_runtime(|inner| async move { upload::upload(&inner, data, media_type).await }).await
     }
 
     /// Downloads and decodes the history-sync blob `notification` announces (or its inline
@@ -399,10 +465,9 @@ impl Client {
         &self,
         notification: &crate::proto::HistorySyncNotification,
     ) -> Result<HistorySync, ClientError> {
-        let (inner, notification) = (self.inner.clone(), notification.clone());
-        runtime::run(async move { history_sync::fetch(&inner, &notification).await })
+        let notification = notification.clone();
+        self.on_runtime(|inner| async move { history_sync::fetch(&inner, &notification).await })
             .await
-            .unwrap_or(Err(ClientError::RuntimeGone))
     }
 
     /// Sends an iq and waits for the answer; for features built on the client.
@@ -411,18 +476,23 @@ impl Client {
         node: Node,
         timeout: Option<Duration>,
     ) -> Result<Node, ClientError> {
-        let inner = self.inner.clone();
-        runtime::run(async move { inner.send_iq(node, timeout).await })
-            .await
-            .unwrap_or(Err(ClientError::RuntimeGone))
+        self.on_runtime(|inner| async move { inner.send_iq(node, timeout).await }).await
     }
 
     /// Sends a stanza without waiting for an answer.
     pub async fn send_node(&self, node: Node) -> Result<(), ClientError> {
-        let inner = self.inner.clone();
-        runtime::run(async move { inner.send_node(node).await })
-            .await
-            .unwrap_or(Err(ClientError::RuntimeGone))
+        self.on_runtime(|inner| async move { inner.send_node(node).await }).await
+    }
+
+    /// The QR code to show now: set by each `Qr` event, gone once the device paired or logged
+    /// in, the codes expired, or the connection ended (see [`events`]).
+    pub fn qr(&self) -> Option<String> {
+        self.inner.events.qr()
+    }
+
+    /// Waits up to `limit` for a QR code to show; `None` if none came.
+    pub async fn wait_qr(&self, limit: Duration) -> Option<String> {
+        self.inner.events.wait_qr(limit).await
     }
 
     /// Whether a connection is up (logged in or not).
@@ -458,9 +528,8 @@ impl Client {
     /// Sets and saves the push name (sent with the next login and with presence updates); when
     /// logged in, announces it at once with an available presence.
     pub async fn set_push_name(&self, name: &str) -> Result<(), ClientError> {
-        let inner = self.inner.clone();
         let name = name.to_owned();
-        runtime::run(async move {
+        self.on_runtime(|inner| async move {
             inner.ensure_device().await?;
             inner.update_device(|d| d.push_name = name).await?;
             if inner.logged_in.load(Ordering::SeqCst) {
@@ -469,7 +538,6 @@ impl Client {
             Ok(())
         })
         .await
-        .unwrap_or(Err(ClientError::RuntimeGone))
     }
 
     /// Requests currently waiting for an answer (diagnostics, tests).

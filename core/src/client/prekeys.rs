@@ -37,12 +37,11 @@ pub(crate) async fn upload(inner: &Inner, count: u32) -> Result<(), ClientError>
         .collect();
     let stored = records.clone();
     let spk = device.signed_pre_key.clone();
-    tokio::task::spawn_blocking(move || {
+    super::blocking(move || {
         signal.store_signed_pre_key(&spk)?;
         stored.iter().try_for_each(|r| signal.store_pre_key(r))
     })
-    .await
-    .map_err(|_| ClientError::RuntimeGone)??;
+    .await??;
 
     let keys = records.iter().map(|r| {
         Node::new("key").children([

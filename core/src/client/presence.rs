@@ -4,27 +4,7 @@
 use super::{ClientError, Inner};
 use crate::binary::{Jid, Node};
 use crate::types::Event;
-
-/// Our availability.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Presence {
-    Available,
-    Unavailable,
-}
-
-/// Typing state in a chat.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChatState {
-    Composing,
-    Paused,
-}
-
-/// What is being composed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChatStateMedia {
-    Text,
-    Audio,
-}
+pub use crate::types::{ChatState, ChatStateMedia, Presence};
 
 impl Inner {
     /// `<presence type="available" name=…/>` once logged in and whenever the push name changes,
@@ -43,12 +23,8 @@ impl Inner {
     }
 
     pub(crate) async fn send_presence(&self, presence: Presence) -> Result<(), ClientError> {
-        let kind = match presence {
-            Presence::Available => "available",
-            Presence::Unavailable => "unavailable",
-        };
         let name = self.device()?.push_name;
-        self.send_node(super::send::presence_node(kind, &name)).await?;
+        self.send_node(super::send::presence_node(presence.name(), &name)).await?;
         // As the real client: delivery receipts are `inactive` until we say we are available.
         self.messaging.receipts.set_available(presence == Presence::Available);
         Ok(())
@@ -100,14 +76,19 @@ pub(crate) fn handle_chatstate(inner: &Inner, node: &Node) {
         _ => from.clone(),
     };
     let Some(child) = node.get_children().first() else { return };
-    let state = match &*child.tag {
-        "composing" => "composing",
-        "paused" => "paused",
-        other => {
-            tracing::debug!(tag = other, "unknown chat state");
-            return;
-        }
+    let Ok(state) = child.tag.parse::<ChatState>() else {
+        tracing::debug!(tag = %child.tag, "unknown chat state");
+        return;
     };
-    let media = child.attr_str("media").map(str::to_owned);
-    inner.emit(Event::ChatPresence { chat: from, sender, state: state.to_owned(), media });
+    let media = match child.attr_str("media") {
+        None => None,
+        Some(name) => match name.parse::<ChatStateMedia>() {
+            Ok(media) => Some(media),
+            Err(e) => {
+                tracing::debug!(error = %e, "unknown chat state media");
+                None
+            }
+        },
+    };
+    inner.emit(Event::ChatPresence { chat: from, sender, state, media });
 }

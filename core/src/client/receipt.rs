@@ -31,7 +31,7 @@ pub(crate) async fn handle_receipt(inner: &Arc<Inner>, session: &Session, node: 
         return;
     }
     inner.emit(Event::Receipt {
-        receipt_type: receipt.receipt_type.to_string(),
+        receipt_type: receipt.receipt_type.clone(),
         ids: receipt.ids,
         chat: receipt.chat,
         sender_alt: receipt.sender.as_ref().and_then(|sender| inner.other_identity(sender)),

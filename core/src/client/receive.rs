@@ -48,7 +48,7 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
     let info_for_decrypt = info.clone();
     let sender_jid = encryption_jid.clone();
     // Decrypt and commit on the blocking pool (SQLite touches the disk).
-    let (outcome, identity_changed) = tokio::task::spawn_blocking(move || {
+    let (outcome, identity_changed) = super::blocking(move || {
         let mut result =
             decrypt_with_info(&*store, info_for_decrypt.clone(), &stanza, &encryption_jid);
         // The sender's identity key changed: trust the new one, drop the old session, and
@@ -68,8 +68,7 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
         });
         (outcome, identity_changed)
     })
-    .await
-    .map_err(|_| ClientError::RuntimeGone)?;
+    .await?;
     if identity_changed {
         inner.emit_identity_change(&sender_jid, true);
     }
@@ -81,7 +80,7 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
                 if let Some(notification) = history_sync::notification_of(&decrypted.message) {
                     history_sync::on_notification(inner, &decrypted.info, notification);
                 }
-                let content = MessageContent::from_message(&decrypted.message, decrypted.flags);
+                let content = MessageContent::new(decrypted.message, decrypted.flags);
                 inner.emit(Event::Message {
                     info: Box::new(decrypted.info),
                     message: Box::new(content),
@@ -163,9 +162,7 @@ async fn send_retry_receipt(
         let record = PreKeyRecord::new(id, KeyPair::generate(&mut OsRng));
         let stored = record.clone();
         let signal = store.clone();
-        tokio::task::spawn_blocking(move || signal.store_pre_key(&stored))
-            .await
-            .map_err(|_| ClientError::RuntimeGone)??;
+        super::blocking(move || signal.store_pre_key(&stored)).await??;
         inner.update_device(|d| d.advance_pre_key_id(1)).await?;
         record
     };

@@ -136,21 +136,11 @@ impl Inner {
             (out.node, out.phash, vec![to.clone(), own_user])
         };
         self.messaging.remember_sent(id.clone(), SentMessage { chat: to.clone(), message });
-        let rx = self.iq.register(id.clone());
-        if let Err(e) = self.send_node(node).await {
-            self.iq.cancel(&id);
-            return Err(e);
-        }
+        let expected = self.send_expecting(node, &id).await?;
+        // The next message may be encrypted and sent while the server acks this one.
         drop(guard);
         drop(ticket);
-        let ack = match tokio::time::timeout(ACK_TIMEOUT, rx).await {
-            Err(_) => {
-                self.iq.cancel(&id);
-                return Err(ClientError::IqTimeout);
-            }
-            Ok(Err(_)) => return Err(ClientError::Disconnected),
-            Ok(Ok(ack)) => ack,
-        };
+        let ack = expected.answer(ACK_TIMEOUT).await?;
         let ack = parse_server_ack(&ack).map_err(|e| ClientError::BadResponse(e.to_string()))?;
         if ack.phash_mismatch(&phash) {
             // Our device lists are stale: fetch them again next time.

@@ -14,10 +14,7 @@ pub(crate) async fn upload(
     let conn = media_conn(inner, false).await?;
     let client = inner.http()?;
     let media_key = generate_media_key();
-    let (encrypted, info) =
-        tokio::task::spawn_blocking(move || encrypt(&data, &media_key, media_type))
-            .await
-            .map_err(|_| ClientError::RuntimeGone)?;
+    let (encrypted, info) = super::blocking(move || encrypt(&data, &media_key, media_type)).await?;
     let mut last = TransferError::NoHost;
     for host in &conn.hosts {
         let scheme = inner.config.media_scheme();

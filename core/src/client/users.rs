@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{Client, ClientError};
 use crate::binary::Jid;
-use crate::types::{IsOnWhatsApp, ProfilePicture, UserInfo};
+use crate::types::{Blocklist, BlocklistAction, IsOnWhatsApp, ProfilePicture, UserInfo};
 use crate::user;
 
 impl Client {
@@ -104,6 +104,49 @@ impl Client {
         self.on_runtime(|inner| async move {
             let answer = inner.send_iq(query, None).await?;
             Ok(user::parse_set_picture(&answer)?)
+        })
+        .await
+    }
+
+    /// The users we blocked.
+    pub async fn get_blocklist(&self) -> Result<Blocklist, ClientError> {
+        self.on_runtime(|inner| async move {
+            let answer = inner.send_iq(user::blocklist_query(), None).await?;
+            Ok(user::parse_blocklist(&answer)?)
+        })
+        .await
+    }
+
+    /// Blocks or unblocks `user` (by phone number or LID); returns the new list. The server
+    /// takes the user by LID: for a phone number, the known LID (asked of the server when
+    /// none is known yet). Blocked users' messages no longer reach us.
+    pub async fn update_blocklist(
+        &self,
+        user: &Jid,
+        action: BlocklistAction,
+    ) -> Result<Blocklist, ClientError> {
+        let user = user.to_non_ad();
+        let (lid, pn) = if user.is_lid() {
+            (Some(user.clone()), self.pn_for_lid(&user))
+        } else {
+            (self.lid_for_pn(&user), Some(user.clone()))
+        };
+        let lid = match lid {
+            Some(lid) => lid,
+            // As whatsmeow: fill the LID map from usync first.
+            None => self
+                .user_info(std::slice::from_ref(&user))
+                .await?
+                .remove(&user)
+                .and_then(|info| info.lid)
+                .ok_or_else(|| {
+                    ClientError::BadResponse(format!("the server knows no LID of {user}"))
+                })?,
+        };
+        let query = user::update_blocklist_query(&lid, pn.as_ref(), action);
+        self.on_runtime(|inner| async move {
+            let answer = inner.send_iq(query, None).await?;
+            Ok(user::parse_blocklist(&answer)?)
         })
         .await
     }

@@ -41,6 +41,21 @@ pub struct QuotedMessage<'a> {
     pub message: &'a proto::Message,
 }
 
+/// A text as an application writes it, the one composition every binding and the REST server
+/// use: a plain `conversation`, or, when it quotes a message or mentions someone, a
+/// [`reply`].
+pub fn compose_text(
+    body: &str,
+    quoted: Option<&QuotedMessage<'_>>,
+    mentions: &[Jid],
+) -> proto::Message {
+    if quoted.is_none() && mentions.is_empty() {
+        text(body)
+    } else {
+        reply(body, quoted, mentions)
+    }
+}
+
 /// An `extendedTextMessage` with a ContextInfo quoting `quoted` (if any) and mentioning
 /// `mentions` (write them as `@<user>` in `body`).
 pub fn reply(body: &str, quoted: Option<&QuotedMessage<'_>>, mentions: &[Jid]) -> proto::Message {

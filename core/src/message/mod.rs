@@ -46,7 +46,7 @@ mod usync;
 
 pub use ack::{build_ack, build_server_ack, parse_server_ack, ServerAck};
 pub use address::{protocol_address, sender_key_name};
-pub use compose::{message_key, reaction, reply, text, QuotedMessage};
+pub use compose::{compose_text, message_key, reaction, reply, text, QuotedMessage};
 pub use content::{edit, edit_attribute, media_type, message_type};
 pub use decrypt::{decrypt_message, decrypt_with_info, DecryptedMessage};
 pub use encrypt::{

@@ -1,34 +1,63 @@
-//! [`MessageContent`]: a received message in a stable JSON form. The most used parts are
-//! spelled out (kind, text, reply, mentions, reaction); everything else is in `raw`, the
-//! protobuf bytes (base64 in JSON) that any binding can decode with the `Message` schema.
-use prost::Message as _;
-use serde::{Deserialize, Serialize};
+//! [`MessageContent`]: a received message, decoded once. Rust reads the `Message` protobuf
+//! ([`MessageContent::proto`]) and the accessors for the parts used most (kind, text, reply,
+//! mentions, reaction); the JSON view spells those parts out beside `flags` and `raw` (the
+//! protobuf's bytes, base64), which is what C, Python, Node and the webhooks receive.
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::base64_bytes;
 use crate::message::MessageFlags;
 use crate::proto;
 
-/// What a received message says.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MessageContent {
-    /// `text` (conversation or extendedTextMessage), `reaction`, `protocol`, `image`, `video`,
-    /// `audio`, `document`, `sticker`, `location`, `contact`, `poll`, or `other`.
-    pub kind: String,
-    /// The text, or the caption of a media message.
-    pub text: Option<String>,
-    /// The id of the message this one replies to (ContextInfo `stanzaId`).
-    pub reply_to: Option<String>,
-    /// Who sent the quoted message (ContextInfo `participant`).
-    pub reply_to_sender: Option<String>,
-    /// Mentioned users, as JID strings.
-    pub mentions: Vec<String>,
-    /// For a reaction: the message reacted to and the emoji (empty: removed).
-    pub reaction: Option<Reaction>,
-    /// The wrappers the message came in (device-sent, ephemeral, view-once, edit).
-    pub flags: MessageFlags,
-    /// The unwrapped `Message` protobuf, base64 in JSON.
-    #[serde(with = "base64_bytes")]
-    pub raw: Vec<u8>,
+/// Which part of a `Message` a received message fills (the JSON `kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageKind {
+    /// `conversation` or `extendedTextMessage`.
+    Text,
+    Reaction,
+    /// A `protocolMessage` (app state keys, history sync notifications, revokes, edits…).
+    Protocol,
+    Image,
+    Video,
+    Audio,
+    Document,
+    Sticker,
+    Location,
+    Contact,
+    Poll,
+    /// Anything this version does not name.
+    Other,
+}
+
+impl MessageKind {
+    /// The kind of an (unwrapped) message.
+    pub fn of(message: &proto::Message) -> Self {
+        if message.conversation.is_some() || message.extended_text_message.is_some() {
+            Self::Text
+        } else if message.reaction_message.is_some() {
+            Self::Reaction
+        } else if message.protocol_message.is_some() {
+            Self::Protocol
+        } else if message.image_message.is_some() {
+            Self::Image
+        } else if message.video_message.is_some() {
+            Self::Video
+        } else if message.audio_message.is_some() {
+            Self::Audio
+        } else if message.document_message.is_some() {
+            Self::Document
+        } else if message.sticker_message.is_some() {
+            Self::Sticker
+        } else if message.location_message.is_some() {
+            Self::Location
+        } else if message.contact_message.is_some() {
+            Self::Contact
+        } else if message.poll_creation_message.is_some() {
+            Self::Poll
+        } else {
+            Self::Other
+        }
+    }
 }
 
 /// A reaction's target and emoji.
@@ -45,65 +74,149 @@ pub struct Reaction {
     pub emoji: String,
 }
 
-fn context_of(message: &proto::Message) -> Option<&proto::ContextInfo> {
-    message.extended_text_message.as_ref().and_then(|m| m.context_info.as_deref())
+/// What a received message says: the unwrapped `Message` and the wrappers it came in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageContent {
+    /// The `Message` protobuf, unwrapped (no device-sent, ephemeral, view-once… wrapper).
+    pub proto: proto::Message,
+    /// The wrappers it came in.
+    pub flags: MessageFlags,
 }
 
 impl MessageContent {
-    /// Describes `message` (already unwrapped) with the wrappers `flags`.
-    pub fn from_message(message: &proto::Message, flags: MessageFlags) -> Self {
-        let (kind, text) = if let Some(text) = &message.conversation {
-            ("text", Some(text.clone()))
-        } else if let Some(ext) = &message.extended_text_message {
-            ("text", ext.text.clone())
-        } else if message.reaction_message.is_some() {
-            ("reaction", None)
-        } else if message.protocol_message.is_some() {
-            ("protocol", None)
-        } else if let Some(m) = &message.image_message {
-            ("image", m.caption.clone())
-        } else if let Some(m) = &message.video_message {
-            ("video", m.caption.clone())
-        } else if message.audio_message.is_some() {
-            ("audio", None)
-        } else if let Some(m) = &message.document_message {
-            ("document", m.caption.clone())
-        } else if message.sticker_message.is_some() {
-            ("sticker", None)
-        } else if message.location_message.is_some() {
-            ("location", None)
-        } else if message.contact_message.is_some() {
-            ("contact", None)
-        } else if message.poll_creation_message.is_some() {
-            ("poll", None)
-        } else {
-            ("other", None)
-        };
-        let context = context_of(message);
-        let reaction = message.reaction_message.as_ref().map(|r| {
-            let key = r.key.clone().unwrap_or_default();
-            Reaction {
-                chat: key.remote_jid,
-                id: key.id.unwrap_or_default(),
-                from_me: key.from_me.unwrap_or(false),
-                participant: key.participant,
-                emoji: r.text.clone().unwrap_or_default(),
-            }
-        });
-        Self {
-            kind: kind.to_owned(),
-            text,
-            reply_to: context.and_then(|c| c.stanza_id.clone()),
-            reply_to_sender: context.and_then(|c| c.participant.clone()),
-            mentions: context.map(|c| c.mentioned_jid.clone()).unwrap_or_default(),
-            reaction,
-            flags,
-            raw: message.encode_to_vec(),
+    pub fn new(proto: proto::Message, flags: MessageFlags) -> Self {
+        Self { proto, flags }
+    }
+
+    pub fn kind(&self) -> MessageKind {
+        MessageKind::of(&self.proto)
+    }
+
+    /// The text, or the caption of an image, video or document.
+    pub fn text(&self) -> Option<&str> {
+        let m = &self.proto;
+        if let Some(text) = &m.conversation {
+            return Some(text);
+        }
+        match MessageKind::of(m) {
+            MessageKind::Text => m.extended_text_message.as_ref()?.text.as_deref(),
+            MessageKind::Image => m.image_message.as_ref()?.caption.as_deref(),
+            MessageKind::Video => m.video_message.as_ref()?.caption.as_deref(),
+            MessageKind::Document => m.document_message.as_ref()?.caption.as_deref(),
+            _ => None,
         }
     }
 
-    /// The `Message` protobuf back from `raw`.
-    pub fn decode(&self) -> Result<proto::Message, prost::DecodeError> {
-        proto::Message::decode(self.raw.as_slice())
+    fn context(&self) -> Option<&proto::ContextInfo> {
+        self.proto.extended_text_message.as_ref()?.context_info.as_deref()
+    }
+
+    /// The id of the message this one replies to (ContextInfo `stanzaId`).
+    pub fn reply_to(&self) -> Option<&str> {
+        self.context()?.stanza_id.as_deref()
+    }
+
+    /// Who sent the quoted message (ContextInfo `participant`).
+    pub fn reply_to_sender(&self) -> Option<&str> {
+        self.context()?.participant.as_deref()
+    }
+
+    /// Mentioned users, as JID strings.
+    pub fn mentions(&self) -> &[String] {
+        self.context().map_or(&[], |c| c.mentioned_jid.as_slice())
+    }
+
+    /// For a reaction: the message reacted to and the emoji (empty: removed).
+    pub fn reaction(&self) -> Option<Reaction> {
+        let r = self.proto.reaction_message.as_ref()?;
+        let key = r.key.clone().unwrap_or_default();
+        Some(Reaction {
+            chat: key.remote_jid,
+            id: key.id.unwrap_or_default(),
+            from_me: key.from_me.unwrap_or(false),
+            participant: key.participant,
+            emoji: r.text.clone().unwrap_or_default(),
+        })
+    }
+}
+
+/// The JSON view (see `EVENTS.md`).
+#[derive(Serialize)]
+struct View<'a> {
+    kind: MessageKind,
+    text: Option<&'a str>,
+    reply_to: Option<&'a str>,
+    reply_to_sender: Option<&'a str>,
+    mentions: &'a [String],
+    reaction: Option<Reaction>,
+    flags: &'a MessageFlags,
+    #[serde(serialize_with = "base64_bytes::serialize")]
+    raw: Vec<u8>,
+}
+
+impl Serialize for MessageContent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use prost::Message as _;
+        View {
+            kind: self.kind(),
+            text: self.text(),
+            reply_to: self.reply_to(),
+            reply_to_sender: self.reply_to_sender(),
+            mentions: self.mentions(),
+            reaction: self.reaction(),
+            flags: &self.flags,
+            raw: self.proto.encode_to_vec(),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// Back from JSON: `raw` and `flags` are the content; the other keys are views of them.
+#[derive(Deserialize)]
+struct Wire {
+    #[serde(default)]
+    flags: MessageFlags,
+    #[serde(with = "super::proto_base64")]
+    raw: proto::Message,
+}
+
+impl<'de> Deserialize<'de> for MessageContent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = Wire::deserialize(deserializer)?;
+        Ok(Self { proto: wire.raw, flags: wire.flags })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::binary::Jid;
+    use crate::message::{message_key, reaction, reply, text, QuotedMessage};
+
+    #[test]
+    fn the_view_spells_out_what_the_protobuf_says() {
+        let sender: Jid = "15550001111@s.whatsapp.net".parse().unwrap();
+        let quoted = text("original");
+        let mention: Jid = "15550002222@s.whatsapp.net".parse().unwrap();
+        let q = QuotedMessage { id: "Q1", sender: &sender, message: &quoted };
+        let content = MessageContent::new(
+            reply("hi @15550002222", Some(&q), std::slice::from_ref(&mention)),
+            MessageFlags::default(),
+        );
+        assert_eq!(content.kind(), MessageKind::Text);
+        assert_eq!(content.text(), Some("hi @15550002222"));
+        let json = serde_json::to_value(&content).unwrap();
+        assert_eq!(json["kind"], "text");
+        assert_eq!(json["reply_to"], "Q1");
+        assert_eq!(json["reply_to_sender"], "15550001111@s.whatsapp.net");
+        assert_eq!(json["mentions"][0], "15550002222@s.whatsapp.net");
+        assert_eq!(serde_json::from_value::<MessageContent>(json).unwrap(), content);
+
+        let key = message_key(&sender, &sender, "M1", false);
+        let content = MessageContent::new(reaction(key, "👍", 1), MessageFlags::default());
+        let json = serde_json::to_value(&content).unwrap();
+        assert_eq!((&json["kind"], &json["text"]), (&"reaction".into(), &serde_json::Value::Null));
+        assert_eq!(json["reaction"]["emoji"], "👍");
+        assert_eq!(json["reaction"]["id"], "M1");
     }
 }

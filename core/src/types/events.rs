@@ -1,15 +1,20 @@
-//! [`Event`]: everything a client reports to the application. The JSON form is the stable
-//! contract of the bindings: an object whose `type` names the variant in snake_case, with the
-//! variant's fields beside it, e.g. `{"type":"qr","code":"…","timeout_ms":60000}`.
+//! [`Event`]: everything a client reports to the application, typed. Its JSON form (serde) is
+//! the one schema of C, Python, Node and the REST webhooks: an object whose `type` names the
+//! variant in snake_case, with the variant's fields beside it, e.g.
+//! `{"type":"qr","code":"…","timeout_ms":60000}`. `EVENTS.md` beside this file documents it.
 use serde::{Deserialize, Serialize};
 
 use crate::binary::Jid;
 
-use super::{GroupChange, HistorySync, JoinedGroup, MessageContent, MessageInfo};
+use super::{
+    ChatState, ChatStateMedia, GroupChange, HistorySync, JoinedGroup, MessageContent, MessageInfo,
+    ReceiptType,
+};
 
 /// An event of a [`crate::client::Client`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Event {
     /// A QR code to show; the phone scans it to link this device. Replaced by the next `Qr`
     /// after `timeout_ms`.
@@ -39,14 +44,15 @@ pub enum Event {
     StreamError { code: String },
     /// Offline messages queued while we were away have all been delivered.
     OfflineSyncCompleted { count: u64 },
-    /// A message was received and decrypted (or sent by another device of ours: `info.is_from_me`).
+    /// A message was received and decrypted (or sent by another device of ours: `info.is_from_me`):
+    /// the stanza's attributes and the decoded, unwrapped `Message` with its wrappers.
     Message { info: Box<MessageInfo>, message: Box<MessageContent> },
     /// Receipts for messages: `receipt_type` is `delivered`, `read`, `played`, `sender`,
     /// `read-self`, `played-self`, `inactive`… (the stanza's `type`, `delivered` when none).
     /// `sender` is the device that sent the receipt (none for a grouped group receipt);
     /// `sender_alt` its other identity (phone number ↔ LID) when known.
     Receipt {
-        receipt_type: String,
+        receipt_type: ReceiptType,
         ids: Vec<String>,
         chat: Jid,
         sender: Option<Jid>,
@@ -66,8 +72,9 @@ pub enum Event {
     IdentityChange { jid: Jid, jid_alt: Option<Jid>, timestamp: u64, implicit: bool },
     /// A contact we subscribed to went online or offline; `last_seen` is unix seconds.
     Presence { from: Jid, available: bool, last_seen: Option<u64> },
-    /// A chat state: `state` is `composing` or `paused`; `media` is `audio` when recording.
-    ChatPresence { chat: Jid, sender: Jid, state: String, media: Option<String> },
+    /// A chat state: `state` is `composing` or `paused`; `media` is `audio` when recording
+    /// (none when the stanza names no media).
+    ChatPresence { chat: Jid, sender: Jid, state: ChatState, media: Option<ChatStateMedia> },
     /// A history-sync chunk our phone sent (after linking, then now and then): downloaded,
     /// decoded, and its phone-number↔LID pairs saved. Its fields sit beside `type` in JSON.
     HistorySync(Box<HistorySync>),
@@ -103,6 +110,58 @@ mod tests {
             ),
             (Event::Connected, r#"{"type":"connected"}"#),
             (
+                Event::Receipt {
+                    receipt_type: ReceiptType::ReadSelf,
+                    ids: vec!["A".into()],
+                    chat: "1@s.whatsapp.net".parse().unwrap(),
+                    sender: Some("2:3@s.whatsapp.net".parse().unwrap()),
+                    sender_alt: None,
+                    is_group: false,
+                    timestamp: Some(7),
+                },
+                concat!(
+                    r#"{"type":"receipt","receipt_type":"read-self","ids":["A"],"#,
+                    r#""chat":"1@s.whatsapp.net","sender":"2:3@s.whatsapp.net","sender_alt":null,"#,
+                    r#""is_group":false,"timestamp":7}"#
+                ),
+            ),
+            (
+                Event::Receipt {
+                    receipt_type: ReceiptType::Delivered,
+                    ids: vec!["A".into()],
+                    chat: "1@s.whatsapp.net".parse().unwrap(),
+                    sender: None,
+                    sender_alt: None,
+                    is_group: false,
+                    timestamp: None,
+                },
+                concat!(
+                    r#"{"type":"receipt","receipt_type":"delivered","ids":["A"],"#,
+                    r#""chat":"1@s.whatsapp.net","sender":null,"sender_alt":null,"#,
+                    r#""is_group":false,"timestamp":null}"#
+                ),
+            ),
+            (
+                Event::ChatPresence {
+                    chat: "1@s.whatsapp.net".parse().unwrap(),
+                    sender: "1@s.whatsapp.net".parse().unwrap(),
+                    state: ChatState::Composing,
+                    media: Some(ChatStateMedia::Audio),
+                },
+                concat!(
+                    r#"{"type":"chat_presence","chat":"1@s.whatsapp.net","#,
+                    r#""sender":"1@s.whatsapp.net","state":"composing","media":"audio"}"#
+                ),
+            ),
+            (
+                Event::Presence {
+                    from: "1@s.whatsapp.net".parse().unwrap(),
+                    available: false,
+                    last_seen: Some(9),
+                },
+                r#"{"type":"presence","from":"1@s.whatsapp.net","available":false,"last_seen":9}"#,
+            ),
+            (
                 Event::LoggedOut { reason: "device_removed".into(), on_connect: false },
                 r#"{"type":"logged_out","reason":"device_removed","on_connect":false}"#,
             ),
@@ -121,12 +180,12 @@ mod tests {
                         name: "Ann".into(),
                     }],
                     lid_mappings: vec![],
-                    raw: vec![1, 2],
+                    proto: crate::proto::HistorySync { progress: Some(100), ..Default::default() },
                 })),
                 concat!(
                     r#"{"type":"history_sync","sync_type":"push_name","chunk_order":1,"#,
                     r#""progress":100,"conversations":[],"push_names":[{"jid":"1@s.whatsapp.net","#,
-                    r#""name":"Ann"}],"lid_mappings":[],"raw":"AQI="}"#
+                    r#""name":"Ann"}],"lid_mappings":[],"raw":"MGQ="}"#
                 ),
             ),
             (
@@ -162,5 +221,46 @@ mod tests {
             assert_eq!(serde_json::to_string(&event).unwrap(), json);
             assert_eq!(serde_json::from_str::<Event>(json).unwrap(), event);
         }
+    }
+
+    #[test]
+    fn a_message_is_its_info_and_the_view_of_its_protobuf() {
+        let info = MessageInfo {
+            id: "3EB0AA".into(),
+            chat: "1@s.whatsapp.net".parse().unwrap(),
+            sender: "1:2@s.whatsapp.net".parse().unwrap(),
+            sender_alt: None,
+            recipient_alt: None,
+            is_from_me: false,
+            is_group: false,
+            addressing_mode: None,
+            push_name: Some("Ann".into()),
+            timestamp: 5,
+            message_type: "text".into(),
+            category: None,
+            edit: None,
+            media_type: None,
+            server_id: None,
+            multicast: false,
+        };
+        let content = MessageContent::new(crate::message::text("hi"), Default::default());
+        let event = Event::Message { info: Box::new(info), message: Box::new(content) };
+        let json = serde_json::to_string(&event).unwrap();
+        assert_eq!(
+            json,
+            concat!(
+                r#"{"type":"message","info":{"id":"3EB0AA","chat":"1@s.whatsapp.net","#,
+                r#""sender":"1:2@s.whatsapp.net","sender_alt":null,"recipient_alt":null,"#,
+                r#""is_from_me":false,"is_group":false,"addressing_mode":null,"push_name":"Ann","#,
+                r#""timestamp":5,"message_type":"text","category":null,"edit":null,"#,
+                r#""media_type":null,"server_id":null,"multicast":false},"#,
+                r#""message":{"kind":"text","text":"hi","reply_to":null,"reply_to_sender":null,"#,
+                r#""mentions":[],"reaction":null,"flags":{"device_sent":null,"ephemeral":false,"#,
+                r#""view_once":false,"view_once_v2":false,"view_once_v2_extension":false,"#,
+                r#""document_with_caption":false,"lottie_sticker":false,"edit":false},"#,
+                r#""raw":"CgJoaQ=="}}"#
+            )
+        );
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
     }
 }

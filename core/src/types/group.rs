@@ -67,9 +67,9 @@ impl GroupParticipant {
     }
 }
 
-/// What [`crate::Client::update_group_participants`] does to each listed member.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// What [`crate::Client::update_group_participants`] does to each listed member (spelled in
+/// `api::names`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ParticipantAction {
     Add,
     Remove,

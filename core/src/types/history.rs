@@ -1,16 +1,16 @@
 //! [`HistorySync`]: a history-sync blob from our phone, downloaded and decoded (whatsmeow
 //! `events.HistorySync`). The parts a bot acts on are spelled out (chats with their messages,
-//! push names, phone-number↔LID pairs); `raw` keeps the whole `HistorySync` protobuf.
+//! push names, phone-number↔LID pairs); `proto` is the whole decoded `HistorySync` (`raw`,
+//! its bytes in base64, in JSON).
 use prost::Message as _;
 use serde::{Deserialize, Serialize};
 
-use super::base64_bytes;
 use super::MessageContent;
 use crate::message::MessageFlags;
 use crate::proto;
 
 /// One history-sync chunk.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HistorySync {
     /// The proto's `syncType` in snake_case: `initial_bootstrap`, `initial_status_v3`, `full`,
     /// `recent`, `push_name`, `non_blocking_data`, `on_demand`, `no_history`… (`unknown_N`
@@ -25,13 +25,13 @@ pub struct HistorySync {
     pub push_names: Vec<PushName>,
     /// Phone-number JID ↔ LID pairs (already saved to the client's LID map).
     pub lid_mappings: Vec<LidMapping>,
-    /// The `HistorySync` protobuf, base64 in JSON.
-    #[serde(with = "base64_bytes")]
-    pub raw: Vec<u8>,
+    /// The decoded `HistorySync` protobuf (JSON `raw`: its encoding in base64).
+    #[serde(rename = "raw", with = "super::proto_base64")]
+    pub proto: proto::HistorySync,
 }
 
 /// A chat and its most recent messages, newest first (as the phone sends them).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HistoryConversation {
     /// The chat's JID (a user, a group, a LID…).
     pub chat: String,
@@ -45,7 +45,7 @@ pub struct HistoryConversation {
 }
 
 /// One stored message of a [`HistoryConversation`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HistoryMessage {
     pub id: String,
     pub from_me: bool,
@@ -93,7 +93,7 @@ impl HistoryMessage {
             message: info
                 .message
                 .as_ref()
-                .map(|m| MessageContent::from_message(m, MessageFlags::default())),
+                .map(|m| MessageContent::new(m.clone(), MessageFlags::default())),
         }
     }
 }
@@ -117,18 +117,17 @@ impl HistoryConversation {
 }
 
 impl HistorySync {
-    /// Describes a decoded `HistorySync`.
+    /// Describes a decoded `HistorySync` (a copy of it is kept as `proto`).
     pub fn from_proto(sync: &proto::HistorySync) -> Self {
-        Self::describe(sync, sync.encode_to_vec())
+        Self::describe(sync.clone())
     }
 
-    /// Decodes and describes the protobuf bytes of a `HistorySync`, keeping them as `raw`.
-    pub fn from_raw(raw: Vec<u8>) -> Result<Self, prost::DecodeError> {
-        let sync = proto::HistorySync::decode(raw.as_slice())?;
-        Ok(Self::describe(&sync, raw))
+    /// Decodes and describes the protobuf bytes of a `HistorySync`.
+    pub fn from_raw(raw: &[u8]) -> Result<Self, prost::DecodeError> {
+        Ok(Self::describe(proto::HistorySync::decode(raw)?))
     }
 
-    fn describe(sync: &proto::HistorySync, raw: Vec<u8>) -> Self {
+    fn describe(sync: proto::HistorySync) -> Self {
         let mut lid_mappings: Vec<LidMapping> = sync
             .phone_number_to_lid_mappings
             .iter()
@@ -153,13 +152,8 @@ impl HistorySync {
                 .filter_map(|p| Some(PushName { jid: p.id.clone()?, name: p.pushname.clone()? }))
                 .collect(),
             lid_mappings,
-            raw,
+            proto: sync,
         }
-    }
-
-    /// The `HistorySync` protobuf back from `raw`.
-    pub fn decode(&self) -> Result<proto::HistorySync, prost::DecodeError> {
-        proto::HistorySync::decode(self.raw.as_slice())
     }
 }
 
@@ -222,7 +216,10 @@ mod tests {
         let message = &chat.messages[0];
         assert_eq!((message.id.as_str(), message.from_me), ("M1", false));
         let content = message.message.as_ref().unwrap();
-        assert_eq!((content.kind.as_str(), content.text.as_deref()), ("text", Some("hello")));
+        assert_eq!(
+            (content.kind(), content.text()),
+            (crate::types::MessageKind::Text, Some("hello"))
+        );
         assert_eq!(
             sync.push_names,
             [PushName { jid: "15550002222@s.whatsapp.net".into(), name: "Bo".into() }]
@@ -232,7 +229,7 @@ mod tests {
             sync.lid_mappings,
             [LidMapping { pn: "15550001111@s.whatsapp.net".into(), lid: "901@lid".into() }]
         );
-        assert_eq!(sync.decode().unwrap(), sample());
+        assert_eq!(sync.proto, sample());
     }
 
     #[test]
@@ -249,7 +246,7 @@ mod tests {
     #[test]
     fn json_carries_raw_as_base64() {
         let sync = HistorySync::from_proto(&sample());
-        assert_eq!(HistorySync::from_raw(sample().encode_to_vec()).unwrap(), sync);
+        assert_eq!(HistorySync::from_raw(&sample().encode_to_vec()).unwrap(), sync);
         let json = serde_json::to_value(&sync).unwrap();
         assert_eq!(json["conversations"][0]["messages"][0]["message"]["text"], "hello");
         let back: HistorySync = serde_json::from_value(json).unwrap();

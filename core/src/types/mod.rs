@@ -6,10 +6,12 @@ pub mod events;
 mod group;
 mod history;
 mod message_info;
+mod presence;
+mod proto_base64;
 mod receipt;
 mod user;
 
-pub use content::{MessageContent, Reaction};
+pub use content::{MessageContent, MessageKind, Reaction};
 pub use events::Event;
 pub use group::{
     GroupChange, GroupInfo, GroupName, GroupParticipant, GroupTopic, JoinedGroup,
@@ -17,5 +19,8 @@ pub use group::{
 };
 pub use history::{HistoryConversation, HistoryMessage, HistorySync, LidMapping, PushName};
 pub use message_info::{MessageInfo, OwnJids};
+pub use presence::{ChatState, ChatStateMedia, Presence};
 pub use receipt::{Receipt, ReceiptParticipant, ReceiptType};
-pub use user::{IsOnWhatsApp, ProfilePicture, UserInfo};
+pub use user::{
+    Blocklist, BlocklistAction, BlocklistChange, IsOnWhatsApp, ProfilePicture, UserInfo,
+};

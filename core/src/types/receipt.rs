@@ -1,11 +1,10 @@
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::binary::Jid;
 
-/// The `type` of a `<receipt>` (whatsmeow `types.ReceiptType`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The `type` of a `<receipt>` (whatsmeow `types.ReceiptType`). Spelled as the stanza's `type`
+/// (`delivered` for none) in `Display`, `FromStr` and JSON (`api::names`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ReceiptType {
     /// No type: delivered to a device of the recipient.
     Delivered,
@@ -64,12 +63,6 @@ impl ReceiptType {
             "server-error" => Self::ServerError,
             other => Self::Other(other.to_owned()),
         }
-    }
-}
-
-impl fmt::Display for ReceiptType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_attr().unwrap_or("delivered"))
     }
 }
 

@@ -38,3 +38,26 @@ pub struct ProfilePicture {
     pub kind: String,
     pub direct_path: String,
 }
+
+/// The users we blocked (whatsmeow `types.Blocklist`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Blocklist {
+    /// The server's hash of the list (changes whenever the list does).
+    pub dhash: String,
+    /// The blocked users, as the server names them (by LID, or by phone number).
+    pub jids: Vec<Jid>,
+}
+
+/// Blocking or unblocking a user (spelled `block`, `unblock` in `api::names`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BlocklistAction {
+    Block,
+    Unblock,
+}
+
+/// One change of the blocklist made on another device of ours.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlocklistChange {
+    pub jid: Jid,
+    pub action: BlocklistAction,
+}

@@ -1,12 +1,17 @@
 //! Users as pure protocol code (whatsmeow user.go): usync queries for "is this number on
 //! WhatsApp" ([`on_whatsapp`]) and user info ([`info`]), and the profile-picture iq
-//! ([`picture`]). No I/O: the client sends them and reads the answers with these parsers.
+//! ([`picture`]), and the blocklist ([`blocklist`]). No I/O: the client sends them and reads
+//! the answers with these parsers.
+pub mod blocklist;
 mod error;
 pub mod info;
 pub mod on_whatsapp;
 pub mod picture;
 pub mod usync;
 
+pub use blocklist::{
+    blocklist_query, parse_blocklist, parse_blocklist_change, update_blocklist_query,
+};
 pub use error::UserError;
 pub use info::{parse_user_info, user_info_query};
 pub use on_whatsapp::{is_on_whatsapp_query, normalize_phone, parse_is_on_whatsapp};

@@ -4,8 +4,8 @@
 use serde_json::{json, Map, Value};
 use wazap::binary::Jid;
 use wazap::types::{
-    GroupChange, GroupInfo, GroupParticipant, JoinedGroup, ParticipantUpdate, ProfilePicture,
-    UserInfo,
+    Blocklist, GroupChange, GroupInfo, GroupParticipant, JoinedGroup, ParticipantUpdate,
+    ProfilePicture, UserInfo,
 };
 
 use crate::timefmt::rfc3339;
@@ -158,6 +158,11 @@ pub fn user(info: &UserInfo) -> Value {
         "Devices": info.devices.iter().map(Jid::to_string).collect::<Vec<_>>(),
         "LID": jid(info.lid.as_ref()),
     })
+}
+
+/// Our blocklist as whatsmeow's `types.Blocklist`.
+pub fn blocklist(list: &Blocklist) -> Value {
+    json!({ "DHash": list.dhash, "JIDs": list.jids.iter().map(Jid::to_string).collect::<Vec<_>>() })
 }
 
 /// Where to get a profile picture, with the field names of the API's documentation

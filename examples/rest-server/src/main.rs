@@ -3,7 +3,6 @@ mod cli;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
-use wazap_sandbox::{Sandbox, SandboxConfig};
 use wazap_server::{start, ServerConfig, WebhookPolicy};
 
 use cli::Args;
@@ -28,13 +27,7 @@ async fn run(args: Args) -> Result<(), String> {
     let settings = args.resolve()?;
     let mut client = settings.client;
     let sandbox = if settings.sandbox {
-        let config = SandboxConfig { listen: settings.sandbox_listen, data_dir: None }
-            .with_data_dir(settings.data_dir.join("sandbox"));
-        let sandbox = Sandbox::start(config).await.map_err(|e| format!("sandbox: {e}"))?;
-        client.url = sandbox.ws_url().to_owned();
-        client.trusted_root = sandbox.root_public_key();
-        println!("sandbox: control API at {}", sandbox.control_url());
-        Some(sandbox)
+        Some(embedded::start(settings.sandbox_listen, &settings.data_dir, &mut client).await?)
     } else {
         None
     };
@@ -59,6 +52,52 @@ async fn run(args: Args) -> Result<(), String> {
         sandbox.shutdown().await;
     }
     Ok(())
+}
+
+/// The embedded sandbox of `--sandbox` (the `sandbox` feature).
+#[cfg(feature = "sandbox")]
+mod embedded {
+    use std::net::SocketAddr;
+    use std::path::Path;
+
+    use wazap::ClientConfig;
+    use wazap_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
+
+    /// Starts it (its state under `data_dir`) and points `client` at it.
+    pub async fn start(
+        listen: SocketAddr,
+        data_dir: &Path,
+        client: &mut ClientConfig,
+    ) -> Result<SandboxHandle, String> {
+        let config =
+            SandboxConfig { listen, data_dir: None }.with_data_dir(data_dir.join("sandbox"));
+        let sandbox = Sandbox::start(config).await.map_err(|e| format!("sandbox: {e}"))?;
+        client.url = sandbox.ws_url().to_owned();
+        client.trusted_root = sandbox.root_public_key();
+        println!("sandbox: control API at {}", sandbox.control_url());
+        Ok(sandbox)
+    }
+}
+
+/// A build without the `sandbox` feature refuses `--sandbox`.
+#[cfg(not(feature = "sandbox"))]
+mod embedded {
+    use std::net::SocketAddr;
+    use std::path::Path;
+
+    use wazap::ClientConfig;
+
+    pub enum Never {}
+
+    impl Never {
+        pub async fn shutdown(self) {
+            match self {}
+        }
+    }
+
+    pub async fn start(_: SocketAddr, _: &Path, _: &mut ClientConfig) -> Result<Never, String> {
+        Err("--sandbox: this build has no embedded sandbox (the `sandbox` feature)".into())
+    }
 }
 
 /// SIGTERM or Ctrl-C.

@@ -4,31 +4,15 @@ use wazap::binary::Jid;
 
 use crate::envelope::ApiError;
 
-/// Parses `text` (the body field `field`) into a JID; the error names the field.
+/// Parses `text` (the body field `field`) into a JID ([`Jid::parse_address`]); the error
+/// names the field.
 pub fn parse_jid(text: &str, field: &str) -> Result<Jid, ApiError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(ApiError::bad_request(format!("missing {field} in payload")));
     }
-    if !text.contains('@') {
-        let digits = text.strip_prefix('+').unwrap_or(text);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ApiError::bad_request(format!(
-                "invalid {field} {text:?}: a phone number in international form (digits only) \
-                 or a JID is required"
-            )));
-        }
-        return Ok(Jid::pn(digits));
-    }
-    let jid: Jid = text
-        .parse()
-        .map_err(|e| ApiError::bad_request(format!("invalid {field} {text:?}: {e}")))?;
-    if jid.user.is_empty() {
-        return Err(ApiError::bad_request(format!(
-            "invalid {field} {text:?}: the JID has no user"
-        )));
-    }
-    Ok(jid)
+    Jid::parse_address(text)
+        .map_err(|e| ApiError::bad_request(format!("invalid {field} {text:?}: {e}")))
 }
 
 /// Parses a group JID (`<id>@g.us`, the body field `field`); the error names the field.

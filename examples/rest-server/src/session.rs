@@ -1,6 +1,6 @@
 //! One user's WhatsApp session: the wazap [`Client`] on the user's account in the shared SQLite
-//! store, and the event pump that keeps the session state (latest QR code, login) and feeds the
-//! user's webhook queue.
+//! store, and the event pump that keeps the session state (login, the user's row) and feeds the
+//! user's webhook queue. The current QR code is the client's own ([`Client::qr`]).
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,8 +20,6 @@ use crate::wuz_events::to_webhook;
 pub struct SessionState {
     pub id: i64,
     pub settings: SharedSettings,
-    /// The QR code currently shown (while connected and unpaired).
-    pub qr: watch::Sender<Option<String>>,
     /// Logged in, as the pump last saw it (for waiting; the client's own flag is the truth).
     pub logged_in: watch::Sender<bool>,
     /// The user asked to be connected (and not since to disconnect or log out).
@@ -54,7 +52,6 @@ impl Session {
         let state = Arc::new(SessionState {
             id,
             settings,
-            qr: watch::channel(None).0,
             logged_in: watch::channel(false).0,
             wanted: AtomicBool::new(false),
             queue,
@@ -64,16 +61,6 @@ impl Session {
         let events = client.events();
         let pump = tokio::spawn(pump(events, state.clone(), client.clone()));
         Self { client, state, pump }
-    }
-
-    /// Waits up to `limit` for a QR code; `None` if none came.
-    pub async fn wait_qr(&self, limit: Duration) -> Option<String> {
-        let mut rx = self.state.qr.subscribe();
-        let found = tokio::time::timeout(limit, rx.wait_for(Option::is_some)).await;
-        match found {
-            Ok(Ok(code)) => code.clone(),
-            _ => None,
-        }
     }
 
     /// Waits up to `limit` for the login; whether it happened.
@@ -111,15 +98,10 @@ async fn track(state: &SessionState, event: &Event) {
         }
     };
     match event {
-        Event::Qr { code, .. } => {
-            state.qr.send_replace(Some(code.clone()));
-        }
         Event::PairSuccess { jid, .. } => {
-            state.qr.send_replace(None);
             persist(state.db.set_jid(state.id, jid.to_string()).await);
         }
         Event::Connected => {
-            state.qr.send_replace(None);
             state.logged_in.send_replace(true);
         }
         Event::Disconnected { .. } => {
@@ -131,7 +113,6 @@ async fn track(state: &SessionState, event: &Event) {
         | Event::TemporaryBan { .. }
         | Event::ClientOutdated => {
             // Terminal: the client does not reconnect, and neither should a restart.
-            state.qr.send_replace(None);
             state.logged_in.send_replace(false);
             state.wanted.store(false, Ordering::SeqCst);
             persist(state.db.set_connected(state.id, false).await);

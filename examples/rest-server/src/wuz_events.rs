@@ -5,6 +5,7 @@
 //! [`crate::history_json`]).
 use serde_json::{json, Value};
 use wazap::binary::Jid;
+use wazap::types::{ChatStateMedia, ReceiptType};
 use wazap::Event;
 
 use crate::group_json;
@@ -76,15 +77,15 @@ pub fn to_webhook(event: &Event, own: &[Jid]) -> Option<(&'static str, Value)> {
             "OfflineSyncCompleted",
             json!({ "type": "OfflineSyncCompleted", "event": { "Count": count } }),
         ),
-        Event::Message { info, message } => ("Message", wuz_messages::message(info, message)?),
-        Event::HistorySync(sync) => ("HistorySync", history_json::webhook(sync)?),
+        Event::Message { info, message } => ("Message", wuz_messages::message(info, message)),
+        Event::HistorySync(sync) => ("HistorySync", history_json::webhook(sync)),
         Event::Receipt { receipt_type, ids, chat, sender, sender_alt, is_group, timestamp } => {
             // wuzapi forwards read, read-self and delivery receipts only.
-            let (state, go_type) = match receipt_type.as_str() {
-                "read" => ("Read", "read"),
-                "read-self" => ("ReadSelf", "read-self"),
+            let (state, go_type) = match receipt_type {
+                ReceiptType::Read => ("Read", "read"),
+                ReceiptType::ReadSelf => ("ReadSelf", "read-self"),
                 // whatsmeow's ReceiptTypeDelivered is the empty string.
-                "delivered" | "" => ("Delivered", ""),
+                ReceiptType::Delivered => ("Delivered", ""),
                 _ => return None,
             };
             let sender_text = sender.as_ref().map(ToString::to_string).unwrap_or_default();
@@ -117,7 +118,11 @@ pub fn to_webhook(event: &Event, own: &[Jid]) -> Option<(&'static str, Value)> {
                     "IsFromMe": is_own(own, sender),
                     "IsGroup": chat.is_group(),
                     "State": state,
-                    "Media": media.clone().unwrap_or_default(),
+                    // whatsmeow's ChatPresenceMediaText is the empty string.
+                    "Media": match media {
+                        Some(ChatStateMedia::Audio) => "audio",
+                        _ => "",
+                    },
                 },
             }),
         ),
@@ -144,7 +149,6 @@ pub fn to_webhook(event: &Event, own: &[Jid]) -> Option<(&'static str, Value)> {
         ),
         // Undecryptable messages (and events added to wazap later) are not forwarded, as
         // wuzapi does not forward whatsmeow's UndecryptableMessage.
-        #[allow(unreachable_patterns)]
         _ => return None,
     };
     Some((kind, body))
@@ -183,7 +187,7 @@ mod tests {
     fn receipts_carry_wuzapi_state_and_whatsmeow_type() {
         let own = jid("15550001111:1@s.whatsapp.net");
         let receipt = |kind: &str, sender: &str| Event::Receipt {
-            receipt_type: kind.into(),
+            receipt_type: kind.parse().unwrap(),
             ids: vec!["A".into(), "B".into()],
             chat: jid("15550002222@s.whatsapp.net"),
             sender: Some(jid(sender)),
@@ -236,8 +240,8 @@ mod tests {
         let typing = Event::ChatPresence {
             chat: jid("15550002222@s.whatsapp.net"),
             sender: jid("15550002222@s.whatsapp.net"),
-            state: "composing".into(),
-            media: Some("audio".into()),
+            state: wazap::types::ChatState::Composing,
+            media: Some(ChatStateMedia::Audio),
         };
         let (kind, body) = to_webhook(&typing, &[]).unwrap();
         assert_eq!(kind, "ChatPresence");

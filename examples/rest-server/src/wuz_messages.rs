@@ -8,22 +8,14 @@ use wazap::types::{MessageContent, MessageInfo};
 use crate::message_json;
 use crate::timefmt::rfc3339;
 
-/// The webhook body of a received message; `None` if its protobuf does not decode (the core
-/// encoded it, so this does not happen in practice).
-pub fn message(info: &MessageInfo, content: &MessageContent) -> Option<Value> {
-    let proto = match content.decode() {
-        Ok(proto) => proto,
-        Err(e) => {
-            tracing::error!(id = %info.id, "a received message does not re-decode: {e}");
-            return None;
-        }
-    };
+/// The webhook body of a received message (the protobuf the core decoded).
+pub fn message(info: &MessageInfo, content: &MessageContent) -> Value {
     let jid_text = |j: &Option<wazap::binary::Jid>| j.as_ref().map(ToString::to_string);
     let flags = &content.flags;
     let device_sent = flags.device_sent.as_ref().map(|meta| {
         json!({ "DestinationJID": meta.destination_jid, "Phash": meta.phash.clone().unwrap_or_default() })
     });
-    Some(json!({
+    json!({
         "type": "Message",
         "event": {
             "Info": {
@@ -46,7 +38,7 @@ pub fn message(info: &MessageInfo, content: &MessageContent) -> Option<Value> {
                 "Edit": info.edit.clone().unwrap_or_default(),
                 "DeviceSentMeta": device_sent,
             },
-            "Message": message_json::message(&proto),
+            "Message": message_json::message(&content.proto),
             "IsEphemeral": flags.ephemeral,
             "IsViewOnce": flags.view_once,
             "IsViewOnceV2": flags.view_once_v2,
@@ -55,7 +47,7 @@ pub fn message(info: &MessageInfo, content: &MessageContent) -> Option<Value> {
             "IsLottieSticker": flags.lottie_sticker,
             "IsEdit": flags.edit,
         },
-    }))
+    })
 }
 
 #[cfg(test)]
@@ -83,8 +75,8 @@ mod tests {
             server_id: None,
             multicast: false,
         };
-        let content = MessageContent::from_message(&text("hello"), MessageFlags::default());
-        let body = message(&info, &content).unwrap();
+        let content = MessageContent::new(text("hello"), MessageFlags::default());
+        let body = message(&info, &content);
         assert_eq!(body["type"], "Message");
         let event = &body["event"];
         assert_eq!(event["Message"], json!({ "conversation": "hello" }));

@@ -4,7 +4,7 @@ use std::ptr::{null, null_mut};
 
 use super::{c, last_error, take, TempStore};
 use crate::client::*;
-use crate::error::wazap_last_error_message;
+use crate::error::{wazap_error_kind_name, wazap_last_error_kind, wazap_last_error_message};
 use crate::handle::wazap_client;
 use crate::result::wazap_result::{self, *};
 use crate::result::wazap_result_name;
@@ -151,6 +151,35 @@ fn calls_needing_a_connection_say_so() {
     let mut code = null_mut();
     let result = unsafe { wazap_client_pair_phone(client, phone.as_ptr(), &mut code) };
     assert_eq!(result, WAZAP_NOT_CONNECTED, "{}", last_error());
+    assert_eq!(kind_name(wazap_last_error_kind()), "no_device", "the core's finer kind");
+    assert_eq!(wazap_client_free(client), WAZAP_OK);
+}
+
+fn kind_name(kind: u32) -> String {
+    // SAFETY: a static NUL-terminated string.
+    unsafe { std::ffi::CStr::from_ptr(wazap_error_kind_name(kind)) }.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn error_kinds_have_stable_numbers_and_names() {
+    // The numbers are the core's ErrorKind numbers, the names its codes.
+    for kind in wazap::api::ErrorKind::ALL {
+        assert_eq!(kind_name(kind.number()), kind.code());
+    }
+    assert_eq!((kind_name(0), kind_name(9999)), ("none".into(), "unknown".into()));
+    assert_eq!(
+        (kind_name(1), kind_name(6), kind_name(21)),
+        ("invalid_arg".into(), "not_connected".into(), "internal".into())
+    );
+    // An error of the C boundary itself has no core kind; a success clears it.
+    assert_eq!(wazap_client_connect(null()), WAZAP_NULL_POINTER);
+    assert_eq!(wazap_last_error_kind(), 0);
+    let store = TempStore::new();
+    let (_, client) = new_client(&store, Some(r#"{"proxy":"gopher://x"}"#));
+    assert!(client.is_null());
+    assert_eq!(kind_name(wazap_last_error_kind()), "invalid_arg");
+    let (result, client) = new_client(&store, None);
+    assert_eq!((result, wazap_last_error_kind()), (WAZAP_OK, 0));
     assert_eq!(wazap_client_free(client), WAZAP_OK);
 }
 

@@ -506,6 +506,15 @@ fn groups_and_users_by_request() {
     };
     assert_eq!((is_in("15550100009"), is_in("15559999995")), (Some(true), Some(false)));
 
+    // Blocking, a request the C API has no function of its own for.
+    let block = r#"{"jid":"15550100009","action":"block"}"#;
+    let (result, list) = request(client, "update_blocklist", block);
+    assert_eq!(result, WAZAP_OK, "{}", last_error());
+    assert_eq!(list["jids"].as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(request(client, "get_blocklist", "").1, list);
+    let unblock = r#"{"jid":"15550100009","action":"unblock"}"#;
+    assert_eq!(request(client, "update_blocklist", unblock).1["jids"], serde_json::json!([]));
+
     assert_eq!(request(client, "brew_tea", "{}").0, WAZAP_INVALID_ARGUMENT);
     assert!(last_error().contains("brew_tea"), "{}", last_error());
     assert_eq!(request(client, "group_info", "{").0, WAZAP_INVALID_JSON);

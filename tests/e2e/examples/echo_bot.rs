@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use wazap::crypto::PublicKey;
 use wazap::store::SqliteStore;
+use wazap::types::MessageKind;
 use wazap::{Client, ClientConfig, ClientError, Event};
 
 /// Answers every text message with the same text, until the device is logged out.
@@ -23,11 +24,13 @@ pub async fn echo_bot(client: Client) -> Result<(), ClientError> {
         match event {
             Event::Qr { code, .. } => println!("scan this QR code: {code}"),
             Event::Connected => println!("connected as {:?}; echoing", client.jid()),
-            Event::Message { info, message } if !info.is_from_me && message.kind == "text" => {
-                let Some(text) = message.text else { continue };
+            Event::Message { info, message }
+                if !info.is_from_me && message.kind() == MessageKind::Text =>
+            {
+                let Some(text) = message.text() else { continue };
                 let sender = info.is_group.then(|| info.sender.clone());
                 client.mark_read(std::slice::from_ref(&info.id), info.chat.clone(), sender).await?;
-                let sent = client.send_text(info.chat, &text).await?;
+                let sent = client.send_text(info.chat, text).await?;
                 println!("echoed {text:?} as {}", sent.id);
             }
             Event::LoggedOut { reason, .. } => {

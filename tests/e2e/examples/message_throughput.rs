@@ -39,7 +39,9 @@ async fn main() {
                     continue;
                 };
                 let now = Instant::now();
-                let Some(i) = message.text.and_then(|t| t.parse::<usize>().ok()) else { continue };
+                let Some(i) = message.text().and_then(|t| t.parse::<usize>().ok()) else {
+                    continue;
+                };
                 if let Some(t0) = sent_at.lock().unwrap().get(&i) {
                     latencies.push(now - *t0);
                 }

@@ -156,7 +156,7 @@ pub async fn link_companion(sandbox: &SandboxHandle, phone: &str) -> Companion {
 /// A peer message from the account's phone, as it welcomes a new companion.
 fn is_welcome(event: &Event) -> bool {
     matches!(event, Event::Message { info, message }
-        if info.category.as_deref() == Some("peer") && message.kind == "protocol")
+        if info.category.as_deref() == Some("peer") && message.kind() == "protocol")
 }
 
 /// [`link_companion`], also returning the phone's welcome messages in the order they came

@@ -1,21 +1,35 @@
 """``wazap.Client``: the typed, idiomatic face of ``wazap._native.NativeClient``.
 
-Every operation comes twice: blocking (``connect()``, releases the GIL while the core works)
-and for asyncio (``await connect_async()``). Handlers registered with ``@client.on(...)`` run
-on one dispatcher thread per client, in event order, with the GIL held; they may call any
-client method (the core never waits for the GIL, so this cannot deadlock).
+Every operation is one of the core's requests by name (``wazap._native.REQUESTS``), declared
+once here as what it sends (``_Call``) and comes twice (``_twin``): blocking (``connect()``,
+releases the GIL while the core works) and for asyncio (``await connect_async()``). Handlers
+registered with ``@client.on(...)`` run on one dispatcher thread per client, in event order,
+with the GIL held; they may call any client method (the core never waits for the GIL, so this
+cannot deadlock).
 """
 
 from __future__ import annotations
 
 import atexit
 import base64
+import functools
 import json
 import logging
 import os
 import threading
 import weakref
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    List,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Type,
+    TypeVar,
+    Union,
+)
 
 from . import _asyncio
 from . import _native
@@ -28,7 +42,14 @@ from ._events import (
     event_type_of,
     parse_event,
 )
-from ._results import IsOnWhatsApp, ParticipantUpdate, ProfilePicture, SendResult, UserInfo
+from ._results import (
+    Blocklist,
+    IsOnWhatsApp,
+    ParticipantUpdate,
+    ProfilePicture,
+    SendResult,
+    UserInfo,
+)
 from ._stream import EventStream
 
 logger = logging.getLogger("wazap")
@@ -80,13 +101,64 @@ def _dispatch(subscription: Any, handlers: _Handlers) -> None:
                 logger.exception("wazap event handler %r failed on %r", handler, event)
 
 
-def _quote(reply_to: Optional[MessageEvent]) -> Tuple[Optional[str], Optional[str], Optional[bytes]]:
-    """The quoted message's id, sender and protobuf for the native call."""
+class _Call(NamedTuple):
+    """A request of the core: its name, JSON arguments and file, and how to read the answer
+    (the answer's JSON value, or the bytes of a downloaded file)."""
+
+    method: str
+    args: Dict[str, Any]
+    read: Callable[[Any], Any] = lambda value: value
+    data: Optional[bytes] = None
+
+    def finish(self, answer: Union[str, bytes]) -> Any:
+        return self.read(json.loads(answer) if isinstance(answer, str) else answer)
+
+
+class _twin:
+    """Turns a method that describes a request (returns a ``_Call``) into two: ``name`` runs
+    it blocking, ``name_async`` awaits it."""
+
+    def __init__(self, describe: Callable[..., _Call]) -> None:
+        self._describe = describe
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        describe = self._describe
+
+        @functools.wraps(describe)
+        def blocking(client: "Client", *args: Any, **kwargs: Any) -> Any:
+            call = describe(client, *args, **kwargs)
+            return call.finish(client._native.request(call.method, json.dumps(call.args), call.data))
+
+        @functools.wraps(describe)
+        async def asynchronous(client: "Client", *args: Any, **kwargs: Any) -> Any:
+            call = describe(client, *args, **kwargs)
+            start = client._native.request_async
+            return call.finish(await _asyncio.call(start, call.method, json.dumps(call.args), call.data))
+
+        asynchronous.__name__ = f"{name}_async"
+        asynchronous.__qualname__ = f"{owner.__qualname__}.{name}_async"
+        setattr(owner, name, blocking)
+        setattr(owner, f"{name}_async", asynchronous)
+
+
+def _str(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return value
+
+
+def _opt_str(value: Any, what: str) -> Optional[str]:
+    return None if value is None else _str(value, what)
+
+
+def _quote(reply_to: Optional[MessageEvent]) -> Optional[Dict[str, str]]:
+    """The quoted message of a reply: its id, sender and protobuf."""
     if reply_to is None:
-        return None, None, None
+        return None
     if not isinstance(reply_to, MessageEvent):
         raise TypeError(f"reply_to must be a wazap.MessageEvent, not {type(reply_to).__name__}")
-    return reply_to.info.id, reply_to.info.sender, reply_to.message.raw
+    raw = base64.b64encode(reply_to.message.raw).decode()
+    return {"id": reply_to.info.id, "sender": reply_to.info.sender, "message": raw}
 
 
 def _bytes(data: Any, what: str) -> bytes:
@@ -101,8 +173,8 @@ def _strings(values: Sequence[str], what: str) -> List[str]:
     return list(values)
 
 
-def _b64(jpeg: Optional[bytes]) -> Optional[str]:
-    return None if jpeg is None else base64.b64encode(_bytes(jpeg, "jpeg")).decode()
+def _b64(jpeg: Optional[bytes], what: str = "jpeg") -> Optional[str]:
+    return None if jpeg is None else base64.b64encode(_bytes(jpeg, what)).decode()
 
 
 def _flag(value: bool, what: str) -> bool:
@@ -123,7 +195,34 @@ def _raw_message(message: Union[MessageEvent, MessageContent, bytes]) -> bytes:
 def _ids(ids: Sequence[str]) -> List[str]:
     if isinstance(ids, (str, bytes)):
         raise TypeError("ids must be a sequence of message ids, not a single string")
-    return list(ids)
+    return _strings(ids, "ids")
+
+
+def _sent(value: Any) -> SendResult:
+    return SendResult._from_native(value)
+
+
+def _media(
+    to: str,
+    data: bytes,
+    kind: str,
+    mimetype: Optional[str],
+    *,
+    caption: Optional[str] = None,
+    file_name: Optional[str] = None,
+    voice_note: bool = False,
+    id: Optional[str] = None,
+) -> _Call:
+    args = {
+        "to": _str(to, "to"),
+        "kind": kind,
+        "mimetype": _opt_str(mimetype, "mimetype"),
+        "caption": _opt_str(caption, "caption"),
+        "file_name": file_name,
+        "voice_note": _flag(voice_note, "voice_note"),
+        "id": _opt_str(id, "id"),
+    }
+    return _Call("send_media", args, _sent, _bytes(data, "data"))
 
 
 def _event_name(event: Union[str, Type[Event], None]) -> Optional[str]:
@@ -161,28 +260,23 @@ class Client:
         _live.add(self)
 
     # -- connection ------------------------------------------------------------------------
-    def connect(self) -> None:
+    @_twin
+    def connect(self) -> _Call:
         """Connects and logs in (or starts pairing: ``qr`` events follow). Returns once the
         handshake succeeded; ``connected`` is emitted when the login is accepted."""
-        self._native.connect()
+        return _Call("connect", {})
 
-    async def connect_async(self) -> None:
-        await _asyncio.call(self._native.connect_async)
-
-    def disconnect(self) -> None:
+    @_twin
+    def disconnect(self) -> _Call:
         """Closes the connection and stops reconnecting; the pairing is kept."""
-        self._native.disconnect()
+        return _Call("disconnect", {})
 
-    async def disconnect_async(self) -> None:
-        await _asyncio.call(self._native.disconnect_async)
-
-    def logout(self) -> None:
+    @_twin
+    def logout(self) -> _Call:
         """Unlinks this device from the phone and deletes its keys."""
-        self._native.logout()
+        return _Call("logout", {})
 
-    async def logout_async(self) -> None:
-        await _asyncio.call(self._native.logout_async)
-
+    @_twin
     def pair_phone(
         self,
         phone: str,
@@ -190,41 +284,26 @@ class Client:
         show_push_notification: bool = True,
         client_type: str = "chrome",
         display_name: str = "Chrome (Linux)",
-    ) -> str:
+    ) -> _Call:
         """Pairs by phone number instead of a QR scan: returns the code (``XXXX-XXXX``) to
         type on the phone. Call after ``connect()``, once the first ``qr`` event came."""
-        return str(
-            self._native.pair_phone(phone, show_push_notification, client_type, display_name)
-        )
+        args = {
+            "phone": _str(phone, "phone"),
+            "show_push_notification": _flag(show_push_notification, "show_push_notification"),
+            "client_type": _str(client_type, "client_type"),
+            "display_name": _str(display_name, "display_name"),
+        }
+        return _Call("pair_phone", args, str)
 
-    async def pair_phone_async(
-        self,
-        phone: str,
-        *,
-        show_push_notification: bool = True,
-        client_type: str = "chrome",
-        display_name: str = "Chrome (Linux)",
-    ) -> str:
-        return str(
-            await _asyncio.call(
-                self._native.pair_phone_async,
-                phone,
-                show_push_notification,
-                client_type,
-                display_name,
-            )
-        )
-
-    def set_push_name(self, name: str) -> None:
+    @_twin
+    def set_push_name(self, name: str) -> _Call:
         """Sets and saves the name shown to contacts."""
-        self._native.set_push_name(name)
-
-    async def set_push_name_async(self, name: str) -> None:
-        await _asyncio.call(self._native.set_push_name_async, name)
+        return _Call("set_push_name", {"name": _str(name, "name")})
 
     # -- messaging -------------------------------------------------------------------------
     # Chats and senders are JIDs ("123@s.whatsapp.net", "...@g.us", "...@lid") or bare phone
     # numbers.
+    @_twin
     def send_text(
         self,
         to: str,
@@ -233,52 +312,29 @@ class Client:
         id: Optional[str] = None,
         reply_to: Optional[MessageEvent] = None,
         mentions: Sequence[str] = (),
-    ) -> SendResult:
+    ) -> _Call:
         """Sends ``text`` to ``to`` (a user or a group); returns once the server accepted it.
         ``id``: our own message id (default: a new one); ``reply_to``: a received message to
         quote; ``mentions``: JIDs of mentioned users (write them as ``@<number>`` in text)."""
-        quoted_id, quoted_sender, quoted = _quote(reply_to)
-        return SendResult._from_native(
-            self._native.send_text(
-                to, text, id, quoted_id, quoted_sender, quoted, list(mentions)
-            )
-        )
+        args = {
+            "to": _str(to, "to"),
+            "text": _str(text, "text"),
+            "id": _opt_str(id, "id"),
+            "reply_to": _quote(reply_to),
+            "mentions": _strings(mentions, "mentions"),
+        }
+        return _Call("send_text", args, _sent)
 
-    async def send_text_async(
-        self,
-        to: str,
-        text: str,
-        *,
-        id: Optional[str] = None,
-        reply_to: Optional[MessageEvent] = None,
-        mentions: Sequence[str] = (),
-    ) -> SendResult:
-        quoted_id, quoted_sender, quoted = _quote(reply_to)
-        value = await _asyncio.call(
-            self._native.send_text_async,
-            to,
-            text,
-            id,
-            quoted_id,
-            quoted_sender,
-            quoted,
-            list(mentions),
-        )
-        return SendResult._from_native(value)
-
-    def send_message(self, to: str, message: bytes, *, id: Optional[str] = None) -> SendResult:
+    @_twin
+    def send_message(self, to: str, message: bytes, *, id: Optional[str] = None) -> _Call:
         """Sends any message: ``message`` is an encoded ``Message`` protobuf (the schema of
         ``MessageContent.raw``)."""
-        return SendResult._from_native(self._native.send_message(to, bytes(message), id))
-
-    async def send_message_async(
-        self, to: str, message: bytes, *, id: Optional[str] = None
-    ) -> SendResult:
-        value = await _asyncio.call(self._native.send_message_async, to, bytes(message), id)
-        return SendResult._from_native(value)
+        args = {"to": _str(to, "to"), "message": _b64(message, "message"), "id": _opt_str(id, "id")}
+        return _Call("send_message", args, _sent)
 
     # -- media -----------------------------------------------------------------------------
     # Each uploads the file (encrypted with a fresh key) and sends the message describing it.
+    @_twin
     def send_image(
         self,
         to: str,
@@ -287,21 +343,11 @@ class Client:
         mimetype: str = "image/jpeg",
         caption: Optional[str] = None,
         id: Optional[str] = None,
-    ) -> SendResult:
+    ) -> _Call:
         """Sends ``data`` as an image, with an optional ``caption``."""
-        return self._send_media(to, data, "image", mimetype, caption=caption, id=id)
+        return _media(to, data, "image", mimetype, caption=caption, id=id)
 
-    async def send_image_async(
-        self,
-        to: str,
-        data: bytes,
-        *,
-        mimetype: str = "image/jpeg",
-        caption: Optional[str] = None,
-        id: Optional[str] = None,
-    ) -> SendResult:
-        return await self._send_media_async(to, data, "image", mimetype, caption=caption, id=id)
-
+    @_twin
     def send_video(
         self,
         to: str,
@@ -310,21 +356,11 @@ class Client:
         mimetype: str = "video/mp4",
         caption: Optional[str] = None,
         id: Optional[str] = None,
-    ) -> SendResult:
+    ) -> _Call:
         """Sends ``data`` as a video, with an optional ``caption``."""
-        return self._send_media(to, data, "video", mimetype, caption=caption, id=id)
+        return _media(to, data, "video", mimetype, caption=caption, id=id)
 
-    async def send_video_async(
-        self,
-        to: str,
-        data: bytes,
-        *,
-        mimetype: str = "video/mp4",
-        caption: Optional[str] = None,
-        id: Optional[str] = None,
-    ) -> SendResult:
-        return await self._send_media_async(to, data, "video", mimetype, caption=caption, id=id)
-
+    @_twin
     def send_audio(
         self,
         to: str,
@@ -333,23 +369,11 @@ class Client:
         mimetype: str = "audio/ogg; codecs=opus",
         voice_note: bool = True,
         id: Optional[str] = None,
-    ) -> SendResult:
+    ) -> _Call:
         """Sends ``data`` as audio: a voice note (the default) or an audio file."""
-        return self._send_media(to, data, "audio", mimetype, voice_note=voice_note, id=id)
+        return _media(to, data, "audio", mimetype, voice_note=voice_note, id=id)
 
-    async def send_audio_async(
-        self,
-        to: str,
-        data: bytes,
-        *,
-        mimetype: str = "audio/ogg; codecs=opus",
-        voice_note: bool = True,
-        id: Optional[str] = None,
-    ) -> SendResult:
-        return await self._send_media_async(
-            to, data, "audio", mimetype, voice_note=voice_note, id=id
-        )
-
+    @_twin
     def send_document(
         self,
         to: str,
@@ -359,277 +383,180 @@ class Client:
         mimetype: str = "application/octet-stream",
         caption: Optional[str] = None,
         id: Optional[str] = None,
-    ) -> SendResult:
+    ) -> _Call:
         """Sends ``data`` as a document named ``file_name``."""
-        return self._send_media(
-            to, data, "document", mimetype, caption=caption, file_name=file_name, id=id
-        )
+        file_name = _str(file_name, "file_name")
+        return _media(to, data, "document", mimetype, caption=caption, file_name=file_name, id=id)
 
-    async def send_document_async(
-        self,
-        to: str,
-        data: bytes,
-        file_name: str,
-        *,
-        mimetype: str = "application/octet-stream",
-        caption: Optional[str] = None,
-        id: Optional[str] = None,
-    ) -> SendResult:
-        return await self._send_media_async(
-            to, data, "document", mimetype, caption=caption, file_name=file_name, id=id
-        )
-
+    @_twin
     def send_sticker(
         self, to: str, data: bytes, *, mimetype: str = "image/webp", id: Optional[str] = None
-    ) -> SendResult:
+    ) -> _Call:
         """Sends ``data`` (a WebP image) as a sticker."""
-        return self._send_media(to, data, "sticker", mimetype, id=id)
+        return _media(to, data, "sticker", mimetype, id=id)
 
-    async def send_sticker_async(
-        self, to: str, data: bytes, *, mimetype: str = "image/webp", id: Optional[str] = None
-    ) -> SendResult:
-        return await self._send_media_async(to, data, "sticker", mimetype, id=id)
-
-    def download(self, message: Union[MessageEvent, MessageContent, bytes]) -> bytes:
+    @_twin
+    def download(self, message: Union[MessageEvent, MessageContent, bytes]) -> _Call:
         """The file of a received image, video, audio, document or sticker message,
         downloaded, verified and decrypted."""
-        return self._native.download(_raw_message(message))
-
-    async def download_async(self, message: Union[MessageEvent, MessageContent, bytes]) -> bytes:
-        return await _asyncio.call(self._native.download_async, _raw_message(message))
-
-    def _send_media(
-        self,
-        to: str,
-        data: bytes,
-        kind: str,
-        mimetype: str,
-        *,
-        caption: Optional[str] = None,
-        file_name: Optional[str] = None,
-        voice_note: bool = False,
-        id: Optional[str] = None,
-    ) -> SendResult:
-        args = (to, _bytes(data, "data"), kind, mimetype, caption, file_name, voice_note, id)
-        return SendResult._from_native(self._native.send_media(*args))
-
-    async def _send_media_async(
-        self,
-        to: str,
-        data: bytes,
-        kind: str,
-        mimetype: str,
-        *,
-        caption: Optional[str] = None,
-        file_name: Optional[str] = None,
-        voice_note: bool = False,
-        id: Optional[str] = None,
-    ) -> SendResult:
-        args = (to, _bytes(data, "data"), kind, mimetype, caption, file_name, voice_note, id)
-        return SendResult._from_native(await _asyncio.call(self._native.send_media_async, *args))
+        return _Call("download", {"message": _b64(_raw_message(message), "message")})
 
     # -- groups and users ------------------------------------------------------------------
     # Groups are "<id>@g.us" JIDs; users are JIDs or bare phone numbers.
-    def joined_groups(self) -> List[GroupInfo]:
+    @_twin
+    def joined_groups(self) -> _Call:
         """Every group we are in, with its members."""
-        return [GroupInfo.from_json(g) for g in self._request("joined_groups")]
+        return _Call("joined_groups", {}, lambda groups: [GroupInfo.from_json(g) for g in groups])
 
-    async def joined_groups_async(self) -> List[GroupInfo]:
-        return [GroupInfo.from_json(g) for g in await self._request_async("joined_groups")]
-
-    def group_info(self, group: str) -> GroupInfo:
+    @_twin
+    def group_info(self, group: str) -> _Call:
         """A group's metadata and members."""
-        return GroupInfo.from_json(self._request("group_info", group=group))
+        return _Call("group_info", {"group": _str(group, "group")}, GroupInfo.from_json)
 
-    async def group_info_async(self, group: str) -> GroupInfo:
-        return GroupInfo.from_json(await self._request_async("group_info", group=group))
-
-    def create_group(self, name: str, participants: Sequence[str] = ()) -> GroupInfo:
+    @_twin
+    def create_group(self, name: str, participants: Sequence[str] = ()) -> _Call:
         """Creates a group with us as its admin and ``participants`` in it."""
-        args = {"name": name, "participants": _strings(participants, "participants")}
-        return GroupInfo.from_json(self._request("create_group", **args))
+        args = {"name": _str(name, "name"), "participants": _strings(participants, "participants")}
+        return _Call("create_group", args, GroupInfo.from_json)
 
-    async def create_group_async(self, name: str, participants: Sequence[str] = ()) -> GroupInfo:
-        args = {"name": name, "participants": _strings(participants, "participants")}
-        return GroupInfo.from_json(await self._request_async("create_group", **args))
+    @_twin
+    def set_group_name(self, group: str, name: str) -> _Call:
+        return _Call("set_group_name", {"group": group, "text": _str(name, "name")})
 
-    def set_group_name(self, group: str, name: str) -> None:
-        self._request("set_group_name", group=group, text=name)
-
-    async def set_group_name_async(self, group: str, name: str) -> None:
-        await self._request_async("set_group_name", group=group, text=name)
-
-    def set_group_topic(self, group: str, topic: str) -> None:
+    @_twin
+    def set_group_topic(self, group: str, topic: str) -> _Call:
         """Sets the description; an empty ``topic`` deletes it."""
-        self._request("set_group_topic", group=group, text=topic)
+        return _Call("set_group_topic", {"group": group, "text": _str(topic, "topic")})
 
-    async def set_group_topic_async(self, group: str, topic: str) -> None:
-        await self._request_async("set_group_topic", group=group, text=topic)
-
-    def set_group_announce(self, group: str, announce: bool) -> None:
+    @_twin
+    def set_group_announce(self, group: str, announce: bool) -> _Call:
         """Announce mode: only admins may send."""
-        self._request("set_group_announce", group=group, on=_flag(announce, "announce"))
+        return _Call("set_group_announce", {"group": group, "on": _flag(announce, "announce")})
 
-    async def set_group_announce_async(self, group: str, announce: bool) -> None:
-        await self._request_async("set_group_announce", group=group, on=_flag(announce, "announce"))
-
-    def set_group_locked(self, group: str, locked: bool) -> None:
+    @_twin
+    def set_group_locked(self, group: str, locked: bool) -> _Call:
         """Locked: only admins may edit the group info."""
-        self._request("set_group_locked", group=group, on=_flag(locked, "locked"))
+        return _Call("set_group_locked", {"group": group, "on": _flag(locked, "locked")})
 
-    async def set_group_locked_async(self, group: str, locked: bool) -> None:
-        await self._request_async("set_group_locked", group=group, on=_flag(locked, "locked"))
-
-    def group_invite_link(self, group: str, *, reset: bool = False) -> str:
+    @_twin
+    def group_invite_link(self, group: str, *, reset: bool = False) -> _Call:
         """``https://chat.whatsapp.com/<code>``; ``reset`` revokes the old link first."""
-        return self._request("group_invite_link", group=group, reset=_flag(reset, "reset"))
+        return _Call("group_invite_link", {"group": group, "reset": _flag(reset, "reset")})
 
-    async def group_invite_link_async(self, group: str, *, reset: bool = False) -> str:
-        return await self._request_async(
-            "group_invite_link", group=group, reset=_flag(reset, "reset")
-        )
-
-    def join_group_with_link(self, link: str) -> str:
+    @_twin
+    def join_group_with_link(self, link: str) -> _Call:
         """Joins by invite link (or its code); returns the group's JID."""
-        return self._request("join_group_with_link", link=link)
+        return _Call("join_group_with_link", {"link": _str(link, "link")})
 
-    async def join_group_with_link_async(self, link: str) -> str:
-        return await self._request_async("join_group_with_link", link=link)
+    @_twin
+    def leave_group(self, group: str) -> _Call:
+        return _Call("leave_group", {"group": group})
 
-    def leave_group(self, group: str) -> None:
-        self._request("leave_group", group=group)
-
-    async def leave_group_async(self, group: str) -> None:
-        await self._request_async("leave_group", group=group)
-
+    @_twin
     def update_group_participants(
         self, group: str, participants: Sequence[str], action: str
-    ) -> List[ParticipantUpdate]:
+    ) -> _Call:
         """``action``: ``add``, ``remove``, ``promote`` or ``demote``; one result per member."""
-        args = {"group": group, "participants": _strings(participants, "participants")}
-        answer = self._request("update_group_participants", action=action, **args)
-        return [ParticipantUpdate.from_json(u) for u in answer]
+        args = {
+            "group": group,
+            "participants": _strings(participants, "participants"),
+            "action": _str(action, "action"),
+        }
+        read = lambda updates: [ParticipantUpdate.from_json(u) for u in updates]  # noqa: E731
+        return _Call("update_group_participants", args, read)
 
-    async def update_group_participants_async(
-        self, group: str, participants: Sequence[str], action: str
-    ) -> List[ParticipantUpdate]:
-        args = {"group": group, "participants": _strings(participants, "participants")}
-        answer = await self._request_async("update_group_participants", action=action, **args)
-        return [ParticipantUpdate.from_json(u) for u in answer]
-
-    def is_on_whatsapp(self, phones: Sequence[str]) -> List[IsOnWhatsApp]:
+    @_twin
+    def is_on_whatsapp(self, phones: Sequence[str]) -> _Call:
         """Which of ``phones`` (international numbers) have a WhatsApp account."""
-        answer = self._request("is_on_whatsapp", phones=_strings(phones, "phones"))
-        return [IsOnWhatsApp.from_json(r) for r in answer]
+        read = lambda answers: [IsOnWhatsApp.from_json(r) for r in answers]  # noqa: E731
+        return _Call("is_on_whatsapp", {"phones": _strings(phones, "phones")}, read)
 
-    async def is_on_whatsapp_async(self, phones: Sequence[str]) -> List[IsOnWhatsApp]:
-        answer = await self._request_async("is_on_whatsapp", phones=_strings(phones, "phones"))
-        return [IsOnWhatsApp.from_json(r) for r in answer]
-
-    def user_info(self, users: Sequence[str]) -> Dict[str, UserInfo]:
+    @_twin
+    def user_info(self, users: Sequence[str]) -> _Call:
         """Status, picture id, devices and LID of each user, by JID."""
-        answer = self._request("user_info", users=_strings(users, "users"))
-        return {jid: UserInfo.from_json(info) for jid, info in answer.items()}
+        read = lambda infos: {jid: UserInfo.from_json(i) for jid, i in infos.items()}  # noqa: E731
+        return _Call("user_info", {"users": _strings(users, "users")}, read)
 
-    async def user_info_async(self, users: Sequence[str]) -> Dict[str, UserInfo]:
-        answer = await self._request_async("user_info", users=_strings(users, "users"))
-        return {jid: UserInfo.from_json(info) for jid, info in answer.items()}
-
-    def profile_picture(self, user: str, *, preview: bool = False) -> Optional[ProfilePicture]:
+    @_twin
+    def profile_picture(self, user: str, *, preview: bool = False) -> _Call:
         """Where to download ``user``'s (or a group's) picture; None when there is none."""
-        answer = self._request("profile_picture", user=user, preview=_flag(preview, "preview"))
-        return None if answer is None else ProfilePicture.from_json(answer)
+        args = {"user": _str(user, "user"), "preview": _flag(preview, "preview")}
+        read = lambda p: None if p is None else ProfilePicture.from_json(p)  # noqa: E731
+        return _Call("profile_picture", args, read)
 
-    async def profile_picture_async(
-        self, user: str, *, preview: bool = False
-    ) -> Optional[ProfilePicture]:
-        answer = await self._request_async(
-            "profile_picture", user=user, preview=_flag(preview, "preview")
-        )
-        return None if answer is None else ProfilePicture.from_json(answer)
-
-    def set_group_photo(self, group: str, jpeg: Optional[bytes]) -> Optional[str]:
+    @_twin
+    def set_group_photo(self, group: str, jpeg: Optional[bytes]) -> _Call:
         """Sets a group's picture (a JPEG) or removes it (None); returns the new picture id."""
-        return self._request("set_group_photo", group=group, image=_b64(jpeg))
+        return _Call("set_group_photo", {"group": group, "image": _b64(jpeg)})
 
-    async def set_group_photo_async(self, group: str, jpeg: Optional[bytes]) -> Optional[str]:
-        return await self._request_async("set_group_photo", group=group, image=_b64(jpeg))
-
-    def set_profile_picture(self, jpeg: Optional[bytes]) -> Optional[str]:
+    @_twin
+    def set_profile_picture(self, jpeg: Optional[bytes]) -> _Call:
         """Sets our own picture (a square JPEG) or removes it (None); returns its id."""
-        return self._request("set_profile_picture", image=_b64(jpeg))
+        return _Call("set_profile_picture", {"image": _b64(jpeg)})
 
-    async def set_profile_picture_async(self, jpeg: Optional[bytes]) -> Optional[str]:
-        return await self._request_async("set_profile_picture", image=_b64(jpeg))
+    @_twin
+    def get_blocklist(self) -> _Call:
+        """The users we blocked."""
+        return _Call("get_blocklist", {}, Blocklist.from_json)
 
-    def _request(self, method: str, **args: Any) -> Any:
-        return json.loads(self._native.request(method, json.dumps(args)))
+    @_twin
+    def update_blocklist(self, jid: str, action: str) -> _Call:
+        """Blocks (``action="block"``) or unblocks (``"unblock"``) a user; returns the new
+        list. A blocked user's messages no longer reach us."""
+        args = {"jid": _str(jid, "jid"), "action": _str(action, "action")}
+        return _Call("update_blocklist", args, Blocklist.from_json)
 
-    async def _request_async(self, method: str, **args: Any) -> Any:
-        answer = await _asyncio.call(self._native.request_async, method, json.dumps(args))
-        return json.loads(answer)
-
+    @_twin
     def send_reaction(
         self, chat: str, sender: str, id: str, emoji: str, *, from_me: bool = False
-    ) -> SendResult:
+    ) -> _Call:
         """Reacts with ``emoji`` to message ``id`` in ``chat`` written by ``sender``
         (``from_me``: written by us). An empty ``emoji`` removes our reaction."""
-        return SendResult._from_native(
-            self._native.send_reaction(chat, sender, id, from_me, emoji)
-        )
+        args = {
+            "chat": _str(chat, "chat"),
+            "sender": _str(sender, "sender"),
+            "id": _str(id, "id"),
+            "emoji": _str(emoji, "emoji"),
+            "from_me": _flag(from_me, "from_me"),
+        }
+        return _Call("send_reaction", args, _sent)
 
-    async def send_reaction_async(
-        self, chat: str, sender: str, id: str, emoji: str, *, from_me: bool = False
-    ) -> SendResult:
-        value = await _asyncio.call(
-            self._native.send_reaction_async, chat, sender, id, from_me, emoji
-        )
-        return SendResult._from_native(value)
-
-    def mark_read(self, ids: Sequence[str], chat: str, sender: Optional[str] = None) -> None:
+    @_twin
+    def mark_read(self, ids: Sequence[str], chat: str, sender: Optional[str] = None) -> _Call:
         """Marks messages ``ids`` of ``chat`` read; ``sender`` is their author in a group."""
-        self._native.send_receipt(_ids(ids), chat, sender, "read")
+        args = {"ids": _ids(ids), "chat": _str(chat, "chat"), "sender": _opt_str(sender, "sender")}
+        return _Call("mark_read", args)
 
-    async def mark_read_async(
-        self, ids: Sequence[str], chat: str, sender: Optional[str] = None
-    ) -> None:
-        await _asyncio.call(self._native.send_receipt_async, _ids(ids), chat, sender, "read")
-
+    @_twin
     def send_receipt(
         self, ids: Sequence[str], chat: str, receipt_type: str, sender: Optional[str] = None
-    ) -> None:
+    ) -> _Call:
         """A receipt of another kind: ``"played"`` (voice notes), ``"read-self"``,
         ``"played-self"`` or ``"read"``."""
-        self._native.send_receipt(_ids(ids), chat, sender, receipt_type)
+        args = {
+            "ids": _ids(ids),
+            "chat": _str(chat, "chat"),
+            "sender": _opt_str(sender, "sender"),
+            "receipt_type": _str(receipt_type, "receipt_type"),
+        }
+        return _Call("send_receipt", args)
 
-    async def send_receipt_async(
-        self, ids: Sequence[str], chat: str, receipt_type: str, sender: Optional[str] = None
-    ) -> None:
-        await _asyncio.call(
-            self._native.send_receipt_async, _ids(ids), chat, sender, receipt_type
-        )
-
-    def send_presence(self, presence: str) -> None:
+    @_twin
+    def send_presence(self, presence: str) -> _Call:
         """``"available"`` or ``"unavailable"``: whether our contacts see us online."""
-        self._native.send_presence(presence)
+        return _Call("send_presence", {"presence": _str(presence, "presence")})
 
-    async def send_presence_async(self, presence: str) -> None:
-        await _asyncio.call(self._native.send_presence_async, presence)
-
-    def send_chat_presence(self, chat: str, state: str, media: str = "text") -> None:
+    @_twin
+    def send_chat_presence(self, chat: str, state: str, media: str = "text") -> _Call:
         """Typing in ``chat``: ``state`` ``"composing"`` or ``"paused"``; ``media``
         ``"text"`` or ``"audio"`` (recording)."""
-        self._native.send_chat_presence(chat, state, media)
+        args = {"chat": _str(chat, "chat"), "state": _str(state, "state"), "media": _str(media, "media")}
+        return _Call("send_chat_presence", args)
 
-    async def send_chat_presence_async(self, chat: str, state: str, media: str = "text") -> None:
-        await _asyncio.call(self._native.send_chat_presence_async, chat, state, media)
-
-    def subscribe_presence(self, jid: str) -> None:
+    @_twin
+    def subscribe_presence(self, jid: str) -> _Call:
         """Asks for ``presence`` events about ``jid`` (a user)."""
-        self._native.subscribe_presence(jid)
-
-    async def subscribe_presence_async(self, jid: str) -> None:
-        await _asyncio.call(self._native.subscribe_presence_async, jid)
+        return _Call("subscribe_presence", {"jid": _str(jid, "jid")})
 
     # -- status ----------------------------------------------------------------------------
     @property
@@ -703,7 +630,7 @@ class Client:
     # -- lifetime --------------------------------------------------------------------------
     def close(self) -> None:
         """Disconnects and stops the handler thread (after the handler running now)."""
-        self._native.disconnect()
+        self.disconnect()
         self._stop_dispatcher()
 
     async def close_async(self) -> None:

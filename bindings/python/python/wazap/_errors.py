@@ -1,4 +1,6 @@
-"""The ``wazap.Error`` hierarchy. The Rust glue raises these by name (``src/errors.rs``).
+"""The ``wazap.Error`` hierarchy, derived from the core's error kinds: every error carries its
+kind's stable code (``error.kind``, e.g. ``"not_connected"``), and ``_KINDS`` picks the class
+of each kind (``src/errors.rs`` raises through ``_from_native``).
 
 Each class also derives from the builtin a Python programmer would catch for it, so
 ``except TimeoutError`` and ``except ValueError`` keep working.
@@ -7,11 +9,15 @@ Each class also derives from the builtin a Python programmer would catch for it,
 from __future__ import annotations
 
 import builtins
-from typing import Optional
+from typing import Dict, Optional, Type
 
 
 class Error(Exception):
-    """Base class of every error raised by wazap."""
+    """Base class of every error raised by wazap. ``kind`` is the core's stable code of the
+    failure (``"timeout"``, ``"media_unreachable"``...); None for errors of the package
+    itself."""
+
+    kind: Optional[str] = None
 
 
 class ConnectionError(Error, builtins.ConnectionError):
@@ -58,6 +64,41 @@ class InvalidArgument(Error, ValueError):
 
 class InternalError(Error):
     """A bug or a lost task inside wazap (please report it)."""
+
+
+#: The class of each error kind of the core (``wazap._native.ERROR_KINDS``).
+_KINDS: Dict[str, Type[Error]] = {
+    "invalid_arg": InvalidArgument,
+    "connection": ConnectionError,
+    "proxy": ConnectionError,
+    "disconnected": ConnectionError,
+    "media_unreachable": ConnectionError,
+    "store": StoreError,
+    "encode": ProtocolError,
+    "not_connected": NotConnected,
+    "no_device": NotConnected,
+    "already_connected": AlreadyConnected,
+    "timeout": Timeout,
+    "server": ServerError,
+    "bad_response": ProtocolError,
+    "already_paired": AlreadyPaired,
+    "not_paired": NotLoggedIn,
+    "pairing": ProtocolError,
+    "message": ProtocolError,
+    "media": ProtocolError,
+    "panic": InternalError,
+    "wrong_thread": InternalError,
+    "internal": InternalError,
+}
+
+
+def _from_native(kind: str, message: str, code: Optional[int]) -> Error:
+    """The exception for a core error (a kind this version does not know is a plain Error)."""
+    error = _KINDS.get(kind, Error)(message)
+    error.kind = kind
+    if code is not None:
+        error.code = code  # type: ignore[attr-defined]
+    return error
 
 
 __all__ = [

@@ -17,8 +17,7 @@ class SendResult:
 
     @classmethod
     def _from_native(cls, value: Any) -> "SendResult":
-        message_id, timestamp = value
-        return cls(id=str(message_id), timestamp=int(timestamp))
+        return cls(id=str(value["id"]), timestamp=int(value["timestamp"]))
 
 
 class ParticipantUpdate(Record):
@@ -59,4 +58,18 @@ class ProfilePicture(Record):
     direct_path: str
 
 
-__all__ = ["SendResult", "ParticipantUpdate", "IsOnWhatsApp", "UserInfo", "ProfilePicture"]
+class Blocklist(Record):
+    """The users we blocked (by LID, or by phone number) and the server's hash of the list."""
+
+    dhash: str
+    jids: List[str]
+
+
+__all__ = [
+    "SendResult",
+    "ParticipantUpdate",
+    "IsOnWhatsApp",
+    "UserInfo",
+    "ProfilePicture",
+    "Blocklist",
+]

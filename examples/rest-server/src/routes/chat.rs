@@ -4,11 +4,13 @@
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
+use wazap::api::{
+    MarkRead as MarkReadRequest, Quote, SendChatPresence, SendReaction, SendText as SendTextRequest,
+};
 use wazap::binary::Jid;
 use wazap::client::{ChatState, ChatStateMedia};
-use wazap::message::{reply, text, QuotedMessage};
 
-use super::outgoing::{given, quoted, ready, send, sent, ContextInfo};
+use super::outgoing::{given, quoted, ready, sent, ContextInfo};
 use super::session::client_error;
 use crate::auth::UserAuth;
 use crate::body::Body;
@@ -33,18 +35,16 @@ pub async fn send_text(UserAuth(user): UserAuth, Body(request): Body<SendText>) 
     if request.body.is_empty() {
         return Err(ApiError::bad_request("missing Body in payload"));
     }
-    let quoted = quoted(request.contextinfo.as_ref())?;
-    let message = match &quoted {
-        // As wuzapi: an extendedTextMessage whose quoted message is an empty conversation
-        // (the API is not given the original's content).
-        Some((id, sender)) => {
-            let empty = text("");
-            reply(&request.body, Some(&QuotedMessage { id, sender, message: &empty }), &[])
-        }
-        None => text(request.body.as_str()),
-    };
+    // As wuzapi: a reply quotes an empty text (the API is not given the original's content).
+    let reply_to = quoted(request.contextinfo.as_ref())?.map(|(id, sender)| Quote {
+        id,
+        sender,
+        message: None,
+    });
+    let id = given(&request.id).map(str::to_owned);
     ready(&user)?;
-    send(&user, to, message, &request.id).await
+    let text = SendTextRequest { reply_to, id, ..SendTextRequest::new(to, request.body) };
+    sent(user.session.client.call(text).await.map_err(client_error)?)
 }
 
 #[derive(Deserialize)]
@@ -65,7 +65,8 @@ pub async fn mark_read(UserAuth(user): UserAuth, Body(request): Body<MarkRead>) 
         return Err(ApiError::bad_request("missing Sender: required in group chats"));
     }
     ready(&user)?;
-    user.session.client.mark_read(&request.id, chat, sender).await.map_err(client_error)?;
+    let read = MarkReadRequest { ids: request.id, chat, sender };
+    user.session.client.call(read).await.map_err(client_error)?;
     Ok(ok(json!({ "Details": "Message(s) marked as read" })))
 }
 
@@ -79,24 +80,22 @@ pub struct ChatPresence {
 
 pub async fn presence(UserAuth(user): UserAuth, Body(request): Body<ChatPresence>) -> ApiResult {
     let chat = parse_jid(&request.phone, "Phone")?;
-    let state = match request.state.trim().to_ascii_lowercase().as_str() {
-        "composing" => ChatState::Composing,
-        "paused" => ChatState::Paused,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "invalid State {other:?}: composing or paused"
-            )))
-        }
-    };
-    let media = match given(&request.media).map(str::to_ascii_lowercase).as_deref() {
-        None | Some("text") => ChatStateMedia::Text,
-        Some("audio") => ChatStateMedia::Audio,
-        Some(other) => {
-            return Err(ApiError::bad_request(format!("invalid Media {other:?}: audio or empty")))
-        }
+    let state: ChatState = request
+        .state
+        .trim()
+        .to_ascii_lowercase()
+        .parse()
+        .map_err(|e| ApiError::bad_request(format!("invalid State: {e}")))?;
+    let media = match given(&request.media) {
+        None => ChatStateMedia::Text,
+        Some(media) => media
+            .to_ascii_lowercase()
+            .parse()
+            .map_err(|e| ApiError::bad_request(format!("invalid Media (audio or empty): {e}")))?,
     };
     ready(&user)?;
-    user.session.client.send_chat_presence(chat, state, media).await.map_err(client_error)?;
+    let presence = SendChatPresence { chat, state, media };
+    user.session.client.call(presence).await.map_err(client_error)?;
     Ok(ok(json!({ "Details": "Chat presence set successfully" })))
 }
 
@@ -138,9 +137,12 @@ pub async fn react(UserAuth(user): UserAuth, Body(request): Body<React>) -> ApiR
         (false, Some(participant)) => participant.to_non_ad(),
         (false, None) => chat.to_non_ad(),
     };
-    let result = client
-        .send_reaction(chat.to_non_ad(), sender, id, from_me, emoji)
-        .await
-        .map_err(client_error)?;
-    sent(result)
+    let reaction = SendReaction {
+        chat: chat.to_non_ad(),
+        sender,
+        id: id.to_owned(),
+        emoji: emoji.to_owned(),
+        from_me,
+    };
+    sent(client.call(reaction).await.map_err(client_error)?)
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use axum::extract::Query;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use wazap::api;
 use wazap::binary::Jid;
 use wazap::types::ParticipantAction;
 
@@ -49,7 +50,7 @@ pub async fn list(UserAuth(user): UserAuth) -> ApiResult {
     let groups = user
         .session
         .client
-        .joined_groups()
+        .call(api::JoinedGroups {})
         .await
         .map_err(|e| refused("cannot list the groups", e))?;
     let groups: Vec<Value> = groups.iter().map(group_json::group).collect();
@@ -72,7 +73,7 @@ pub async fn info(
     let info = user
         .session
         .client
-        .group_info(&group)
+        .call(api::GroupInfoRequest { group })
         .await
         .map_err(|e| refused("cannot get the group info", e))?;
     Ok(ok(group_json::group(&info)))
@@ -107,7 +108,7 @@ pub async fn invite_link(
     let link = user
         .session
         .client
-        .group_invite_link(&group, reset)
+        .call(api::GroupInviteLink { group, reset })
         .await
         .map_err(|e| refused("cannot get the invite link", e))?;
     Ok(ok(json!({ "InviteLink": link })))
@@ -128,7 +129,7 @@ pub async fn set_name(UserAuth(user): UserAuth, Body(request): Body<SetName>) ->
     ready(&user)?;
     user.session
         .client
-        .set_group_name(&group, name)
+        .call(api::SetGroupName { group, text: name.to_owned() })
         .await
         .map_err(|e| refused("cannot rename the group", e))?;
     done("Group Name set successfully")
@@ -152,7 +153,7 @@ pub async fn set_photo(UserAuth(user): UserAuth, Body(request): Body<SetPhoto>) 
     let id = user
         .session
         .client
-        .set_group_photo(&group, Some(image.data))
+        .call(api::SetGroupPhoto { group, image: Some(image.data) })
         .await
         .map_err(|e| refused("cannot set the group photo", e))?;
     Ok(ok(json!({ "Details": "Group Photo set successfully", "PictureID": id })))
@@ -170,7 +171,7 @@ pub async fn set_topic(UserAuth(user): UserAuth, Body(request): Body<SetTopic>) 
     ready(&user)?;
     user.session
         .client
-        .set_group_topic(&group, &request.topic)
+        .call(api::SetGroupTopic { group, text: request.topic })
         .await
         .map_err(|e| refused("cannot set the group topic", e))?;
     done("Group Topic set successfully")
@@ -187,7 +188,7 @@ pub async fn set_announce(UserAuth(user): UserAuth, Body(request): Body<SetAnnou
     ready(&user)?;
     user.session
         .client
-        .set_group_announce(&group, request.announce)
+        .call(api::SetGroupAnnounce { group, on: request.announce })
         .await
         .map_err(|e| refused("cannot set announce mode", e))?;
     done("Group Announce set successfully")
@@ -204,7 +205,7 @@ pub async fn set_locked(UserAuth(user): UserAuth, Body(request): Body<SetLocked>
     ready(&user)?;
     user.session
         .client
-        .set_group_locked(&group, request.locked)
+        .call(api::SetGroupLocked { group, on: request.locked })
         .await
         .map_err(|e| refused("cannot lock the group", e))?;
     done("Group Locked setting updated successfully")
@@ -235,7 +236,7 @@ pub async fn create(UserAuth(user): UserAuth, Body(request): Body<Create>) -> Ap
     let info = user
         .session
         .client
-        .create_group(name, &participants)
+        .call(api::CreateGroup { name: name.to_owned(), participants })
         .await
         .map_err(|e| refused("cannot create the group", e))?;
     Ok(ok(group_json::group(&info)))
@@ -251,7 +252,7 @@ pub async fn leave(UserAuth(user): UserAuth, Body(request): Body<Leave>) -> ApiR
     ready(&user)?;
     user.session
         .client
-        .leave_group(&group)
+        .call(api::LeaveGroup { group })
         .await
         .map_err(|e| refused("cannot leave the group", e))?;
     done("Group left successfully")
@@ -272,7 +273,7 @@ pub async fn join(UserAuth(user): UserAuth, Body(request): Body<Join>) -> ApiRes
     let group = user
         .session
         .client
-        .join_group_with_link(code)
+        .call(api::JoinGroupWithLink { link: code.to_owned() })
         .await
         .map_err(|e| refused("cannot join the group", e))?;
     Ok(ok(json!({ "Details": "Group joined successfully", "GroupJID": group.to_string() })))
@@ -301,23 +302,15 @@ pub async fn update_participants(
         .enumerate()
         .map(|(i, p)| parse_jid(p, &format!("Phone[{i}]")).map(|j| j.to_non_ad()))
         .collect::<Result<Vec<_>, _>>()?;
-    let action = match request.action.trim().to_ascii_lowercase().as_str() {
-        "add" => ParticipantAction::Add,
-        "remove" => ParticipantAction::Remove,
-        "promote" => ParticipantAction::Promote,
-        "demote" => ParticipantAction::Demote,
+    let action: ParticipantAction = match request.action.trim().to_ascii_lowercase().as_str() {
         "" => return Err(ApiError::bad_request("missing Action in payload")),
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "invalid Action {other:?}: add, remove, promote or demote"
-            )))
-        }
+        name => name.parse().map_err(|e| ApiError::bad_request(format!("invalid Action: {e}")))?,
     };
     ready(&user)?;
     let updates = user
         .session
         .client
-        .update_group_participants(&group, &members, action)
+        .call(api::UpdateGroupParticipants { group, participants: members, action })
         .await
         .map_err(|e| refused("cannot change the members", e))?;
     Ok(ok(json!({

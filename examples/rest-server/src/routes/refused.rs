@@ -2,18 +2,19 @@
 //! says whether the caller may not (not a member, not an admin), the thing does not exist, or
 //! it conflicts; anything else is the upstream failing (502), as [`client_error`] says.
 use axum::http::StatusCode;
-use wazap::ClientError;
+use wazap::api;
 
 use super::session::client_error;
 use crate::envelope::ApiError;
 
 /// `what` failed with `e` ("cannot rename the group: …").
-pub fn refused(what: &str, e: ClientError) -> ApiError {
-    let status = match &e {
-        ClientError::ServerError { code: 400 | 406, .. } => StatusCode::BAD_REQUEST,
-        ClientError::ServerError { code: 401 | 403, .. } => StatusCode::FORBIDDEN,
-        ClientError::ServerError { code: 404, .. } => StatusCode::NOT_FOUND,
-        ClientError::ServerError { code: 409, .. } => StatusCode::CONFLICT,
+pub fn refused(what: &str, e: impl Into<api::Error>) -> ApiError {
+    let e = e.into();
+    let status = match e.server_code() {
+        Some(400 | 406) => StatusCode::BAD_REQUEST,
+        Some(401 | 403) => StatusCode::FORBIDDEN,
+        Some(404) => StatusCode::NOT_FOUND,
+        Some(409) => StatusCode::CONFLICT,
         _ => {
             let mut error = client_error(e);
             error.message = format!("{what}: {}", error.message);
@@ -26,6 +27,7 @@ pub fn refused(what: &str, e: ClientError) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wazap::ClientError;
 
     fn server(code: u16) -> ClientError {
         ClientError::ServerError { code, text: "x".into() }

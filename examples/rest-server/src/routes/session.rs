@@ -5,8 +5,10 @@ use std::time::Duration;
 use axum::extract::State;
 use serde::Deserialize;
 use serde_json::json;
-use wazap::pair::CompanionClientType;
-use wazap::ClientError;
+use wazap::api::requests::{
+    Connect as ConnectRequest, Disconnect, Logout, PairPhone as PairRequest,
+};
+use wazap::api::{self, ErrorKind};
 
 use super::admin::db_error;
 use crate::auth::UserAuth;
@@ -30,21 +32,21 @@ pub struct Connect {
     immediate: Option<bool>,
 }
 
-/// A client error as an HTTP error.
-pub fn client_error(e: ClientError) -> ApiError {
-    match e {
-        ClientError::NotConnected | ClientError::Disconnected => {
+/// A failed call as an HTTP error, by its kind: what the caller can fix is 400 or 409, the
+/// rest is WhatsApp (or the way there) failing, 502.
+pub fn client_error(e: impl Into<api::Error>) -> ApiError {
+    let e = e.into();
+    match e.kind() {
+        ErrorKind::NotConnected | ErrorKind::Disconnected => {
             ApiError::conflict(format!("{e}: POST /session/connect first"))
         }
-        ClientError::AlreadyConnected => ApiError::conflict("already connected"),
-        ClientError::NotPaired | ClientError::NoDevice => {
+        ErrorKind::AlreadyConnected => ApiError::conflict("already connected"),
+        ErrorKind::NotPaired | ErrorKind::NoDevice => {
             ApiError::conflict(format!("{e}: pair the session first (GET /session/qr)"))
         }
-        ClientError::AlreadyPaired => ApiError::conflict("this session is already paired"),
-        ClientError::InvalidPhone(why) => {
-            ApiError::bad_request(format!("invalid phone number: {why}"))
-        }
-        other => ApiError::upstream(format!("WhatsApp: {other}")),
+        ErrorKind::AlreadyPaired => ApiError::conflict("this session is already paired"),
+        ErrorKind::InvalidArgument => ApiError::bad_request(e.message()),
+        _ => ApiError::upstream(format!("WhatsApp: {e}")),
     }
 }
 
@@ -64,7 +66,7 @@ pub async fn connect(
             user.settings.write().events = events;
         }
     }
-    session.client.connect().await.map_err(client_error)?;
+    session.client.call(ConnectRequest {}).await.map_err(client_error)?;
     session.state.wanted.store(true, Ordering::SeqCst);
     state.db.set_connected(user.id, true).await.map_err(db_error)?;
     let logged_in = if request.immediate == Some(false) {
@@ -91,7 +93,7 @@ pub async fn disconnect(UserAuth(user): UserAuth, State(state): State<AppState>)
     if !session.client.is_connected() && !session.state.wanted.load(Ordering::SeqCst) {
         return Err(ApiError::conflict("not connected"));
     }
-    session.client.disconnect().await;
+    session.client.call(Disconnect {}).await.map_err(client_error)?;
     session.state.wanted.store(false, Ordering::SeqCst);
     state.db.set_connected(user.id, false).await.map_err(db_error)?;
     Ok(ok(json!({ "Details": "Disconnected" })))
@@ -102,11 +104,11 @@ pub async fn logout(UserAuth(user): UserAuth, State(state): State<AppState>) -> 
     if !session.client.is_logged_in() {
         return Err(ApiError::conflict("not logged in"));
     }
-    match session.client.logout().await {
+    match session.client.call(Logout {}).await {
         Ok(()) => {}
         // The device was unlinked and disconnected; only deleting its keys failed (a lock held
         // by a concurrent wipe): finish that ourselves.
-        Err(ClientError::Store(e)) => {
+        Err(e) if e.kind() == ErrorKind::Store => {
             tracing::warn!(user = user.id, "logout: deleting the device failed ({e}); retrying");
             state.forget_device(user.id).await.map_err(|e| ApiError::internal(e.to_string()))?;
         }
@@ -141,6 +143,7 @@ async fn current_qr(user: &crate::state::User) -> Result<String, ApiError> {
         return Err(ApiError::conflict("not connected: POST /session/connect first"));
     }
     session
+        .client
         .wait_qr(QR_WAIT)
         .await
         .ok_or_else(|| ApiError::conflict("no QR code available (yet); try again shortly"))
@@ -162,11 +165,7 @@ pub async fn pair_phone(UserAuth(user): UserAuth, Body(request): Body<PairPhone>
         return Err(ApiError::bad_request("Phone must not be empty"));
     }
     current_qr(&user).await?;
-    let code = user
-        .session
-        .client
-        .pair_phone(&request.phone, true, CompanionClientType::Chrome, "Chrome (Linux)")
-        .await
-        .map_err(client_error)?;
+    let code =
+        user.session.client.call(PairRequest::new(request.phone)).await.map_err(client_error)?;
     Ok(ok(json!({ "LinkingCode": code })))
 }

@@ -1,9 +1,11 @@
 //! `/user/*`: which numbers are on WhatsApp, what usync tells about users (status, picture id,
-//! devices), and where their profile pictures are. Fields are checked first, then the session
-//! must be logged in (409 otherwise), as in `/chat/*`.
+//! devices), where their profile pictures are, and whom we block. Fields are checked first,
+//! then the session must be logged in (409 otherwise), as in `/chat/*`.
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use wazap::api;
 use wazap::binary::Jid;
+use wazap::types::BlocklistAction;
 use wazap::user::normalize_phone;
 
 use super::outgoing::ready;
@@ -45,7 +47,7 @@ pub async fn check(UserAuth(user): UserAuth, Body(request): Body<Phones>) -> Api
     let results = user
         .session
         .client
-        .is_on_whatsapp(asked)
+        .call(api::IsOnWhatsappRequest { phones: asked.to_vec() })
         .await
         .map_err(|e| refused("cannot check the numbers", e))?;
     let users: Vec<Value> = results
@@ -78,11 +80,11 @@ pub async fn info(UserAuth(user): UserAuth, Body(request): Body<Phones>) -> ApiR
     let info = user
         .session
         .client
-        .user_info(&jids)
+        .call(api::UserInfoRequest { users: jids })
         .await
         .map_err(|e| refused("cannot get the user info", e))?;
     let users: Map<String, Value> =
-        info.iter().map(|(jid, entry)| (jid.to_string(), group_json::user(entry))).collect();
+        info.iter().map(|(jid, entry)| (jid.clone(), group_json::user(entry))).collect();
     Ok(ok(json!({ "Users": users })))
 }
 
@@ -101,9 +103,50 @@ pub async fn avatar(UserAuth(user): UserAuth, Body(request): Body<Avatar>) -> Ap
     let picture = user
         .session
         .client
-        .profile_picture(&jid, request.preview)
+        .call(api::ProfilePictureRequest { user: jid, preview: request.preview })
         .await
         .map_err(|e| refused("cannot get the avatar", e))?
         .ok_or_else(|| ApiError::not_found("no avatar found"))?;
     Ok(ok(group_json::picture(&picture)))
+}
+
+/// `GET /user/blocklist` (a wazap route: wuzapi has none): whom we blocked, as whatsmeow's
+/// `types.Blocklist` (`{"DHash", "JIDs"}`).
+pub async fn blocklist(UserAuth(user): UserAuth) -> ApiResult {
+    ready(&user)?;
+    let list = user
+        .session
+        .client
+        .call(api::GetBlocklist {})
+        .await
+        .map_err(|e| refused("cannot get the blocklist", e))?;
+    Ok(ok(group_json::blocklist(&list)))
+}
+
+#[derive(Deserialize)]
+pub struct UpdateBlocklist {
+    phone: String,
+    action: String,
+}
+
+/// `POST /user/blocklist` (a wazap route, after whatsmeow's `UpdateBlocklist`): `{"Phone",
+/// "Action": "block"|"unblock"}`; answers the new list as `GET` does. A blocked user's
+/// messages no longer reach the session.
+pub async fn update_blocklist(
+    UserAuth(user): UserAuth,
+    Body(request): Body<UpdateBlocklist>,
+) -> ApiResult {
+    let jid = parse_jid(&request.phone, "Phone")?.to_non_ad();
+    let action: BlocklistAction = match request.action.trim().to_ascii_lowercase().as_str() {
+        "" => return Err(ApiError::bad_request("missing Action in payload")),
+        name => name.parse().map_err(|e| ApiError::bad_request(format!("invalid Action: {e}")))?,
+    };
+    ready(&user)?;
+    let list = user
+        .session
+        .client
+        .call(api::UpdateBlocklist { jid, action })
+        .await
+        .map_err(|e| refused("cannot update the blocklist", e))?;
+    Ok(ok(group_json::blocklist(&list)))
 }

@@ -141,3 +141,60 @@ async fn user_calls_check_their_fields_then_the_session() {
     assert_error(&env.api.raw("POST", "/user/check", &[], Some("{}")).await, 401, "missing Token");
     env.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_blocked_contact_is_listed_and_its_messages_do_not_arrive() {
+    common::logs();
+    let env = Env::start("users-block").await;
+    let (wes, xia) = ("15551240001", "15551240002");
+    phone(&env, wes, "Wes", false).await;
+    phone(&env, xia, "Xia", false).await;
+    let mut hook = Hook::start().await;
+    env.user("wes", &hook.receiver.url, "Message,Connected", "").await;
+    pair(&env, &mut hook, "wes", wes).await;
+    let (status, empty) = env.api.user("GET", "/user/blocklist", "wes", None).await;
+    assert_eq!((status, &empty["data"]["JIDs"]), (200, &json!([])), "{empty}");
+
+    // Wes blocks Xia: the list names her (by LID, as the server keeps it).
+    let xia_lid = post(&env, "wes", "/user/info", json!({ "Phone": [xia] })).await["Users"]
+        [format!("{xia}@s.whatsapp.net")]["LID"]
+        .as_str()
+        .expect("Xia's LID")
+        .to_owned();
+    let list =
+        post(&env, "wes", "/user/blocklist", json!({ "Phone": xia, "Action": "block" })).await;
+    assert_eq!(list["JIDs"], json!([xia_lid]), "{list}");
+    assert!(list["DHash"].as_str().is_some_and(|h| !h.is_empty()), "{list}");
+    let (_, listed) = env.api.user("GET", "/user/blocklist", "wes", None).await;
+    assert_eq!(listed["data"], list);
+
+    // Her next message never reaches Wes; once unblocked, the one after does, and it is the
+    // first message webhook Wes gets.
+    let send = |text: &'static str| {
+        env.control("POST", "/control/send", json!({ "from": xia, "to": wes, "text": text }))
+    };
+    let (status, blocked) = send("while blocked").await;
+    assert_eq!(status, 200, "{blocked}");
+    let list =
+        post(&env, "wes", "/user/blocklist", json!({ "Phone": xia, "Action": "unblock" })).await;
+    assert_eq!(list["JIDs"], json!([]), "{list}");
+    let (status, sent) = send("after unblocking").await;
+    assert_eq!(status, 200, "{sent}");
+    let first = hook
+        .find("a message from Xia", |b| {
+            b["type"] == "Message" && b["event"]["Info"]["IsFromMe"] == false
+        })
+        .await;
+    assert_eq!(first["event"]["Message"], json!({ "conversation": "after unblocking" }));
+    assert_eq!(first["event"]["Info"]["ID"], sent["id"]);
+
+    // Bad input names the field; a session that cannot send says so.
+    let call = |body: &'static str| env.api.user("POST", "/user/blocklist", "wes", Some(body));
+    assert_error(&call(r#"{"Phone":"x y","Action":"block"}"#).await, 400, "invalid Phone");
+    assert_error(&call(r#"{"Phone":"1555","Action":"mute"}"#).await, 400, "invalid Action");
+    assert_error(&call(r#"{"Phone":"1555","Action":""}"#).await, 400, "missing Action");
+    env.user("idle", "", "", "").await;
+    let (status, value) = env.api.user("GET", "/user/blocklist", "idle", None).await;
+    assert_error(&(status, value), 409, "not connected");
+    env.server.shutdown().await;
+}

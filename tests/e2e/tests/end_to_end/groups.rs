@@ -42,7 +42,7 @@ async fn joined_group(c: &mut Companion, group: &Jid) -> JoinedGroup {
 async fn readable_message(c: &mut Companion, text: &str) -> wazap::types::MessageInfo {
     let event = wait_for(&mut c.events, |e| {
         matches!(e, Event::UndecryptableMessage { .. })
-            || matches!(e, Event::Message { message, .. } if message.text.as_deref() == Some(text))
+            || matches!(e, Event::Message { message, .. } if message.text() == Some(text))
     })
     .await;
     match event {

@@ -29,12 +29,11 @@ async fn companion_with_notifications(
     sandbox: &wazap_sandbox::SandboxHandle,
     phone: &str,
 ) -> (Companion, Vec<HistorySyncNotification>) {
-    use prost::Message as _;
     let (companion, welcome) = link_companion_with_welcome(sandbox, phone).await;
     let notifications = welcome
         .iter()
         .filter_map(|(_, content)| {
-            let message = wazap::proto::Message::decode(content.raw.as_slice()).ok()?;
+            let message = content.proto.clone();
             let protocol = message.protocol_message?;
             (protocol.r#type() == Type::HistorySyncNotification)
                 .then_some(protocol.history_sync_notification?)
@@ -74,10 +73,10 @@ async fn a_new_companion_receives_its_history_as_events() {
     let message = &with_bob.messages[0];
     assert_eq!((message.id.as_str(), message.from_me), (said.as_str(), false));
     let content = message.message.as_ref().expect("content");
-    assert_eq!(content.text.as_deref(), Some("rematch tonight?"));
+    assert_eq!(content.text(), Some("rematch tonight?"));
     let chess = bootstrap.conversations.iter().find(|c| c.chat == group).expect("the group");
     assert_eq!(chess.name.as_deref(), Some("Chess"));
-    assert_eq!(bootstrap.decode().expect("raw").conversations.len(), bootstrap.conversations.len());
+    assert_eq!(bootstrap.proto.conversations.len(), bootstrap.conversations.len());
     let pair = bootstrap.lid_mappings.iter().find(|m| m.pn == bob_pn.to_string()).expect("Bob");
     // The pair is in the client's LID map.
     assert_eq!(companion.client.lid_for_pn(&bob_pn).map(|l| l.to_string()), Some(pair.lid.clone()));
@@ -118,8 +117,7 @@ async fn downloads_verify_what_they_fetch() {
     let notification = welcome
         .iter()
         .find_map(|(_, content)| {
-            use prost::Message as _;
-            let message = wazap::proto::Message::decode(content.raw.as_slice()).ok()?;
+            let message = content.proto.clone();
             message.protocol_message?.history_sync_notification
         })
         .expect("a history sync notification");

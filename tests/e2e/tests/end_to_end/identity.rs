@@ -12,7 +12,7 @@ use wazap_e2e::{
 async fn text_from(c: &mut Companion, text: &str) {
     wait_for(
         &mut c.events,
-        |e| matches!(e, Event::Message { message, .. } if message.text.as_deref() == Some(text)),
+        |e| matches!(e, Event::Message { message, .. } if message.text() == Some(text)),
     )
     .await;
 }
@@ -68,12 +68,12 @@ async fn a_reinstalled_contact_is_announced_and_reachable_again() {
     assert_eq!(status, 200, "{value}");
     let next = wait_for(&mut a1.events, |e| {
         matches!(e, Event::IdentityChange { .. })
-            || matches!(e, Event::Message { message, .. } if message.text.is_some())
+            || matches!(e, Event::Message { message, .. } if message.text().is_some())
     })
     .await;
     match next {
         Event::Message { message, info } => {
-            assert_eq!(message.text.as_deref(), Some("new phone, who dis"));
+            assert_eq!(message.text(), Some("new phone, who dis"));
             assert_eq!(info.sender.to_non_ad(), b_pn);
         }
         other => panic!("expected the phone's text, got {other:?}"),

@@ -11,7 +11,7 @@ use wazap_e2e::{bounded, create_account, link_companion, sandbox, wait_for, Comp
 async fn message_of_kind(c: &mut Companion, kind: &str) -> (MessageInfo, MessageContent) {
     match wait_for(
         &mut c.events,
-        |e| matches!(e, Event::Message { message, .. } if message.kind == kind),
+        |e| matches!(e, Event::Message { message, .. } if message.kind() == kind),
     )
     .await
     {
@@ -46,8 +46,8 @@ async fn an_uploaded_image_and_document_reach_the_peer_byte_for_byte() {
 
     let (info, content) = message_of_kind(&mut b1, "image").await;
     assert_eq!(info.id, sent.id);
-    assert_eq!(content.text.as_deref(), Some("the view"));
-    let message = content.decode().unwrap();
+    assert_eq!(content.text(), Some("the view"));
+    let message = content.proto.clone();
     let image = message.image_message.as_ref().unwrap();
     assert_eq!(image.mimetype.as_deref(), Some("image/jpeg"));
     let media = MediaRef::from_message(&message).unwrap();
@@ -59,7 +59,7 @@ async fn an_uploaded_image_and_document_reach_the_peer_byte_for_byte() {
     let message = uploaded.document_message("application/pdf", "minutes.pdf", None);
     bounded(a1.client.send_message(to, message)).await.unwrap();
     let (_, content) = message_of_kind(&mut b1, "document").await;
-    let message = content.decode().unwrap();
+    let message = content.proto.clone();
     let document = message.document_message.as_ref().unwrap();
     assert_eq!(document.file_name.as_deref(), Some("minutes.pdf"));
     let downloaded =
@@ -97,7 +97,7 @@ async fn send_media_uploads_and_sends_each_kind_in_one_call() {
         let sent = bounded(send).await.unwrap();
         let (info, content) = message_of_kind(&mut b1, name).await;
         assert_eq!(info.id, sent.id);
-        let message = content.decode().unwrap();
+        let message = content.proto.clone();
         let downloaded = bounded(b1.client.download_message(&message)).await.unwrap();
         assert!(downloaded == file, "the {name} differs");
         match kind {

@@ -20,7 +20,7 @@ use wazap_e2e::{
 async fn message_with_text(c: &mut Companion, text: &str) -> (MessageInfo, MessageContent) {
     match wait_for(
         &mut c.events,
-        |e| matches!(e, Event::Message { message, .. } if message.text.as_deref() == Some(text)),
+        |e| matches!(e, Event::Message { message, .. } if message.text() == Some(text)),
     )
     .await
     {
@@ -56,15 +56,15 @@ async fn texts_replies_receipts_and_reactions_between_two_accounts() {
     assert!(!info.is_from_me && !info.is_group);
     assert_eq!(info.push_name.as_deref(), Some("E2E"));
     assert_eq!(info.timestamp, sent.timestamp);
-    assert_eq!(content.kind, "text");
-    assert_eq!(content.text.as_deref(), Some("hello B"));
+    assert_eq!(content.kind(), "text");
+    assert_eq!(content.text(), Some("hello B"));
 
     // A's other companion sees what A sent, in the chat with B.
     let (own, own_content) = next_message(&mut a2.events).await;
     assert_eq!(own.id, sent.id);
     assert!(own.is_from_me);
     assert_eq!(own.chat, pn(b));
-    assert_eq!(own_content.text.as_deref(), Some("hello B"));
+    assert_eq!(own_content.text(), Some("hello B"));
     assert!(own_content.flags.device_sent.is_some());
 
     // B's companion is not "available", so (as the real client) its delivery receipt is
@@ -116,8 +116,8 @@ async fn texts_replies_receipts_and_reactions_between_two_accounts() {
         let (info, content) = message_with_text(device, "hi A").await;
         assert_eq!(info.id, replied.id);
         assert_eq!(info.chat, pn(b));
-        assert_eq!(content.reply_to.as_deref(), Some(sent.id.as_str()));
-        assert_eq!(content.mentions, vec![pn(a).to_string()]);
+        assert_eq!(content.reply_to(), Some(sent.id.as_str()));
+        assert_eq!(content.mentions(), [pn(a).to_string()]);
     }
 
     // Read receipts reach the sender.
@@ -135,8 +135,8 @@ async fn texts_replies_receipts_and_reactions_between_two_accounts() {
     let mut reactions = Vec::new();
     while reactions.len() < 3 {
         let (_, content) = next_message(&mut b1.events).await;
-        if content.kind == "reaction" {
-            reactions.push(content.reaction.expect("reaction"));
+        if content.kind() == "reaction" {
+            reactions.push(content.reaction().expect("reaction"));
         }
     }
     assert_eq!(
@@ -168,7 +168,7 @@ async fn caller_supplied_ids_and_lid_addressing() {
     assert_eq!(sent.id, "CUSTOMID1");
     let (info, content) = next_message(&mut b1.events).await;
     assert_eq!(info.id, "CUSTOMID1");
-    assert_eq!(content.text.as_deref(), Some("by lid"));
+    assert_eq!(content.text(), Some("by lid"));
     assert!(info.sender.is_lid() || info.sender_alt.as_ref().is_some_and(Jid::is_lid));
 }
 
@@ -210,7 +210,7 @@ async fn every_group_device_receives_every_message_and_a_later_device_gets_the_k
             assert!(info.is_group);
             assert_eq!(info.sender.user, phones[sender / 2]);
             assert_eq!(info.is_from_me, sender / 2 == i / 2);
-            assert_eq!(content.text.as_deref(), Some(text.as_str()));
+            assert_eq!(content.text(), Some(text.as_str()));
         }
     }
 
@@ -278,7 +278,7 @@ async fn a_burst_of_1000_messages_arrives_once_and_in_order() {
     tokio::time::timeout(Duration::from_secs(120), async {
         while received.len() < N {
             let (info, content) = next_message(&mut b1.events).await;
-            received.push((info.id, content.text.unwrap_or_default()));
+            received.push((info.id, content.text().unwrap_or_default().to_owned()));
         }
     })
     .await
@@ -290,7 +290,7 @@ async fn a_burst_of_1000_messages_arrives_once_and_in_order() {
     // Nothing arrives twice: a marker sent afterwards is the very next message.
     bounded(a1.client.send_text(pn(b), "end")).await.unwrap();
     let (_, content) = next_message(&mut b1.events).await;
-    assert_eq!(content.text.as_deref(), Some("end"));
+    assert_eq!(content.text(), Some("end"));
 }
 
 #[tokio::test]
@@ -343,7 +343,7 @@ async fn tampered_ciphertext_is_reported_and_the_session_survives() {
     );
     bounded(a1.client.send_text(pn(b), "after")).await.unwrap();
     let (_, content) = next_message(&mut b1.events).await;
-    assert_eq!(content.text.as_deref(), Some("after"));
+    assert_eq!(content.text(), Some("after"));
 }
 
 #[tokio::test]
@@ -366,7 +366,7 @@ async fn presence_and_chat_states_are_relayed() {
         .unwrap();
     wait_for(&mut b1.events, |e| {
         matches!(e, Event::ChatPresence { chat, state, media, .. }
-            if chat.user == a && state == "composing" && media.as_deref() == Some("audio"))
+            if chat.user == a && state == "composing" && *media == Some(wazap::types::ChatStateMedia::Audio))
     })
     .await;
     bounded(a1.client.send_chat_presence(pn(b), ChatState::Paused, ChatStateMedia::Text))
@@ -439,7 +439,7 @@ async fn an_offline_device_gets_queued_messages_once_when_it_reconnects() {
     for (i, id) in ids.iter().enumerate() {
         let (info, content) = next_message(&mut b2.events).await;
         assert_eq!(&info.id, id);
-        assert_eq!(content.text, Some(format!("queued {i}")));
+        assert_eq!(content.text(), Some(format!("queued {i}").as_str()));
     }
     // Reconnecting again redelivers nothing: the next message is the marker.
     bounded(b2.client.disconnect()).await;
@@ -448,7 +448,7 @@ async fn an_offline_device_gets_queued_messages_once_when_it_reconnects() {
     let marker = bounded(a1.client.send_text(pn(b), "marker")).await.unwrap();
     let (info, content) = next_message(&mut b2.events).await;
     assert_eq!(info.id, marker.id);
-    assert_eq!(content.text.as_deref(), Some("marker"));
+    assert_eq!(content.text(), Some("marker"));
 }
 
 #[tokio::test]

@@ -26,7 +26,7 @@ async fn next_outcome(events: &mut wazap::client::Events) -> Event {
 async fn message_with_text(c: &mut Companion, text: &str) -> (MessageInfo, MessageContent) {
     match wait_for(
         &mut c.events,
-        |e| matches!(e, Event::Message { message, .. } if message.text.as_deref() == Some(text)),
+        |e| matches!(e, Event::Message { message, .. } if message.text() == Some(text)),
     )
     .await
     {
@@ -113,7 +113,7 @@ async fn retries_sender_keys_and_lids_survive_a_restart_on_sqlite() {
     match next_outcome(&mut c1.events).await {
         Event::Message { info, message } => {
             assert_eq!(info.id, sent.id);
-            assert_eq!(message.text.as_deref(), Some("second in group"));
+            assert_eq!(message.text(), Some("second in group"));
         }
         other => panic!("expected the group message, got {other:?}"),
     }
@@ -130,7 +130,7 @@ async fn retries_sender_keys_and_lids_survive_a_restart_on_sqlite() {
     }
     let (info, content) = message_with_text(&mut b1, "while you were away").await;
     assert_eq!(info.id, away.id);
-    assert_eq!(content.text.as_deref(), Some("while you were away"));
+    assert_eq!(content.text(), Some("while you were away"));
     // The group message C could read once is not emitted again.
     bounded(a1.send_text(group.clone(), "third in group")).await.unwrap();
     let (info, _) = match next_outcome(&mut c1.events).await {

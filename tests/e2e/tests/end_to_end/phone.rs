@@ -11,7 +11,7 @@ use wazap_e2e::{
 async fn message_with_text(c: &mut Companion, text: &str) -> (MessageInfo, MessageContent) {
     match wait_for(
         &mut c.events,
-        |e| matches!(e, Event::Message { message, .. } if message.text.as_deref() == Some(text)),
+        |e| matches!(e, Event::Message { message, .. } if message.text() == Some(text)),
     )
     .await
     {
@@ -78,7 +78,7 @@ async fn a_phone_text_to_a_group_reaches_every_member_device() {
             assert!(info.is_group);
             assert_eq!((info.sender.user.as_str(), info.sender.device), (phones[0], 0));
             assert_eq!(info.is_from_me, i < 2, "device {i}");
-            assert_eq!(content.kind, "text");
+            assert_eq!(content.kind(), "text");
         }
         // The other members' phones decrypt it too.
         for phone in &phones[1..] {
@@ -113,20 +113,20 @@ async fn an_echo_account_answers_a_client_in_its_chat() {
     for device in [&mut client, &mut other] {
         let (info, content) = wait_for(&mut device.events, |e| {
             matches!(e, Event::Message { info, message }
-                if !info.is_from_me && message.text.as_deref() == Some("ping"))
+                if !info.is_from_me && message.text() == Some("ping"))
         })
         .await
         .into_message();
         assert_eq!(info.chat, bot_jid);
         assert_eq!((info.sender.user.as_str(), info.sender.device), (bot, 0));
-        assert_eq!(content.kind, "text");
+        assert_eq!(content.kind(), "text");
     }
 
     // By LID too.
     client.client.send_text(bot_lid, "ping by lid").await.expect("send by lid");
     let (info, _) = wait_for(&mut client.events, |e| {
         matches!(e, Event::Message { info, message }
-            if !info.is_from_me && message.text.as_deref() == Some("ping by lid"))
+            if !info.is_from_me && message.text() == Some("ping by lid"))
     })
     .await
     .into_message();
@@ -190,7 +190,6 @@ async fn history_blob(
 
 #[tokio::test]
 async fn a_new_companion_gets_app_state_keys_and_the_history() {
-    use prost::Message as _;
     use wazap::proto::{protocol_message::Type, HistorySyncType};
     let sandbox = wazap_e2e::sandbox().await;
     let (alice, bob) = ("15550022001", "15550022002");
@@ -214,11 +213,11 @@ async fn a_new_companion_gets_app_state_keys_and_the_history() {
     let mut key_shares = Vec::new();
     let mut notifications = Vec::new();
     for (info, content) in welcome {
-        assert_eq!(content.kind, "protocol", "{content:?}");
-        assert!(content.text.is_none());
+        assert_eq!(content.kind(), "protocol", "{content:?}");
+        assert!(content.text().is_none());
         assert!(info.is_from_me);
         assert_eq!((info.sender.user.as_str(), info.sender.device), (alice, 0));
-        let raw = wazap::proto::Message::decode(content.raw.as_slice()).expect("raw message");
+        let raw = content.proto.clone();
         let protocol = raw.protocol_message.expect("a protocol message");
         match protocol.r#type() {
             Type::AppStateSyncKeyShare => {
@@ -278,7 +277,7 @@ async fn a_new_companion_gets_app_state_keys_and_the_history() {
     let again = welcome
         .iter()
         .find_map(|(_, content)| {
-            let raw = wazap::proto::Message::decode(content.raw.as_slice()).ok()?;
+            let raw = content.proto.clone();
             raw.protocol_message?.app_state_sync_key_share
         })
         .expect("a key share");

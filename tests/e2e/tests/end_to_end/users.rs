@@ -105,3 +105,39 @@ async fn user_info_and_profile_pictures() {
     assert_eq!(bounded(b1.client.set_profile_picture(None)).await.unwrap(), None);
     assert_eq!(bounded(a1.client.profile_picture(&pn(b), false)).await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn a_blocked_user_is_listed_and_its_messages_do_not_arrive() {
+    use wazap::types::BlocklistAction::{Block, Unblock};
+    let sandbox = sandbox().await;
+    let (a, b) = ("15550052001", "15550052002");
+    create_account(&sandbox, a).await;
+    create_account(&sandbox, b).await;
+    let mut a1 = link_companion(&sandbox, a).await;
+    assert!(bounded(a1.client.get_blocklist()).await.expect("blocklist").jids.is_empty());
+
+    // Blocking B by phone number: the client finds B's LID (the server keeps users by LID).
+    let list = bounded(a1.client.update_blocklist(&pn(b), Block)).await.expect("block");
+    let b_lid = a1.client.lid_for_pn(&pn(b)).expect("B's LID, learnt on the way");
+    assert_eq!(list.jids, std::slice::from_ref(&b_lid));
+    assert!(!list.dhash.is_empty());
+    assert_eq!(bounded(a1.client.get_blocklist()).await.expect("blocklist"), list);
+
+    // B's phone writes while blocked and after: only the second message reaches A.
+    let addr = sandbox.local_addr();
+    let send = |text: &str| {
+        let body = serde_json::json!({ "from": b, "to": a, "text": text });
+        async move {
+            let (status, value) = wazap_e2e::http(addr, "POST", "/control/send", Some(&body)).await;
+            assert_eq!(status, 200, "{value}");
+            value["id"].as_str().expect("an id").to_owned()
+        }
+    };
+    send("while blocked").await;
+    // Unblocking by LID works as well.
+    let list = bounded(a1.client.update_blocklist(&b_lid, Unblock)).await.expect("unblock");
+    assert!(list.jids.is_empty(), "{list:?}");
+    let id = send("after unblocking").await;
+    let (info, content) = wazap_e2e::next_message(&mut a1.events).await;
+    assert_eq!((info.id.as_str(), content.text()), (id.as_str(), Some("after unblocking")));
+}
