@@ -87,3 +87,72 @@ async fn after_515_the_client_closes_first() {
     assert_eq!(rest.last().map(|n| n.tag.as_ref()), Some("stream:error"), "{rest:?}");
     assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
 }
+
+fn text_to(id: &str, to: wazap::binary::Jid, phash: &str, targets: &[wazap::binary::Jid]) -> Node {
+    let enc = || Node::new("enc").attr("v", "2").attr("type", "msg").bytes(vec![7u8; 16]);
+    Node::new("message")
+        .attr("id", id.to_owned())
+        .attr("type", "text")
+        .attr("to", to)
+        .attr("phash", phash.to_owned())
+        .child(Node::new("participants").children(
+            targets.iter().map(|jid| Node::new("to").attr("jid", jid.clone()).child(enc())),
+        ))
+}
+
+async fn ack_of(conn: &mut TestConn, id: &str) -> Node {
+    loop {
+        let node = conn.recv_tag("ack").await;
+        if node.attr_str("id") == Some(id) {
+            return node;
+        }
+    }
+}
+
+/// whatsmeow's `phash` covers the sending device too (its usync device lists include it;
+/// WhatsApp Web hashes `[].concat(devices, [sender])`), and the server answers a differing
+/// hash in its ack: one that left the sender out warned "Server returned different participant
+/// list hash" on every message. Known values (Python's hashlib) for A = 15550808080 with phone
+/// and companion 1 (sending), B = 15550818181 with its phone: `2:MVvMKREN` over A:0, A:1,
+/// B:0; `2:RlNArI3A` over A:0, B:0, the sender left out.
+#[tokio::test]
+async fn phash_counts_the_sending_device() {
+    use wazap::binary::Jid;
+    let sandbox = start().await;
+    create_account(&sandbox, "15550808080", "Jo").await;
+    create_account(&sandbox, "15550818181", "Kim").await;
+    let device = pair_new_device(&sandbox, "15550808080").await;
+    let (mut conn, _) = login(&sandbox, &device).await;
+    let targets = [Jid::pn("15550818181"), Jid::pn("15550808080")];
+
+    conn.send(&text_to("P1", Jid::pn("15550818181"), "2:MVvMKREN", &targets)).await;
+    let ack = ack_of(&mut conn, "P1").await;
+    assert_eq!(ack.attr_str("phash"), None, "the hashes agree: {ack}");
+    conn.send(&text_to("P2", Jid::pn("15550818181"), "2:RlNArI3A", &targets)).await;
+    let ack = ack_of(&mut conn, "P2").await;
+    assert_eq!(ack.attr_str("phash"), Some("2:MVvMKREN"), "{ack}");
+
+    // A group of the two: the same devices, the same hash.
+    let (status, body) = http(
+        &sandbox,
+        "POST",
+        "/control/groups",
+        Some(r#"{"creator":"15550818181","subject":"hash","participants":["15550808080"]}"#),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let group: Jid = body["jid"].as_str().unwrap().parse().unwrap();
+    let skmsg = Node::new("enc").attr("v", "2").attr("type", "skmsg").bytes(vec![9u8; 32]);
+    let to_group = |id: &str, phash: &str| {
+        Node::new("message")
+            .attr("id", id.to_owned())
+            .attr("type", "text")
+            .attr("to", group.clone())
+            .attr("phash", phash.to_owned())
+            .child(skmsg.clone())
+    };
+    conn.send(&to_group("G1", "2:MVvMKREN")).await;
+    assert_eq!(ack_of(&mut conn, "G1").await.attr_str("phash"), None);
+    conn.send(&to_group("G2", "2:RlNArI3A")).await;
+    assert_eq!(ack_of(&mut conn, "G2").await.attr_str("phash"), Some("2:MVvMKREN"));
+}
