@@ -82,7 +82,11 @@ async fn after_515_the_client_closes_first() {
         .attr("jid", wazap::binary::Jid::pn("15550909090").with_device(1))
         .attr("reason", "user_initiated");
     let started = Instant::now();
-    login_conn.send(&Node::new("iq").attr("id", "x").attr("xmlns", "md").attr("type", "set").child(remove)).await;
+    login_conn
+        .send(
+            &Node::new("iq").attr("id", "x").attr("xmlns", "md").attr("type", "set").child(remove),
+        )
+        .await;
     let rest = login_conn.expect_closed().await;
     assert_eq!(rest.last().map(|n| n.tag.as_ref()), Some("stream:error"), "{rest:?}");
     assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());

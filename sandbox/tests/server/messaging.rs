@@ -44,7 +44,7 @@ async fn direct_messages_receipts_and_chat_states() {
     let devices = vec![
         bob_user.clone(),
         bob_user.clone().with_device(1),
-        Jid::pn("15550200000"),                // Alice's phone: her other device
+        Jid::pn("15550200000"), // Alice's phone: her other device
         Jid::pn("15550200000").with_device(1), // the sending device counts too
     ];
     let phash = participant_hash(&devices);
