@@ -251,12 +251,14 @@ fn stdin_lines() -> tokio::sync::mpsc::UnboundedReceiver<String> {
 
 async fn run(args: Args) -> Result<(), String> {
     let root = hex::decode(&args.root_key).map_err(|e| format!("--root-key: {e}"))?;
-    let config = ClientConfig {
+    let mut config = ClientConfig {
         url: args.ws.clone(),
         trusted_root: PublicKey::from_bytes(&root).map_err(|e| format!("--root-key: {e}"))?,
         device_name: "wazap interop peer".to_owned(),
         ..ClientConfig::default()
     };
+    // A first prekey batch of 50, as the end-to-end suites use: 812 took seconds to store.
+    config.pre_keys.initial_batch = 50;
     let control = control_address(&args.control)?;
     let store = SqliteStore::open(&args.store).map_err(|e| format!("{}: {e}", args.store))?;
     let client = Client::new(Arc::new(store.account("peer")), config);
