@@ -1,6 +1,7 @@
 //! Wire-format compatibility and robustness: the known-answer vectors of independent
 //! implementations, property tests of the codecs. One test binary (one link) for all of them.
 
+mod app_state_vectors;
 mod binary_errors;
 mod binary_props;
 mod binary_vectors;
