@@ -193,7 +193,13 @@ mod tests {
         let blob =
             proto::ExternalBlobReference { direct_path: Some("/v/x".into()), ..Default::default() };
         let iq = Node::new("iq").child(Node::new("sync").children([
-            answer_collection(Collection::Regular, 3, true, Some(&blob), &[patch.clone()]),
+            answer_collection(
+                Collection::Regular,
+                3,
+                true,
+                Some(&blob),
+                std::slice::from_ref(&patch),
+            ),
             answer_collection_error(Collection::RegularLow, 409, "conflict"),
             Node::new("collection").attr("name", "regular_future").attr("version", "1"),
         ]));
