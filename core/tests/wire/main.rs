@@ -11,6 +11,7 @@ mod frame_codec_props;
 mod media_vectors;
 mod noise_vectors;
 mod pair_payload;
+mod poll_vote_vectors;
 mod proto_schema;
 mod sender_key_vectors;
 mod signal_session_vectors;
