@@ -5,6 +5,7 @@ mod binary;
 mod common;
 mod control_api;
 mod groups;
+mod interop;
 mod iq;
 mod media;
 mod messaging;
