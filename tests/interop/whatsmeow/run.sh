@@ -44,8 +44,8 @@ fi
 command -v gcc >/dev/null 2>&1 || apt_install gcc libc6-dev
 export CGO_ENABLED=1 GOFLAGS=-mod=mod GOTOOLCHAIN=local
 
-step "cargo build -p wazap-sandbox -p wazap-e2e --example interop_peer"
-(cd "$root" && cargo build -q -p wazap-sandbox -p wazap-e2e --example interop_peer)
+step "cargo build -p wazap-sandbox -p wazap-e2e --bin wazap-sandbox --example interop_peer"
+(cd "$root" && cargo build -q -p wazap-sandbox -p wazap-e2e --bin wazap-sandbox --example interop_peer)
 
 work=$(mktemp -d)
 sandbox_pid=

@@ -1,6 +1,7 @@
 // Package interop runs unmodified whatsmeow against wazap-sandbox (see run.sh).
 package interop
 
+// quick-start:begin (quoted in sandbox/README.md, "Test your whatsmeow bot offline")
 import (
 	"encoding/hex"
 	"fmt"
@@ -47,3 +48,5 @@ func UseSandbox(cli *whatsmeow.Client, wsURL, rootKeyHex string) error {
 	cli.SetMediaHTTPClient(client)
 	return nil
 }
+
+// quick-start:end
