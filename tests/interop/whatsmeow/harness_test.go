@@ -17,6 +17,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waHistorySync"
 	"go.mau.fi/whatsmeow/store/sqlstore"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
@@ -296,7 +297,25 @@ func pairByQR(t *testing.T, phone string) *wm {
 		t.Fatalf("whatsmeow paired as %s, the sandbox says %s", success.ID, paired.DeviceJID)
 	}
 	waitEvent[*events.Connected](t, w, "login after the 515 restart", nil)
+	waitWelcome(t, w)
 	return w
+}
+
+// waitWelcome waits until whatsmeow has handled what the phone sends every new companion: the
+// app state key share, then the INITIAL_BOOTSTRAP and PUSH_NAME history syncs. The flows start
+// after it: whatsmeow has no lock between decrypting a pkmsg from a device and starting its own
+// session with that device, so a message sent to our own phone while the phone's first pkmsgs
+// are still being decrypted can replace the session they build (whatsmeow then asks for a
+// retry), whatever server it talks to.
+func waitWelcome(t *testing.T, w *wm) {
+	t.Helper()
+	for _, kind := range []waHistorySync.HistorySync_HistorySyncType{
+		waHistorySync.HistorySync_INITIAL_BOOTSTRAP, waHistorySync.HistorySync_PUSH_NAME,
+	} {
+		waitEvent(t, w, kind.String()+" history sync", func(e *events.HistorySync) bool {
+			return e.Data.GetSyncType() == kind
+		})
+	}
 }
 
 // connectForQR connects an unpaired client and returns the first QR code it shows.

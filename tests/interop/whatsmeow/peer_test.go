@@ -96,6 +96,10 @@ func startPeer(t *testing.T, phone string) *peer {
 		logMu.Unlock()
 	})
 	p.waitEvent("connected", nil)
+	// What the phone sends every new companion has been handled (as in pairByQR).
+	for _, kind := range []string{"initial_bootstrap", "push_name"} {
+		p.waitEvent("history_sync", func(e map[string]any) bool { return e["sync_type"] == kind })
+	}
 	var info struct {
 		JID string `json:"jid"`
 		LID string `json:"lid"`
