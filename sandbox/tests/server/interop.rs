@@ -160,3 +160,75 @@ async fn phash_counts_the_sending_device() {
     conn.send(&to_group("G2", "2:RlNArI3A")).await;
     assert_eq!(ack_of(&mut conn, "G2").await.attr_str("phash"), Some("2:MVvMKREN"));
 }
+
+/// The `<ib><offline count>` a login ends its queued stanzas with.
+async fn offline_count(conn: &mut TestConn) -> String {
+    loop {
+        let ib = conn.recv_tag("ib").await;
+        if let Some(offline) = ib.child_by_tag("offline") {
+            return offline.attr_str("count").unwrap_or_default().to_owned();
+        }
+    }
+}
+
+/// Waits until the sandbox no longer lists the device's connection (its unacked stanzas are
+/// queued again by then).
+async fn wait_disconnected(sandbox: &wazap_sandbox::SandboxHandle, phone: &str, device: u64) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let (_, list) =
+            http(sandbox, "GET", &format!("/control/devices?phone={phone}"), None).await;
+        let connected = list.as_array().into_iter().flatten().any(|d| {
+            d["device"].as_u64() == Some(device) && d["connected"].as_bool() == Some(true)
+        });
+        if !connected {
+            return;
+        }
+        assert!(Instant::now() < deadline, "device {device} still connected");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// whatsmeow acks a message it decrypted with its receipt alone (`sendMessageReceipt`: `<receipt
+/// id to=from [participant]/>`, type `inactive` until it is available; `<ack class="message">`
+/// only for what it could not handle). Taken as no ack, every such message came again at each
+/// login (whatsmeow: "old counter", ignored). The receipt is built here as whatsmeow builds it
+/// (`buildBaseReceipt`: `id`, `to` = the message's `from`, and the type; no child).
+#[tokio::test]
+async fn a_receipt_acks_the_message() {
+    let sandbox = start().await;
+    create_account(&sandbox, "15550707070", "Lu").await;
+    create_account(&sandbox, "15550717171", "Mo").await;
+    let device = pair_new_device(&sandbox, "15550707070").await;
+    for receipt_only in [true, false] {
+        let (mut conn, _) = login(&sandbox, &device).await;
+        assert_eq!(offline_count(&mut conn).await, "0");
+        let body = r#"{"from":"15550717171","to":"15550707070","text":"ack me"}"#;
+        let (status, sent) = http(&sandbox, "POST", "/control/send", Some(body)).await;
+        assert_eq!(status, 200, "{sent}");
+        let message = conn.recv_tag("message").await;
+        assert_eq!(message.attr_str("id"), sent["id"].as_str());
+        if receipt_only {
+            let receipt = Node::new("receipt")
+                .attr("id", message.attr_str("id").unwrap().to_owned())
+                .attr("to", message.req_jid("from").unwrap())
+                .attr("type", "inactive");
+            let bytes = wazap::binary::Encoder::new(DictVersion::V3).encode(&receipt);
+            assert_eq!(&bytes[..3], [0x00, 0xf8, 0x07], "flags, LIST_8 of 7");
+            conn.send(&receipt).await;
+            conn.iq("w:p", "get", vec![]).await;
+        }
+        conn.close().await;
+        wait_disconnected(&sandbox, "15550707070", 1).await;
+        let (mut again, _) = login(&sandbox, &device).await;
+        if receipt_only {
+            assert_eq!(offline_count(&mut again).await, "0", "the receipt acked it");
+        } else {
+            let redelivered = again.recv_tag("message").await;
+            assert_eq!(redelivered.attr_str("id"), sent["id"].as_str());
+            assert_eq!(offline_count(&mut again).await, "1", "unanswered, it came again");
+        }
+        again.close().await;
+        wait_disconnected(&sandbox, "15550707070", 1).await;
+    }
+}
