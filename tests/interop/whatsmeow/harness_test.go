@@ -17,6 +17,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/appstate"
 	"go.mau.fi/whatsmeow/proto/waHistorySync"
 	"go.mau.fi/whatsmeow/store/sqlstore"
 	"go.mau.fi/whatsmeow/types"
@@ -196,7 +197,7 @@ func (l testLogger) log(level, msg string, args ...any) {
 	line := fmt.Sprintf("%s [%s %s] %s", time.Now().Format("15:04:05.000"), l.module, level, fmt.Sprintf(msg, args...))
 	l.shared.mu.Lock()
 	defer l.shared.mu.Unlock()
-	if level == "WARN" || level == "ERROR" {
+	if (level == "WARN" || level == "ERROR") && !l.shared.done {
 		l.shared.problems = append(l.shared.problems, line)
 	}
 	if !l.shared.done && (level != "DEBUG" || os.Getenv("WM_DEBUG") != "") {
@@ -214,6 +215,7 @@ func (l testLogger) Sub(module string) waLog.Logger {
 
 // wm is a whatsmeow client on its own SQLite store, pointed at the sandbox.
 type wm struct {
+	t         *testing.T
 	dbPath    string
 	cli       *whatsmeow.Client
 	container *sqlstore.Container
@@ -244,17 +246,28 @@ func newWM(t *testing.T, dbPath string) *wm {
 	}
 	w := &wm{dbPath: dbPath, cli: cli, container: container, events: newRecorder[any](), log: shared}
 	cli.AddEventHandler(func(evt any) { w.events.add(evt) })
+	w.t = t
 	t.Cleanup(w.close)
 	return w
 }
 
-// close disconnects and closes the store (again: a no-op).
+// close fails the test if whatsmeow logged a warning or an error while it ran (a disagreement
+// with the sandbox shows there first), then disconnects and closes the store; what whatsmeow
+// logs after that (work cut short by the close) is not counted. Again: a no-op.
 func (w *wm) close() {
-	w.cli.Disconnect()
-	_ = w.container.Close()
 	w.log.mu.Lock()
+	done := w.log.done
+	problems := w.log.problems
 	w.log.done = true
 	w.log.mu.Unlock()
+	if done {
+		return
+	}
+	if len(problems) > 0 {
+		w.t.Errorf("whatsmeow logged %d warnings or errors:\n%s", len(problems), strings.Join(problems, "\n"))
+	}
+	w.cli.Disconnect()
+	_ = w.container.Close()
 }
 
 // problems are the warnings and errors whatsmeow logged so far that contain any of subs.
@@ -302,13 +315,19 @@ func pairByQR(t *testing.T, phone string) *wm {
 }
 
 // waitWelcome waits until whatsmeow has handled what the phone sends every new companion: the
-// app state key share, then the INITIAL_BOOTSTRAP and PUSH_NAME history syncs. The flows start
-// after it: whatsmeow has no lock between decrypting a pkmsg from a device and starting its own
-// session with that device, so a message sent to our own phone while the phone's first pkmsgs
-// are still being decrypted can replace the session they build (whatsmeow then asks for a
-// retry), whatever server it talks to.
+// app state key share (then a full sync of every app state collection), and the
+// INITIAL_BOOTSTRAP and PUSH_NAME history syncs. The flows start after it: whatsmeow has no
+// lock between decrypting a pkmsg from a device and starting its own session with that device,
+// so a message sent to our own phone while the phone's first pkmsgs are still being decrypted
+// can replace the session they build (whatsmeow then asks for a retry), and a disconnect
+// during the full sync fails it, whatever server it talks to.
 func waitWelcome(t *testing.T, w *wm) {
 	t.Helper()
+	for _, name := range appstate.AllPatchNames {
+		waitEvent(t, w, "app state full sync of "+string(name), func(e *events.AppStateSyncComplete) bool {
+			return e.Name == name
+		})
+	}
 	for _, kind := range []waHistorySync.HistorySync_HistorySyncType{
 		waHistorySync.HistorySync_INITIAL_BOOTSTRAP, waHistorySync.HistorySync_PUSH_NAME,
 	} {
