@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use crate::common;
+use crate::messaging::{ack_for, message};
 
 use common::*;
 use wazap::binary::{Content, DictVersion, Node};
@@ -92,27 +93,6 @@ async fn after_515_the_client_closes_first() {
     assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
 }
 
-fn text_to(id: &str, to: wazap::binary::Jid, phash: &str, targets: &[wazap::binary::Jid]) -> Node {
-    let enc = || Node::new("enc").attr("v", "2").attr("type", "msg").bytes(vec![7u8; 16]);
-    Node::new("message")
-        .attr("id", id.to_owned())
-        .attr("type", "text")
-        .attr("to", to)
-        .attr("phash", phash.to_owned())
-        .child(Node::new("participants").children(
-            targets.iter().map(|jid| Node::new("to").attr("jid", jid.clone()).child(enc())),
-        ))
-}
-
-async fn ack_of(conn: &mut TestConn, id: &str) -> Node {
-    loop {
-        let node = conn.recv_tag("ack").await;
-        if node.attr_str("id") == Some(id) {
-            return node;
-        }
-    }
-}
-
 /// whatsmeow's `phash` covers the sending device too (its usync device lists include it;
 /// WhatsApp Web hashes `[].concat(devices, [sender])`), and the server answers a differing
 /// hash in its ack: one that left the sender out warned "Server returned different participant
@@ -127,13 +107,13 @@ async fn phash_counts_the_sending_device() {
     create_account(&sandbox, "15550818181", "Kim").await;
     let device = pair_new_device(&sandbox, "15550808080").await;
     let (mut conn, _) = login(&sandbox, &device).await;
-    let targets = [Jid::pn("15550818181"), Jid::pn("15550808080")];
+    let targets = || vec![(Jid::pn("15550818181"), 1), (Jid::pn("15550808080"), 2)];
 
-    conn.send(&text_to("P1", Jid::pn("15550818181"), "2:MVvMKREN", &targets)).await;
-    let ack = ack_of(&mut conn, "P1").await;
+    conn.send(&message("P1", Jid::pn("15550818181"), Some("2:MVvMKREN".into()), targets())).await;
+    let ack = ack_for(&mut conn, "P1").await;
     assert_eq!(ack.attr_str("phash"), None, "the hashes agree: {ack}");
-    conn.send(&text_to("P2", Jid::pn("15550818181"), "2:RlNArI3A", &targets)).await;
-    let ack = ack_of(&mut conn, "P2").await;
+    conn.send(&message("P2", Jid::pn("15550818181"), Some("2:RlNArI3A".into()), targets())).await;
+    let ack = ack_for(&mut conn, "P2").await;
     assert_eq!(ack.attr_str("phash"), Some("2:MVvMKREN"), "{ack}");
 
     // A group of the two: the same devices, the same hash.
@@ -156,9 +136,9 @@ async fn phash_counts_the_sending_device() {
             .child(skmsg.clone())
     };
     conn.send(&to_group("G1", "2:MVvMKREN")).await;
-    assert_eq!(ack_of(&mut conn, "G1").await.attr_str("phash"), None);
+    assert_eq!(ack_for(&mut conn, "G1").await.attr_str("phash"), None);
     conn.send(&to_group("G2", "2:RlNArI3A")).await;
-    assert_eq!(ack_of(&mut conn, "G2").await.attr_str("phash"), Some("2:MVvMKREN"));
+    assert_eq!(ack_for(&mut conn, "G2").await.attr_str("phash"), Some("2:MVvMKREN"));
 }
 
 /// The `<ib><offline count>` a login ends its queued stanzas with.

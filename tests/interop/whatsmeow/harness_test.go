@@ -301,17 +301,25 @@ func pairByQR(t *testing.T, phone string) *wm {
 	t.Helper()
 	w := newWM(t, filepath.Join(t.TempDir(), "whatsmeow.db"))
 	code := w.connectForQR(t)
+	w.pairVia(t, "/pair", map[string]string{"phone": phone, "qr": code})
+	return w
+}
+
+// pairVia has the phone link the device (POST path: /pair or /pair-code), checks that
+// whatsmeow paired as the device the sandbox names, then waits for the 515 restart, the login
+// and the phone's welcome.
+func (w *wm) pairVia(t *testing.T, path string, body map[string]string) {
+	t.Helper()
 	var paired struct {
 		DeviceJID string `json:"device_jid"`
 	}
-	control(t, "POST", "/pair", map[string]string{"phone": phone, "qr": code}, &paired)
+	control(t, "POST", path, body, &paired)
 	success := waitEvent[*events.PairSuccess](t, w, "pair success", nil)
 	if success.ID.String() != paired.DeviceJID {
 		t.Fatalf("whatsmeow paired as %s, the sandbox says %s", success.ID, paired.DeviceJID)
 	}
 	waitEvent[*events.Connected](t, w, "login after the 515 restart", nil)
 	waitWelcome(t, w)
-	return w
 }
 
 // waitWelcome waits until whatsmeow has handled what the phone sends every new companion: the

@@ -86,10 +86,7 @@ func TestTextWithPhone(t *testing.T) {
 
 // 1:1 text both ways between whatsmeow and a wazap client.
 func TestTextWithWazap(t *testing.T) {
-	me := newPhone(t, "wm wazap chat")
-	other := newPhone(t, "wazap friend")
-	w := pairByQR(t, me)
-	p := startPeer(t, other)
+	w, p, me, other := withPeer(t, "wm wazap chat", "wazap friend")
 
 	sent := sendText(t, w, pnOf(other), "hello wazap")
 	got := p.waitMessage("hello wazap")
@@ -108,6 +105,14 @@ func TestTextWithWazap(t *testing.T) {
 	if msg.Info.ID != reply.ID || !sameUser(msg.Info.Sender.ToNonAD(), other) && msg.Info.Sender.User != p.lid().User {
 		t.Fatalf("whatsmeow got %+v", msg.Info)
 	}
+}
+
+// withPeer makes two accounts, links whatsmeow to the first and a wazap peer to the second.
+func withPeer(t *testing.T, wmName, peerName string) (w *wm, p *peer, me, other string) {
+	t.Helper()
+	me = newPhone(t, wmName)
+	other = newPhone(t, peerName)
+	return pairByQR(t, me), startPeer(t, other), me, other
 }
 
 // senderIsLIDOf tells whether jid is the LID of a sandbox account's phone.
@@ -198,10 +203,7 @@ func testJPEG(t *testing.T, shade uint8) []byte {
 // An image each way between whatsmeow and a wazap client, each downloading and checking the
 // other's upload (whatsmeow checks the media MAC and both hashes).
 func TestImageBothWays(t *testing.T) {
-	me := newPhone(t, "wm media")
-	other := newPhone(t, "wazap media")
-	w := pairByQR(t, me)
-	p := startPeer(t, other)
+	w, p, me, other := withPeer(t, "wm media", "wazap media")
 
 	picture := testJPEG(t, 10)
 	ctx, cancel := ctxWait()
@@ -256,10 +258,7 @@ func TestImageBothWays(t *testing.T) {
 
 // Delivery and read receipts both ways between whatsmeow and a wazap client.
 func TestReceipts(t *testing.T) {
-	me := newPhone(t, "wm receipts")
-	other := newPhone(t, "wazap receipts")
-	w := pairByQR(t, me)
-	p := startPeer(t, other)
+	w, p, me, other := withPeer(t, "wm receipts", "wazap receipts")
 
 	sent := sendText(t, w, pnOf(other), "did you get this?")
 	p.waitMessage("did you get this?")
@@ -297,10 +296,7 @@ func TestReceipts(t *testing.T) {
 
 // Chat state (typing) and presence both ways between whatsmeow and a wazap client.
 func TestChatStateAndPresence(t *testing.T) {
-	me := newPhone(t, "wm presence")
-	other := newPhone(t, "wazap presence")
-	w := pairByQR(t, me)
-	p := startPeer(t, other)
+	w, p, me, other := withPeer(t, "wm presence", "wazap presence")
 	ctx, cancel := ctxWait()
 	defer cancel()
 

@@ -53,16 +53,7 @@ func TestPairByPhoneCode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("PairPhone: %v", err)
 	}
-	var paired struct {
-		DeviceJID string `json:"device_jid"`
-	}
-	control(t, "POST", "/pair-code", map[string]string{"phone": phone, "code": code}, &paired)
-	success := waitEvent[*events.PairSuccess](t, w, "pair success", nil)
-	if success.ID.String() != paired.DeviceJID {
-		t.Fatalf("whatsmeow paired as %s, the sandbox says %s", success.ID, paired.DeviceJID)
-	}
-	waitEvent[*events.Connected](t, w, "login after the 515 restart", nil)
-	waitWelcome(t, w)
+	w.pairVia(t, "/pair-code", map[string]string{"phone": phone, "code": code})
 }
 
 // A second client over the same store logs in with the stored session (no QR code) and
