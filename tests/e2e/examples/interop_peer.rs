@@ -9,7 +9,8 @@
 //! - prints one JSON line per event on stdout: `{"event": <the core's Event JSON>}`;
 //! - reads JSON lines on stdin, `{"id":N,"call":"<name>","args":{...}}`, and answers each with
 //!   `{"id":N,"ok":<json>}` or `{"id":N,"error":"..."}` (calls run concurrently);
-//! - exits when stdin closes (after disconnecting).
+//! - exits when stdin closes (after disconnecting);
+//! - logs the core's warnings and errors on stderr (`RUST_LOG` filters).
 //!
 //! Calls: `info` → `{jid, lid}`; `send_text {to, text}` and `send_image {to, path, mimetype,
 //! caption}` → `{id, timestamp}`; `download {message}` (a `message` event's `message`) →
@@ -297,6 +298,10 @@ async fn run(args: Args) -> Result<(), String> {
 }
 
 fn main() {
+    // The core's warnings and errors on stderr (`RUST_LOG` for more), where the suites look.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).init();
     let args = match parse_args() {
         Ok(args) => args,
         Err(e) => {

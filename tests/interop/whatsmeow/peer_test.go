@@ -7,6 +7,7 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -63,12 +64,16 @@ func startPeer(t *testing.T, phone string) *peer {
 		pending: map[int]chan peerAnswer{}}
 	var logMu sync.Mutex
 	done := false
+	var problems []string
 	go func() {
 		lines := bufio.NewScanner(stderr)
 		for lines.Scan() {
 			logMu.Lock()
 			if !done {
 				t.Logf("[peer %s] %s", phone, lines.Text())
+				if strings.Contains(lines.Text(), "WARN") || strings.Contains(lines.Text(), "ERROR") {
+					problems = append(problems, lines.Text())
+				}
 			}
 			logMu.Unlock()
 		}
@@ -83,6 +88,13 @@ func startPeer(t *testing.T, phone string) *peer {
 		}
 	}()
 	t.Cleanup(func() {
+		// As for whatsmeow: what the core warned about while the flow ran fails it.
+		logMu.Lock()
+		done = true
+		if len(problems) > 0 {
+			t.Errorf("the wazap peer logged %d warnings or errors:\n%s", len(problems), strings.Join(problems, "\n"))
+		}
+		logMu.Unlock()
 		_ = stdin.Close()
 		select {
 		case <-exited:
@@ -91,9 +103,6 @@ func startPeer(t *testing.T, phone string) *peer {
 			<-exited
 		}
 		_ = cmd.Wait()
-		logMu.Lock()
-		done = true
-		logMu.Unlock()
 	})
 	p.waitEvent("connected", nil)
 	// What the phone sends every new companion has been handled (as in pairByQR).
