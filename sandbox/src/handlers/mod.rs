@@ -2,6 +2,7 @@
 //! handler returns the reply or an [`IqError`], which becomes `<iq type="error"><error code
 //! text/>` as the real server answers.
 pub mod acks;
+pub mod app_state;
 pub mod blocklist;
 pub mod chatstate;
 pub mod devices;
@@ -96,6 +97,7 @@ pub async fn handle_iq(ctx: &mut ConnCtx, iq: &Node) {
         ("abt", "get") => props::handle(ctx, &id, iq).map(Some),
         ("w:g2", "get" | "set") => groups::handle(ctx, &id, kind, iq).map(Some),
         ("w:m", "set") => media_conn::handle(ctx, &id, iq).map(Some),
+        ("w:sync:app:state", "set") => app_state::handle(ctx, &id, iq).await.map(Some),
         ("passive", "set") => passive::handle(ctx, &id, iq).map(Some),
         ("w:profile:picture", "get") => profile_picture::get(ctx, &id, iq).map(Some),
         ("w:profile:picture", "set") => profile_picture::set(ctx, &id, iq).await.map(Some),

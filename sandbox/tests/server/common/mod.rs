@@ -141,11 +141,20 @@ impl TestConn {
 
     /// The next node, or `None` when the server closed the connection.
     pub async fn recv_or_closed(&mut self) -> Option<Node> {
+        self.recv_frame_or_closed().await.map(|(_, node)| node)
+    }
+
+    /// The next frame as it came (flags byte, then the encoded node) and its node, or `None`
+    /// when the server closed the connection: for tests of the exact bytes.
+    pub async fn recv_frame_or_closed(&mut self) -> Option<(Vec<u8>, Node)> {
         match tokio::time::timeout(WAIT, self.socket.recv_frame()).await {
             Err(_) => panic!("no node from the sandbox within {WAIT:?}"),
             Ok(Err(SocketError::Closed)) => None,
             Ok(Err(e)) => panic!("reading failed: {e}"),
-            Ok(Ok(frame)) => Some(self.decoder.decode(&frame).expect("decodable node")),
+            Ok(Ok(frame)) => {
+                let node = self.decoder.decode(&frame).expect("decodable node");
+                Some((frame, node))
+            }
         }
     }
 
@@ -163,13 +172,24 @@ impl TestConn {
         }
     }
 
-    /// Asserts the server closes the connection next (after any nodes, which are returned).
+    /// Asserts the server ends the connection next (after any nodes, which are returned): it
+    /// closes, or sends a last `stream:error`/`failure`, upon which this client closes its side
+    /// (as clients do; the server waits for that) and the server must close too.
     pub async fn expect_closed(&mut self) -> Vec<Node> {
         let mut before = Vec::new();
         while let Some(node) = self.recv_or_closed().await {
+            let last = matches!(node.tag.as_ref(), "stream:error" | "failure");
             before.push(node);
+            if last {
+                self.close().await;
+            }
         }
         before
+    }
+
+    /// Closes our side (a websocket close); the server's answering close is read as the end.
+    pub async fn close(&mut self) {
+        let _ = tokio::time::timeout(WAIT, self.socket.close()).await;
     }
 
     /// Sends an iq to `s.whatsapp.net` (adds `id`) and returns the response with that id.
