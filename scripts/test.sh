@@ -31,6 +31,9 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
+# A production REST server: no embedded sandbox, so the core without its `server` halves.
+echo "== cargo clippy -p wazap-server --no-default-features"
+cargo clippy -p wazap-server --no-default-features -- -D warnings
 echo "== cargo test"
 cargo test --workspace --exclude wazap-ffi   # the C ABI suite runs below, with its C programs
 

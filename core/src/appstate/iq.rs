@@ -132,6 +132,7 @@ pub fn parse_server_sync(notification: &Node) -> Vec<Collection> {
 }
 
 /// The server's side: the `<collection>` of an answer.
+#[cfg(feature = "server")]
 pub fn answer_collection(
     collection: Collection,
     version: u64,
@@ -158,6 +159,7 @@ pub fn answer_collection(
 }
 
 /// The server's side: a refused collection (`type="error"`).
+#[cfg(feature = "server")]
 pub fn answer_collection_error(collection: Collection, code: u16, text: &str) -> Node {
     Node::new("collection")
         .attr("name", collection.as_str())

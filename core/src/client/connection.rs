@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::proxy::connect_via;
 use super::reconnect::Backoff;
+use super::session::Session;
 use super::{dispatch, edge_routing, keepalive, ClientError, Inner};
 use crate::binary::{self, Node};
 use crate::crypto::KeyPair;
@@ -288,7 +289,7 @@ async fn write_loop(
 /// handles it, for at most [`DRAIN_LIMIT`]; the end reason a handled stanza gives, if any.
 async fn drain(
     inner: &Arc<Inner>,
-    session: &mut dispatch::Session,
+    session: &mut Session,
     reader: &mut SocketReader<WsConnection>,
 ) -> Option<EndReason> {
     let deadline = tokio::time::sleep(DRAIN_LIMIT);
@@ -326,7 +327,7 @@ async fn serve(
         let _ = ready.send(());
     }
     let keepalive_task = tokio::spawn(keepalive::run(inner.clone(), conn.clone()));
-    let mut session = dispatch::Session::new(conn.clone());
+    let mut session = Session::new(conn.clone());
 
     let reason = loop {
         tokio::select! {

@@ -4,40 +4,15 @@
 //! protocol expects an ack), malformed ones are logged and skipped.
 use std::sync::Arc;
 
-use tokio::task::AbortHandle;
-
 use super::connection::{Conn, EndReason};
+use super::session::Session;
 use super::{
     devices, edge_routing, groups, identity, login, pair_code, pairing, prekeys, presence, receipt,
     receive, Inner,
 };
 use crate::binary::{Jid, Node, Server};
+use crate::message::{build_ack, build_clean, build_pong, is_ping};
 use crate::types::Event;
-
-/// Per-connection state of the dispatcher.
-pub(crate) struct Session {
-    pub(crate) conn: Conn,
-    pub(crate) logged_in: bool,
-    /// The QR rotation of this connection, if one is running.
-    pub(crate) qr_task: Option<AbortHandle>,
-}
-
-impl Session {
-    pub(crate) fn new(conn: Conn) -> Self {
-        Self { conn, logged_in: false, qr_task: None }
-    }
-
-    pub(crate) fn stop_qr(&mut self) {
-        if let Some(task) = self.qr_task.take() {
-            task.abort();
-        }
-    }
-
-    /// Ends per-connection tasks.
-    pub(crate) fn finish(mut self) {
-        self.stop_qr();
-    }
-}
 
 /// Handles one received stanza; `Some` ends the connection.
 pub(crate) async fn dispatch(
@@ -106,33 +81,15 @@ pub(crate) async fn dispatch(
     }
 }
 
-/// `<ack class=tag id to [participant] [recipient] [type]>` as whatsmeow's `sendAck` builds it
-/// (no `type` for messages).
-pub(crate) fn ack_for(node: &Node) -> Option<Node> {
-    let id = node.get_attr("id")?.clone();
-    let mut ack = Node::new("ack").attr("class", node.tag.clone()).attr("id", id);
-    for key in ["from", "participant", "recipient"] {
-        if let Some(value) = node.get_attr(key) {
-            let target = if key == "from" { "to" } else { key };
-            ack = ack.attr(target, value.clone());
-        }
-    }
-    if node.tag != "message" {
-        if let Some(kind) = node.get_attr("type") {
-            ack = ack.attr("type", kind.clone());
-        }
-    }
-    Some(ack)
-}
-
+/// Acks `node` ([`build_ack`]); a stanza that cannot be acked is logged.
 pub(crate) async fn send_ack(conn: &Conn, node: &Node) {
-    match ack_for(node) {
-        Some(ack) => {
+    match build_ack(node, None) {
+        Ok(ack) => {
             if let Err(e) = conn.send(&ack).await {
                 tracing::debug!(error = %e, "ack not sent");
             }
         }
-        None => tracing::warn!(%node, "stanza without id cannot be acked"),
+        Err(e) => tracing::warn!(error = %e, %node, "stanza cannot be acked"),
     }
 }
 
@@ -151,12 +108,8 @@ async fn handle_iq(inner: &Arc<Inner>, session: &mut Session, node: &Node) {
         ("result", Some("pair-success")) | ("set", Some("pair-success")) if from_server(node) => {
             pairing::handle_pair_success(inner, session, node).await
         }
-        ("get", _) if node.attr_str("xmlns") == Some("urn:xmpp:ping") => {
-            if let Some(id) = node.get_attr("id") {
-                let mut pong = Node::new("iq").attr("id", id.clone()).attr("type", "result");
-                if let Some(from) = node.get_attr("from") {
-                    pong = pong.attr("to", from.clone());
-                }
+        _ if is_ping(node) => {
+            if let Some(pong) = build_pong(node) {
                 let _ = session.conn.send(&pong).await;
             }
         }
@@ -200,12 +153,7 @@ async fn handle_ib(inner: &Arc<Inner>, node: &Node) {
             }
             "dirty" => {
                 // The server asks us to re-sync something; acknowledge it as cleaned.
-                if let (Some(kind), Some(ts)) =
-                    (child.get_attr("type"), child.get_attr("timestamp"))
-                {
-                    let clean =
-                        Node::new("clean").attr("type", kind.clone()).attr("timestamp", ts.clone());
-                    let iq = super::server_iq("urn:xmpp:whatsapp:dirty", "set", vec![clean]);
+                if let Some(iq) = build_clean(child) {
                     let inner = inner.clone();
                     tokio::spawn(async move {
                         if let Err(e) = inner.send_iq(iq, None).await {
@@ -217,33 +165,5 @@ async fn handle_ib(inner: &Arc<Inner>, node: &Node) {
             "edge_routing" => edge_routing::handle(inner, child).await,
             other => tracing::debug!(tag = other, "ib child"),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn acks_follow_the_stanza() {
-        let receipt = Node::new("receipt")
-            .attr("id", "R1")
-            .attr("from", Jid::pn("123"))
-            .attr("participant", Jid::pn("456"))
-            .attr("type", "read");
-        let ack = ack_for(&receipt).unwrap();
-        assert_eq!(ack.attr_str("class"), Some("receipt"));
-        assert_eq!(ack.attr_str("id"), Some("R1"));
-        assert_eq!(ack.get_attr("to").and_then(|v| v.as_jid()), Some(&Jid::pn("123")));
-        assert_eq!(ack.get_attr("participant").and_then(|v| v.as_jid()), Some(&Jid::pn("456")));
-        assert_eq!(ack.attr_str("type"), Some("read"));
-
-        let message =
-            Node::new("message").attr("id", "M1").attr("from", Jid::pn("1")).attr("type", "text");
-        let ack = ack_for(&message).unwrap();
-        assert_eq!(ack.attr_str("class"), Some("message"));
-        assert!(ack.get_attr("type").is_none());
-
-        assert!(ack_for(&Node::new("notification")).is_none());
     }
 }

@@ -7,8 +7,8 @@ use std::time::Instant;
 use rand::Rng;
 
 use super::connection::{Conn, EndReason};
-use super::{server_iq, ClientError, Inner};
-use crate::binary::Node;
+use super::{ClientError, Inner};
+use crate::message::build_ping;
 
 pub(crate) async fn run(inner: Arc<Inner>, conn: Conn) {
     let config = inner.config.keepalive.clone();
@@ -20,8 +20,7 @@ pub(crate) async fn run(inner: Arc<Inner>, conn: Conn) {
             config.interval_min
         };
         tokio::time::sleep(interval).await;
-        let ping = server_iq("w:p", "get", vec![Node::new("ping")]);
-        match inner.send_iq(ping, Some(config.response_timeout)).await {
+        match inner.send_iq(build_ping(), Some(config.response_timeout)).await {
             Ok(_) => last_success = Instant::now(),
             Err(ClientError::IqTimeout) | Err(ClientError::ServerError { .. }) => {
                 tracing::warn!(since = ?last_success.elapsed(), "keepalive not answered");

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::connection::EndReason;
-use super::dispatch::Session;
+use super::session::Session;
 use super::{prekeys, server_iq, ClientError, Inner};
 use crate::binary::Node;
 use crate::types::Event;

@@ -4,7 +4,8 @@
 //! - `connection`: websocket + Noise, the read loop, the write queue, the supervisor that
 //!   reconnects (`reconnect` computes the delays).
 //! - `iq`: request/response correlation; `keepalive`: pings.
-//! - `dispatch`: routes received stanzas by tag; `login` handles `success`, `failure` and
+//! - `dispatch`: routes received stanzas by tag (for one connection's `session`); `login`
+//!   handles `success`, `failure` and
 //!   `stream:error`; `pairing` and `pair_code` link the device; `prekeys` keeps one-time
 //!   prekeys on the server.
 //! - `events`: the event subscriptions ([`Events`]).
@@ -45,6 +46,7 @@ mod receipt_mode;
 mod receive;
 mod reconnect;
 mod send;
+mod session;
 mod upload;
 mod users;
 

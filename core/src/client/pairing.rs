@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::connection::EndReason;
-use super::dispatch::Session;
+use super::session::Session;
 use super::{ClientError, Inner};
 use crate::binary::{Jid, Node, Server};
 use crate::pair::{complete_pair_success, qr_string, CompanionClientType, PairIqError};

@@ -3,7 +3,8 @@
 //! (with a new session from the keys it sent), at most `MAX_RETRIES` times per device.
 use std::sync::Arc;
 
-use super::dispatch::{send_ack, Session};
+use super::dispatch::send_ack;
+use super::session::Session;
 use super::{ClientError, Inner};
 use crate::binary::{Jid, Node};
 use crate::message::{

@@ -9,9 +9,10 @@ use std::sync::Arc;
 use rand::rngs::OsRng;
 
 use super::connection::Conn;
-use super::dispatch::{send_ack, Session};
+use super::dispatch::send_ack;
 use super::history_sync;
 use super::identity::{changed_identity, trust_new_identity};
+use super::session::Session;
 use super::{ClientError, Inner};
 use crate::binary::Node;
 use crate::crypto::KeyPair;

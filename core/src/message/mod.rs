@@ -13,14 +13,15 @@
 //! # Receiving
 //! [`decrypt_message`] → commit `changes` → [`build_message_receipt`] (or, on failure,
 //! [`build_retry_receipt`]); [`MessageError::Duplicate`] means a redelivery: ack only
-//! ([`build_ack`]). The server's ack of what we sent: [`parse_server_ack`].
+//! ([`build_ack`]). The server's ack of what we sent: [`parse_server_ack`]. Keepalive pings
+//! and their pongs, and the `clean` answer to the server's `dirty`, are built here too.
 //!
 //! # Retries
 //! The receiver: [`build_retry_receipt`] (with [`RetryKeys`] from the second attempt on, at
 //! most [`MAX_RETRIES`]). The sender: [`parse_retry_receipt`] → [`build_retry_message`] from
 //! its copy of the message.
 //!
-//! # Server side
+//! # Server side (the `server` feature)
 //! [`fan_out`] turns a sent stanza into what each recipient device receives;
 //! [`build_device_response`], [`build_bundle_node`] and [`build_server_ack`] answer the
 //! client's queries (the sandbox uses them; the tests use them as a stand-in server).
@@ -32,6 +33,7 @@ mod content;
 mod decrypt;
 mod encrypt;
 mod error;
+#[cfg(feature = "server")]
 mod fanout;
 mod id;
 mod info;
@@ -45,7 +47,11 @@ pub mod secret;
 mod unwrap;
 mod usync;
 
-pub use ack::{build_ack, build_server_ack, parse_server_ack, ServerAck};
+pub use ack::{
+    build_ack, build_clean, build_ping, build_pong, is_ping, parse_server_ack, ServerAck,
+};
+#[cfg(feature = "server")]
+pub use ack::{build_server_ack, build_stanza_ack};
 pub use address::{protocol_address, sender_key_name};
 pub use compose::{compose_text, message_key, reaction, reply, text, QuotedMessage};
 pub use content::{edit, edit_attribute, media_type, message_type};
@@ -55,6 +61,7 @@ pub use encrypt::{
     EncryptedParticipants, OutgoingDevice,
 };
 pub use error::MessageError;
+#[cfg(feature = "server")]
 pub use fanout::{fan_out, Delivery};
 pub use id::{message_id, message_id_with, MESSAGE_ID_LEN, MESSAGE_ID_PREFIX};
 pub use info::{parse_message_info, sender_encryption_jid};
@@ -64,16 +71,15 @@ pub use outgoing::{
     GroupMessage, OutgoingMessage,
 };
 pub use phash::participant_hash;
-pub use prekeys::{
-    build_bundle_node, build_prekey_request, parse_bundle, parse_prekey_response, BundleResult,
-};
+#[cfg(feature = "server")]
+pub use prekeys::build_bundle_node;
+pub use prekeys::{build_prekey_request, parse_bundle, parse_prekey_response, BundleResult};
 pub use receipt::{build_message_receipt, build_read_receipt, build_receipt, parse_receipt};
 pub use retry::{
     build_retry_message, build_retry_receipt, parse_retry_receipt, RetryKeys, RetryRequest,
     MAX_RETRIES,
 };
 pub use unwrap::{unwrap_message, DeviceSentMeta, MessageFlags};
-pub use usync::{
-    build_device_query, build_device_response, parse_device_list, parse_device_response,
-    UserDevices,
-};
+#[cfg(feature = "server")]
+pub use usync::build_device_response;
+pub use usync::{build_device_query, parse_device_list, parse_device_response, UserDevices};

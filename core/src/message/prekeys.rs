@@ -95,6 +95,7 @@ pub(crate) fn key_node(
 
 /// The `<user jid>` node of a server's answer for one device:
 /// `<registration/><type/><identity/><skey/>[<key/>]`.
+#[cfg(feature = "server")]
 pub fn build_bundle_node(jid: &Jid, bundle: &PreKeyBundle) -> Node {
     let mut children = vec![
         Node::new("registration").bytes(bundle.registration_id.to_be_bytes().to_vec()),

@@ -79,6 +79,7 @@ pub fn parse_device_list(user: &Jid, devices: &Node) -> Result<Vec<Jid>, NodeErr
 }
 
 /// The answer a server gives to [`build_device_query`] (for the sandbox).
+#[cfg(feature = "server")]
 pub fn build_device_response(id: &str, sid: &str, users: &[UserDevices]) -> Node {
     let list = users.iter().map(|u| {
         let devices = u

@@ -16,7 +16,9 @@
 use rand::{CryptoRng, RngCore};
 use thiserror::Error;
 
-use crate::crypto::{aes_gcm_decrypt, aes_gcm_encrypt, hkdf_sha256_into, KeyPair, PublicKey};
+#[cfg(feature = "server")]
+use crate::crypto::aes_gcm_decrypt;
+use crate::crypto::{aes_gcm_encrypt, hkdf_sha256_into, KeyPair, PublicKey};
 
 use super::link_code::{PairingCode, WrappedKeyTooShort};
 
@@ -145,12 +147,14 @@ impl CompanionCodePairing {
 }
 
 /// The phone after it answered a companion_hello, waiting for companion_finish.
+#[cfg(feature = "server")]
 pub struct PrimaryCodePairing {
     ephemeral: KeyPair,
     companion_ephemeral: PublicKey,
 }
 
 /// What the phone learns at companion_finish.
+#[cfg(feature = "server")]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrimaryFinish {
     /// The companion identity to sign in pair-success.
@@ -159,6 +163,7 @@ pub struct PrimaryFinish {
     pub adv_secret: [u8; 32],
 }
 
+#[cfg(feature = "server")]
 impl PrimaryCodePairing {
     /// The user typed `code`: unwrap the companion's ephemeral key and return our wrapped one
     /// (content of `<link_code_pairing_wrapped_primary_ephemeral_pub>`).

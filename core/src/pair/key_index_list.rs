@@ -2,9 +2,12 @@
 //! in usync `<devices><key-index-list ts>` so peers can drop identities of unlinked devices.
 //! Signature: account key over `06 02 ‖ details` (WhatsApp Web's ADV module; neither whatsmeow nor
 //! Baileys checks it). Only E2EE accounts: the hosted prefix is not public.
+#[cfg(feature = "server")]
 use prost::Message;
 
-use crate::crypto::{verify_strict_result, KeyPair, PublicKey};
+#[cfg(feature = "server")]
+use crate::crypto::KeyPair;
+use crate::crypto::{verify_strict_result, PublicKey};
 use crate::proto::{AdvKeyIndexList, AdvSignedKeyIndexList};
 
 use super::adv::{account_key, decode, required, AdvError, KEY_INDEX_LIST_SIGNATURE_PREFIX};
@@ -14,6 +17,7 @@ fn message(details: &[u8]) -> Vec<u8> {
 }
 
 /// Signs a key-index list with the account key; the result carries the account key too.
+#[cfg(feature = "server")]
 pub fn sign_key_index_list(account: &KeyPair, list: &AdvKeyIndexList) -> AdvSignedKeyIndexList {
     let details = list.encode_to_vec();
     let signature = account.sign(&message(&details));

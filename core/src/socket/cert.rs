@@ -110,9 +110,10 @@ pub fn decode_cert_chain(bytes: &[u8]) -> Result<(SignedCert, SignedCert), CertE
     Ok((intermediate, leaf))
 }
 
-/// Builds a signed chain for a server whose Noise static key is `server_static`: intermediate
+/// Builds a signed chain (the server's half, for the sandbox) for a server whose Noise static key is `server_static`: intermediate
 /// (serial 1, issuer 0) signed by `root`, leaf (serial 2, issuer 1) signed by `intermediate`,
 /// both valid over `[not_before, not_after]` when given. Signatures are deterministic.
+#[cfg(feature = "server")]
 pub fn build_cert_chain(
     root: &KeyPair,
     intermediate: &KeyPair,

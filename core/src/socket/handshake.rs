@@ -10,10 +10,9 @@ use crate::crypto::{KeyPair, PublicKey};
 use super::cert::{verify_cert_chain, DEFAULT_ROOT_KEY};
 use super::error::SocketError;
 use super::frame::{ConnectionHeader, FrameDecoder, FrameEncoder, MAX_FRAME_SIZE};
-use super::noise::{
-    decode_client_hello, encode_client_hello, ClientFinish, ClientHandshake, ServerHandshake,
-    ServerHello,
-};
+#[cfg(feature = "server")]
+use super::noise::{decode_client_hello, ClientFinish, ServerHandshake};
+use super::noise::{encode_client_hello, ClientHandshake, ServerHello};
 use super::noise_socket::NoiseSocket;
 
 /// How long each side waits for the other's handshake message (whatsmeow `NoiseHandshakeResponseTimeout`).
@@ -48,6 +47,7 @@ impl Default for ClientHandshakeConfig {
 }
 
 /// Settings of [`server_handshake`].
+#[cfg(feature = "server")]
 #[derive(Debug, Clone)]
 pub struct ServerHandshakeConfig {
     /// The server's Noise static key, which the leaf certificate names.
@@ -60,6 +60,7 @@ pub struct ServerHandshakeConfig {
     pub max_frame_size: usize,
 }
 
+#[cfg(feature = "server")]
 impl ServerHandshakeConfig {
     pub fn new(static_key: KeyPair, cert_chain: Vec<u8>) -> Self {
         Self {
@@ -72,6 +73,7 @@ impl ServerHandshakeConfig {
 }
 
 /// What the server learnt about the client during the handshake.
+#[cfg(feature = "server")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcceptedClient {
     /// The connection header the client sent (dictionary version, routing info).
@@ -149,9 +151,10 @@ where
     Ok(NoiseSocket::new(io, transport, decoder, encoder, max, server.static_key))
 }
 
-/// Runs the server side: reads the client's connection header and hello, answers with our
+/// Runs the server side (the sandbox's): reads the client's connection header and hello, answers with our
 /// ephemeral key, static key and certificate chain, reads the client finish, and returns the
 /// encrypted socket with what the client sent. `ephemeral` must be fresh for each connection.
+#[cfg(feature = "server")]
 pub async fn server_handshake<T>(
     mut io: T,
     config: &ServerHandshakeConfig,

@@ -1,7 +1,8 @@
 //! The connection to WhatsApp's servers: websocket messages ([`websocket`]) carry length-prefixed
 //! frames ([`frame`]); the first three frames are a Noise XX handshake ([`noise`]) that
 //! authenticates the server through its certificate chain ([`cert`]); the rest are AES-GCM encrypted
-//! ([`transport`], [`noise_socket`]).
+//! ([`transport`], [`noise_socket`]). The server's halves (the responder's handshake, building a
+//! certificate chain) are behind the `server` feature, for the sandbox.
 pub mod cert;
 pub mod error;
 pub mod frame;
@@ -11,17 +12,16 @@ pub mod noise_socket;
 pub mod transport;
 pub mod websocket;
 
-pub use cert::{
-    build_cert_chain, verify_cert_chain, CertDetails, SignedCert, VerifiedChain, DEFAULT_ROOT_KEY,
-};
+#[cfg(feature = "server")]
+pub use cert::build_cert_chain;
+pub use cert::{verify_cert_chain, CertDetails, SignedCert, VerifiedChain, DEFAULT_ROOT_KEY};
 pub use error::{CertError, CertLevel, FrameError, NoiseError, SocketError};
 pub use frame::{
     ConnectionHeader, FrameDecoder, FrameEncoder, DICT_VERSION, MAX_FRAME_SIZE, MAX_WIRE_LENGTH,
 };
-pub use handshake::{
-    client_handshake, server_handshake, AcceptedClient, ClientHandshakeConfig,
-    ServerHandshakeConfig, DEFAULT_HANDSHAKE_TIMEOUT,
-};
+pub use handshake::{client_handshake, ClientHandshakeConfig, DEFAULT_HANDSHAKE_TIMEOUT};
+#[cfg(feature = "server")]
+pub use handshake::{server_handshake, AcceptedClient, ServerHandshakeConfig};
 pub use noise_socket::{
     NoiseReader, NoiseSocket, NoiseWriter, PeerInfo, SocketReader, SocketWriter,
 };

@@ -1,21 +1,23 @@
 //! `<iq xmlns="blocklist">`: get → `<list dhash><item jid/>…</list>`; set `<item action="block|
-//! unblock" jid/>` → the new list (whatsmeow `GetBlocklist` / `UpdateBlocklist`). Messages from
-//! a blocked user are not delivered to the blocker.
+//! unblock" jid/>` → the new list (whatsmeow `GetBlocklist` / `UpdateBlocklist`), built by the
+//! core's `user::blocklist` (its server half). Users are named by LID, with their phone
+//! number. Messages from a blocked user are not delivered to the blocker; the sender still gets
+//! the server's ack, as from WhatsApp.
 use wazap::binary::Node;
+use wazap::user::blocklist::build_blocklist;
 
-use super::{require_login, stanza, IqError, IqResult};
+use super::{require_login, IqError, IqResult};
 use crate::conn::ConnCtx;
 use crate::state::State;
 
-fn list(state: &State, phone: &str) -> Node {
+/// The answer listing whom `phone` blocked.
+fn list(state: &State, id: &str, phone: &str) -> Node {
     let blocked: Vec<String> =
         state.account(phone).map(|a| a.blocked.iter().cloned().collect()).unwrap_or_default();
     let hash = wazap::crypto::sha256(blocked.join(",").as_bytes());
-    let items = blocked
-        .iter()
-        .filter_map(|p| state.account(p))
-        .map(|a| Node::new("item").attr("jid", a.lid_jid()).attr("pn_jid", a.jid()));
-    Node::new("list").attr("dhash", hex::encode(&hash[..8])).children(items.collect::<Vec<_>>())
+    let users: Vec<_> =
+        blocked.iter().filter_map(|p| state.account(p)).map(|a| (a.lid_jid(), a.jid())).collect();
+    build_blocklist(id, &hex::encode(&hash[..8]), &users)
 }
 
 pub fn handle(ctx: &mut ConnCtx, id: &str, kind: &str, iq: &Node) -> IqResult {
@@ -38,5 +40,5 @@ pub fn handle(ctx: &mut ConnCtx, id: &str, kind: &str, iq: &Node) -> IqResult {
         }
         state.save();
     }
-    Ok(stanza::iq_result(id).child(list(&state, &phone)))
+    Ok(list(&state, id, &phone))
 }

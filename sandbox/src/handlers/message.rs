@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 
 use wazap::binary::{Jid, Node, Server};
+use wazap::message::ServerAck;
 
 use super::routing;
 use crate::conn::ConnCtx;
@@ -56,15 +57,16 @@ pub fn route(shared: &Shared, phone: &str, device: u16, node: &Node) -> Option<N
     })
 }
 
-/// `<ack class="message" id from t [phash] [error]>`.
+/// `<ack class="message" id from t [phash] [error]>` (the core's [`ServerAck`]).
 fn ack(id: &str, to: Option<Jid>, phash: Option<String>, error: Option<u16>) -> Node {
-    Node::new("ack")
-        .attr("class", "message")
-        .attr("id", id.to_owned())
-        .opt_attr("from", to)
-        .attr("t", unix_now())
-        .opt_attr("phash", phash)
-        .opt_attr("error", error)
+    let ack = ServerAck {
+        id: id.to_owned(),
+        timestamp: Some(unix_now()),
+        phash,
+        server_id: None,
+        error: error.map(u32::from),
+    };
+    ack.to_node(to)
 }
 
 /// Delivers a direct message; returns the server's participant hash.

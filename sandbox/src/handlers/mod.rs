@@ -89,7 +89,7 @@ pub async fn handle_iq(ctx: &mut ConnCtx, iq: &Node) {
     let xmlns = iq.attr_str("xmlns").unwrap_or_default();
     let result = match (xmlns, kind) {
         ("md", "set") => md(ctx, &id, iq).await,
-        ("w:p", "get") => ping::handle(&id).map(Some),
+        ("w:p", "get") => ping::handle(iq).map(Some),
         ("encrypt", "get" | "set") => prekeys::handle(ctx, &id, kind, iq).map(Some),
         ("usync", "get") => usync::handle(ctx, &id, iq).map(Some),
         ("privacy", "get" | "set") => privacy::handle(ctx, &id, kind, iq).map(Some),

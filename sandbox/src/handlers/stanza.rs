@@ -84,15 +84,5 @@ pub fn stream_error_malformed() -> Node {
     Node::new("stream:error").child(Node::new("xml-not-well-formed"))
 }
 
-/// `<ack class id from [type]>` for a stanza the client sent.
-pub fn ack_for(node: &Node) -> Option<Node> {
-    let id = node.attr_str("id")?;
-    let from = node.get_attr("to").cloned().unwrap_or_else(|| server_jid().into());
-    Some(
-        Node::new("ack")
-            .attr("class", node.tag.clone())
-            .attr("id", id.to_owned())
-            .attr("from", from)
-            .opt_attr("type", node.attr_str("type").map(str::to_owned)),
-    )
-}
+/// `<ack class id from [type]>` for a stanza the client sent (the core's server half).
+pub use wazap::message::build_stanza_ack as ack_for;
