@@ -2,11 +2,11 @@
 //! and the protocol timings (real defaults; tests shorten them).
 use std::time::Duration;
 
-use super::proxy::Proxy;
 use crate::crypto::PublicKey;
 use crate::pair::qr::{FIRST_QR_TIMEOUT, NEXT_QR_TIMEOUT};
 use crate::payload::WebVersion;
 use crate::proto::device_props::PlatformType;
+use crate::socket::Proxy;
 use crate::socket::{
     DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_ORIGIN, DEFAULT_ROOT_KEY, DEFAULT_URL, DICT_VERSION,
 };

@@ -11,7 +11,6 @@ use rand::rngs::OsRng;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use super::proxy::connect_via;
 use super::reconnect::Backoff;
 use super::session::Session;
 use super::{dispatch, edge_routing, keepalive, ClientError, Inner};
@@ -20,9 +19,11 @@ use crate::crypto::KeyPair;
 use crate::payload::{
     login_payload, registration_payload, CompanionProps, PayloadConfig, RegistrationKeys,
 };
+use crate::socket::websocket::{tls_config, websocket_config};
 use crate::socket::{
     client_handshake, connect_with, ClientHandshakeConfig, ConnectOptions, ConnectionHeader,
-    NoiseSocket, SocketError, SocketReader, SocketWriter, WsConnection, MAX_FRAME_SIZE,
+    NoiseSocket, Proxy, ProxyError, SocketError, SocketReader, SocketWriter, WsConnection,
+    WsMessages, MAX_FRAME_SIZE,
 };
 use crate::store::Device;
 use crate::types::Event;
@@ -364,4 +365,37 @@ async fn serve(
         writer_task.abort();
     }
     (reason, logged_in)
+}
+
+/// Opens the websocket to `url` through `proxy`'s tunnel; `timeout` bounds the whole set-up.
+async fn connect_via(
+    proxy: &Proxy,
+    url: &str,
+    origin: &str,
+    timeout: std::time::Duration,
+    max_message_size: usize,
+) -> Result<WsConnection, ClientError> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::http::{header::ORIGIN, HeaderValue};
+
+    let mut request = url.into_client_request().map_err(SocketError::from)?;
+    let origin =
+        HeaderValue::from_str(origin).map_err(|_| ProxyError::InvalidUrl(origin.into()))?;
+    request.headers_mut().insert(ORIGIN, origin);
+    let uri = request.uri().clone();
+    let host = uri.host().ok_or(ProxyError::NoHost)?.trim_matches(['[', ']']).to_owned();
+    let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("wss") { 443 } else { 80 });
+    let connecting = async {
+        let stream = proxy.tunnel(&host, port).await?;
+        let (ws, _) = tokio_tungstenite::client_async_tls_with_config(
+            request,
+            stream,
+            Some(websocket_config(max_message_size)),
+            Some(tokio_tungstenite::Connector::Rustls(tls_config()?)),
+        )
+        .await
+        .map_err(SocketError::from)?;
+        Ok::<_, ClientError>(WsMessages::new(ws))
+    };
+    tokio::time::timeout(timeout, connecting).await.map_err(|_| ProxyError::Timeout)?
 }

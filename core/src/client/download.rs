@@ -19,7 +19,7 @@ impl Inner {
         if let Some(client) = self.http.get() {
             return Ok(client.clone());
         }
-        let proxy = self.config.proxy.as_ref().map(|p| p.to_reqwest()).transpose()?;
+        let proxy = self.config.proxy.as_ref().map(http::reqwest_proxy).transpose()?;
         let client = http::build(self.config.connect_timeout, proxy)?;
         Ok(self.http.get_or_init(|| client).clone())
     }

@@ -14,7 +14,7 @@ pub enum ClientError {
     #[error("connection failed: {0}")]
     Socket(#[from] SocketError),
     #[error("proxy: {0}")]
-    Proxy(#[from] super::proxy::ProxyError),
+    Proxy(#[from] crate::socket::ProxyError),
     #[error("store: {0}")]
     Store(#[from] StoreError),
     #[error("cannot encode the stanza: {0}")]

@@ -40,7 +40,6 @@ mod pair_code;
 mod pairing;
 mod prekeys;
 pub mod presence;
-pub mod proxy;
 mod receipt;
 mod receipt_mode;
 mod receive;
@@ -57,11 +56,12 @@ use std::time::Duration;
 
 use rand::rngs::OsRng;
 
+/// The proxy module lives in the transport ([`crate::socket::proxy`]); named here too.
+pub use crate::socket::proxy::{self, Proxy, ProxyError};
 pub use config::{ClientConfig, KeepaliveConfig, PreKeyConfig, ReconnectConfig};
 pub use error::ClientError;
 pub use events::Events;
 pub use presence::{ChatState, ChatStateMedia, Presence};
-pub use proxy::{Proxy, ProxyError};
 pub(crate) use send::unix_now_ms;
 pub use send::SendResult;
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderValue, ORIGIN, REFERER};
 
 use super::TransferError;
+use crate::socket::Proxy;
 
 /// Longest wait for the next bytes of a transfer.
 pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -93,12 +94,42 @@ async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8
     Ok(body)
 }
 
+/// `proxy` for media transfers: the websocket's proxy, so media goes the same way.
+pub(crate) fn reqwest_proxy(proxy: &Proxy) -> Result<reqwest::Proxy, TransferError> {
+    let (scheme, addr, auth) = match proxy {
+        Proxy::Http { addr, auth } => ("http", addr, auth),
+        // socks5h: the proxy resolves the host name, as for the websocket.
+        Proxy::Socks5 { addr, auth } => ("socks5h", addr, auth),
+    };
+    let invalid = || TransferError::Transfer(format!("invalid proxy address {addr:?}"));
+    let mut url = reqwest::Url::parse(&format!("{scheme}://{addr}")).map_err(|_| invalid())?;
+    if let Some((user, password)) = auth {
+        // Url percent-encodes them.
+        url.set_username(user).map_err(|_| invalid())?;
+        url.set_password(Some(password)).map_err(|_| invalid())?;
+    }
+    reqwest::Proxy::all(url).map_err(|e| TransferError::Transfer(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
 
     use super::*;
+
+    #[test]
+    fn proxies_become_reqwest_proxies_for_media() {
+        let http = Proxy::Http { addr: "127.0.0.1:3128".into(), auth: None };
+        assert!(reqwest_proxy(&http).is_ok());
+        let socks = Proxy::Socks5 {
+            addr: "127.0.0.1:1080".into(),
+            auth: Some(("user".into(), "p@ss:word".into())),
+        };
+        assert!(reqwest_proxy(&socks).is_ok());
+        let bad = Proxy::Http { addr: "[not an address".into(), auth: None };
+        assert!(matches!(reqwest_proxy(&bad), Err(TransferError::Transfer(_))));
+    }
 
     /// Serves one request with `response`; returns the URL and the request head it got.
     async fn serve_once(response: &'static [u8]) -> (String, tokio::task::JoinHandle<String>) {

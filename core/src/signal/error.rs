@@ -1,8 +1,8 @@
 use thiserror::Error;
 
+use super::store::StoreError;
 use super::{ProtocolAddress, SenderKeyName};
 use crate::crypto::{CryptoError, PublicKey};
-use crate::store::StoreError;
 
 /// Everything that can go wrong in the Signal layer. Each variant is a case a caller may want to
 /// tell apart; none of them changes the stored session (decryption is two-phase, see

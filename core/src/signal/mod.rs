@@ -3,7 +3,7 @@
 //! from the protocol's public description and checked against recorded libsignal transcripts.
 //!
 //! # Using it
-//! All operations take a [`SignalStore`](crate::store::SignalStore):
+//! All operations take a [`SignalStore`] ([`store`]):
 //! - start a session from a fetched bundle: [`process_pre_key_bundle`];
 //! - [`encrypt`] → [`CiphertextMessage`] (`pkmsg` until the peer answers, then `msg`);
 //! - [`decrypt_pre_key_message`] / [`decrypt_message`] → [`Decrypted`];
@@ -12,8 +12,8 @@
 //! - WhatsApp padding: [`pad_message`] before encrypting, [`unpad_message`] after decrypting.
 //!
 //! Encryption saves the advanced chain itself. Decryption is two-phase: it returns the plaintext
-//! and the [`StoreChanges`](crate::store::StoreChanges) to commit, so the caller can commit them
-//! together with whatever it derives from the message (see [`crate::store::signal`]).
+//! and the [`StoreChanges`] to commit, so the caller can commit them
+//! together with whatever it derives from the message (see [`store`]).
 //!
 //! New key pairs (X3DH base keys, ratchet keys) come from a [`KeySource`]: [`RandomKeys`] in
 //! production, [`RecordedKeys`] to replay a recorded transcript byte for byte.
@@ -30,6 +30,7 @@ mod session_cipher;
 mod session_record;
 mod session_state;
 mod storage;
+pub mod store;
 pub mod wire;
 
 pub use address::{ProtocolAddress, SenderKeyName};
@@ -49,6 +50,10 @@ pub use session_cipher::{decrypt_message, decrypt_pre_key_message, encrypt, Decr
 pub use session_record::{SessionRecord, MAX_ARCHIVED_STATES};
 pub use session_state::{MAX_MESSAGE_KEYS, MAX_RECEIVER_CHAINS};
 pub use storage::RECORD_FORMAT_VERSION;
+pub use store::{
+    IdentityStore, PreKeyStore, SenderKeyStore, SessionStore, SignalStore, SignedPreKeyStore,
+    StoreChanges, StoreError,
+};
 pub use wire::{
     PreKeySignalMessage, SenderKeyDistributionMessage, SenderKeyMessage, SignalMessage,
 };

@@ -2,9 +2,9 @@
 //! PreKeySignalMessage (we are Bob; see [`super::decrypt_pre_key_message`]).
 use super::keys::verify_signed_pre_key;
 use super::session_state::{AliceParams, PendingPreKey, SessionState};
+use super::store::{SignalStore, StoreChanges};
 use super::{KeySource, PreKeyBundle, ProtocolAddress, SignalError};
 use crate::crypto::PublicKey;
-use crate::store::{SignalStore, StoreChanges};
 
 /// Compares a peer identity with the stored one. `Ok(true)`: first seen (to be saved),
 /// `Ok(false)`: the same, `Err(IdentityChanged)`: different.

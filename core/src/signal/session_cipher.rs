@@ -1,13 +1,13 @@
 //! Encrypting and decrypting 1:1 messages against a [`SignalStore`].
 use super::session_builder::check_identity;
 use super::session_state::{BobParams, SessionState};
+use super::store::{SignalStore, StoreChanges};
 use super::wire::{PreKeySignalMessage, SignalMessage};
 use super::{CiphertextMessage, KeySource, ProtocolAddress, SignalError};
-use crate::store::{SignalStore, StoreChanges};
 
 /// A decrypted message and the store writes that go with it. Nothing is written until the
 /// caller passes `changes` to [`SignalStore::commit`] (or `SqliteSignalStore::commit_with`):
-/// see the crash-safety notes in [`crate::store::signal`].
+/// see the crash-safety notes in [`super::store`].
 #[must_use = "commit `changes`, or the session does not advance and the message can be decrypted again"]
 #[derive(Debug)]
 pub struct Decrypted {

@@ -8,9 +8,9 @@ use super::ratchet::{ChainKey, SkippedKey};
 use super::sender_key::record::SenderKeyState;
 use super::sender_key::SenderKeyRecord;
 use super::session_state::{PendingPreKey, ReceiverChain, SenderChain, SessionState};
+use super::store::StoreError;
 use super::SessionRecord;
 use crate::crypto::{KeyPair, PublicKey};
-use crate::store::StoreError;
 
 /// The generated prost types of `proto/signal_storage.proto`.
 mod proto {

@@ -1,7 +1,8 @@
 //! The connection to WhatsApp's servers: websocket messages ([`websocket`]) carry length-prefixed
 //! frames ([`frame`]); the first three frames are a Noise XX handshake ([`noise`]) that
 //! authenticates the server through its certificate chain ([`cert`]); the rest are AES-GCM encrypted
-//! ([`transport`], [`noise_socket`]). The server's halves (the responder's handshake, building a
+//! ([`transport`], [`noise_socket`]). A [`proxy`] (HTTP CONNECT or SOCKS5) can carry the
+//! connection. The server's halves (the responder's handshake, building a
 //! certificate chain) are behind the `server` feature, for the sandbox.
 pub mod cert;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod frame;
 pub mod handshake;
 pub mod noise;
 pub mod noise_socket;
+pub mod proxy;
 pub mod transport;
 pub mod websocket;
 
@@ -25,6 +27,7 @@ pub use handshake::{server_handshake, AcceptedClient, ServerHandshakeConfig};
 pub use noise_socket::{
     NoiseReader, NoiseSocket, NoiseWriter, PeerInfo, SocketReader, SocketWriter,
 };
+pub use proxy::{Proxy, ProxyError};
 pub use transport::{CipherState, Transport};
 pub use websocket::{
     connect, connect_with, ConnectOptions, WsConnection, WsMessages, DEFAULT_ORIGIN, DEFAULT_URL,

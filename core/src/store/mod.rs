@@ -1,5 +1,7 @@
-//! Persistence. Store traits are split by concern; the Signal ones are in [`signal`], with an
-//! in-memory implementation ([`MemorySignalStore`]) and a SQLite one ([`SqliteSignalStore`]).
+//! Persistence. The store traits are split by concern: the Signal ones live beside the
+//! protocol ([`crate::signal::store`], with [`StoreError`]), the device's and the messaging
+//! caches' here ([`device`], [`messaging`]). Their backends: [`memory`] and [`sqlite`], one file
+//! per concern each. Store code depends on `signal`, never the reverse.
 //!
 //! The traits are synchronous and every implementation is `Send + Sync` (`&self` methods,
 //! interior locking). Async code (the tokio client) calls them directly for the in-memory store
@@ -7,25 +9,15 @@
 //! the disk.
 
 pub mod device;
-mod error;
 pub mod memory;
 pub mod messaging;
-pub mod signal;
 pub mod sqlite;
-pub mod sqlite_device;
-mod sqlite_edge_routing;
-pub mod sqlite_messaging;
 
-pub use device::{Device, DeviceStore, MemoryDeviceStore};
-pub use error::StoreError;
-pub use memory::MemorySignalStore;
-pub use messaging::{
-    DeviceList, MemoryMessagingStore, MessagingStore, SentRecord, RETRY_BUFFER_SIZE,
-};
-pub use signal::{
+pub use crate::signal::store::{
     IdentityStore, PreKeyStore, SenderKeyStore, SessionStore, SignalStore, SignedPreKeyStore,
-    StoreChanges,
+    StoreChanges, StoreError,
 };
-pub use sqlite::SqliteSignalStore;
-pub use sqlite_device::{SqliteDeviceStore, SqliteStore};
-pub use sqlite_messaging::SqliteMessagingStore;
+pub use device::{Device, DeviceStore};
+pub use memory::{MemoryDeviceStore, MemoryMessagingStore, MemorySignalStore};
+pub use messaging::{DeviceList, MessagingStore, SentRecord, RETRY_BUFFER_SIZE};
+pub use sqlite::{SqliteDeviceStore, SqliteMessagingStore, SqliteSignalStore, SqliteStore};

@@ -5,9 +5,9 @@ use rand::{CryptoRng, Rng, RngCore};
 use super::record::{SenderKeyRecord, SenderKeyState};
 use crate::crypto::{aes_cbc_decrypt, aes_cbc_encrypt, KeyPair};
 use crate::signal::ratchet::{ChainKey, SenderMessageKeys};
+use crate::signal::store::{SignalStore, StoreChanges};
 use crate::signal::wire::{SenderKeyDistributionMessage, SenderKeyMessage};
 use crate::signal::{Decrypted, SenderKeyName, SignalError};
-use crate::store::{SignalStore, StoreChanges};
 
 /// Returns the distribution message for our own sender key in a group, creating the key (random
 /// 31-bit id, chain key and signing key) and saving it the first time.
@@ -120,8 +120,9 @@ pub fn group_decrypt<S: SignalStore + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signal::store::SenderKeyStore;
     use crate::signal::ProtocolAddress;
-    use crate::store::{MemorySignalStore, SenderKeyStore};
+    use crate::store::MemorySignalStore;
 
     fn stores() -> (MemorySignalStore, MemorySignalStore, SenderKeyName) {
         let mut rng = rand::thread_rng();

@@ -1,5 +1,7 @@
-//! The Signal store traits, one per concern as in libsignal, and [`StoreChanges`], the batch of
-//! writes that one decryption produces.
+//! The Signal store traits, one per concern as in libsignal, [`StoreChanges`], the batch of
+//! writes that one decryption produces, and [`StoreError`], what a store reports. They live
+//! beside the protocol that needs them; the backends are in [`crate::store`] (memory, SQLite),
+//! which depends on this module and never the reverse.
 //!
 //! # Crash safety
 //! Decryption is two-phase. `decrypt_*` and [`crate::signal::group_decrypt`] read the store but
@@ -18,13 +20,35 @@
 //!
 //! Operations on one address (or one sender key) must not run concurrently: the client handles
 //! a peer's messages in order. Different addresses are independent.
-use crate::crypto::{KeyPair, PublicKey};
-use crate::signal::{
+use thiserror::Error;
+
+use super::{
     PreKeyRecord, ProtocolAddress, SenderKeyName, SenderKeyRecord, SessionRecord,
     SignedPreKeyRecord,
 };
+use crate::crypto::{KeyPair, PublicKey};
 
-use super::StoreError;
+/// Errors of the storage layer.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored record does not decode (damaged database or a bug).
+    #[error("stored record is corrupt: {0}")]
+    Corrupt(&'static str),
+    /// A stored record was written by a newer version of this library.
+    #[error("stored record has format version {found}; this build reads up to {supported}")]
+    UnsupportedFormat { found: u32, supported: u32 },
+    /// The database schema is newer than this build knows.
+    #[error("database schema version {found} is newer than this build's {supported}")]
+    SchemaTooNew { found: u32, supported: u32 },
+    /// Our own identity key pair and registration id have not been saved yet.
+    #[error("no local identity has been set")]
+    NoLocalIdentity,
+    /// A thread panicked while holding the store's lock.
+    #[error("store lock poisoned")]
+    Poisoned,
+}
 
 /// Our identity and the identities of peers. Trust is first use: an identity is saved the
 /// first time it is seen; a different key later is reported as

@@ -3,12 +3,11 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
-use super::signal::{
-    IdentityStore, PreKeyStore, SenderKeyStore, SessionStore, SignalStore, SignedPreKeyStore,
-    StoreChanges,
-};
-use super::StoreError;
 use crate::crypto::{KeyPair, PublicKey};
+use crate::signal::store::{
+    IdentityStore, PreKeyStore, SenderKeyStore, SessionStore, SignalStore, SignedPreKeyStore,
+    StoreChanges, StoreError,
+};
 use crate::signal::{
     PreKeyRecord, ProtocolAddress, SenderKeyName, SenderKeyRecord, SessionRecord,
     SignedPreKeyRecord,

@@ -1,23 +1,15 @@
 //! Reaching the websocket through a proxy: an HTTP proxy (`CONNECT host:port`, optional basic
 //! auth) or a SOCKS5 proxy (RFC 1928, no auth or username/password per RFC 1929). The proxy only
-//! carries bytes: TLS and the websocket upgrade run end to end over the tunnel.
+//! carries bytes: TLS and the websocket upgrade run end to end over the tunnel (the client's
+//! `connection` opens them over [`Proxy::tunnel`]; media downloads use the same proxy).
 use std::fmt;
 use std::str::FromStr;
-use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use thiserror::Error;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::header::ORIGIN;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::Connector;
-
-use crate::media::TransferError;
-use crate::socket::websocket::{tls_config, websocket_config};
-use crate::socket::{SocketError, WsConnection, WsMessages};
 
 /// Bound on the proxy's answer head (an HTTP status line and headers).
 const MAX_HEAD: usize = 16 * 1024;
@@ -89,23 +81,6 @@ impl FromStr for Proxy {
 }
 
 impl Proxy {
-    /// The same proxy for media transfers over HTTP.
-    pub(crate) fn to_reqwest(&self) -> Result<reqwest::Proxy, TransferError> {
-        let (scheme, addr, auth) = match self {
-            Proxy::Http { addr, auth } => ("http", addr, auth),
-            // socks5h: the proxy resolves the host name, as for the websocket.
-            Proxy::Socks5 { addr, auth } => ("socks5h", addr, auth),
-        };
-        let invalid = || TransferError::Transfer(format!("invalid proxy address {addr:?}"));
-        let mut url = reqwest::Url::parse(&format!("{scheme}://{addr}")).map_err(|_| invalid())?;
-        if let Some((user, password)) = auth {
-            // Url percent-encodes them.
-            url.set_username(user).map_err(|_| invalid())?;
-            url.set_password(Some(password)).map_err(|_| invalid())?;
-        }
-        reqwest::Proxy::all(url).map_err(|e| TransferError::Transfer(e.to_string()))
-    }
-
     fn addr(&self) -> &str {
         match self {
             Proxy::Http { addr, .. } | Proxy::Socks5 { addr, .. } => addr,
@@ -113,7 +88,7 @@ impl Proxy {
     }
 
     /// Connects to the proxy and opens a tunnel to `host:port`.
-    async fn tunnel(&self, host: &str, port: u16) -> Result<TcpStream, ProxyError> {
+    pub(crate) async fn tunnel(&self, host: &str, port: u16) -> Result<TcpStream, ProxyError> {
         let mut stream = TcpStream::connect(self.addr()).await?;
         stream.set_nodelay(true)?;
         match self {
@@ -227,52 +202,9 @@ async fn socks5_connect(
     Ok(())
 }
 
-/// Opens the websocket to `url` through `proxy`; `timeout` bounds the whole set-up.
-pub(crate) async fn connect_via(
-    proxy: &Proxy,
-    url: &str,
-    origin: &str,
-    timeout: Duration,
-    max_message_size: usize,
-) -> Result<WsConnection, super::ClientError> {
-    let mut request = url.into_client_request().map_err(SocketError::from)?;
-    let origin =
-        HeaderValue::from_str(origin).map_err(|_| ProxyError::InvalidUrl(origin.into()))?;
-    request.headers_mut().insert(ORIGIN, origin);
-    let uri = request.uri().clone();
-    let host = uri.host().ok_or(ProxyError::NoHost)?.trim_matches(['[', ']']).to_owned();
-    let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("wss") { 443 } else { 80 });
-    let connecting = async {
-        let stream = proxy.tunnel(&host, port).await?;
-        let (ws, _) = tokio_tungstenite::client_async_tls_with_config(
-            request,
-            stream,
-            Some(websocket_config(max_message_size)),
-            Some(Connector::Rustls(tls_config()?)),
-        )
-        .await
-        .map_err(SocketError::from)?;
-        Ok::<_, super::ClientError>(WsMessages::new(ws))
-    };
-    tokio::time::timeout(timeout, connecting).await.map_err(|_| ProxyError::Timeout)?
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn proxies_become_reqwest_proxies_for_media() {
-        let http = Proxy::Http { addr: "127.0.0.1:3128".into(), auth: None };
-        assert!(http.to_reqwest().is_ok());
-        let socks = Proxy::Socks5 {
-            addr: "127.0.0.1:1080".into(),
-            auth: Some(("user".into(), "p@ss:word".into())),
-        };
-        assert!(socks.to_reqwest().is_ok());
-        let bad = Proxy::Http { addr: "[not an address".into(), auth: None };
-        assert!(matches!(bad.to_reqwest(), Err(TransferError::Transfer(_))));
-    }
 
     #[test]
     fn proxy_urls_parse_and_hide_passwords() {

@@ -3,7 +3,7 @@
 //! evolves independently of the device table.
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::StoreError;
+use crate::signal::store::StoreError;
 
 const COMPONENT: &str = "edge_routing";
 
@@ -17,7 +17,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
-    super::sqlite::schema::migrate(conn, COMPONENT, MIGRATIONS)
+    super::schema::migrate(conn, COMPONENT, MIGRATIONS)
 }
 
 pub(super) fn load(conn: &Connection, account: &str) -> Result<Option<Vec<u8>>, StoreError> {

@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use rusqlite::{params, OptionalExtension};
 
-use super::messaging::{DeviceList, MessagingStore, SentRecord, RETRY_BUFFER_SIZE};
-use super::sqlite_device::Shared;
-use super::StoreError;
+use super::device::Shared;
 use crate::binary::Jid;
+use crate::signal::store::StoreError;
+use crate::store::{DeviceList, MessagingStore, SentRecord, RETRY_BUFFER_SIZE};
 
 /// One account's messaging caches in a [`super::SqliteStore`].
 pub struct SqliteMessagingStore {

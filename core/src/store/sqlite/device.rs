@@ -11,15 +11,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use prost::Message;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::device::{Device, DeviceStore};
-use super::messaging::MessagingStore;
-use super::signal::{SignalStore, SignedPreKeyStore};
-use super::sqlite_messaging::SqliteMessagingStore;
-use super::{SqliteSignalStore, StoreError};
+use super::messaging::SqliteMessagingStore;
+use super::signal::SqliteSignalStore;
 use crate::binary::Jid;
 use crate::crypto::KeyPair;
 use crate::proto::AdvSignedDeviceIdentity;
+use crate::signal::store::{SignalStore, SignedPreKeyStore, StoreError};
 use crate::signal::SignedPreKeyRecord;
+use crate::store::{Device, DeviceStore, MessagingStore};
 
 const COMPONENT: &str = "device";
 
@@ -78,7 +77,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
-    super::sqlite::schema::migrate(conn, COMPONENT, MIGRATIONS)
+    super::schema::migrate(conn, COMPONENT, MIGRATIONS)
 }
 
 pub(super) struct Shared {
@@ -98,7 +97,7 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (or creates) the database at `path` and brings the device schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        let conn = super::sqlite::open::open_file(path.as_ref())?;
+        let conn = super::open::open_file(path.as_ref())?;
         Self::from_connection(conn, Some(path.as_ref().to_path_buf()))
     }
 
@@ -109,7 +108,7 @@ impl SqliteStore {
 
     fn from_connection(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
         migrate(&mut conn)?;
-        super::sqlite_edge_routing::migrate(&mut conn)?;
+        super::edge_routing::migrate(&mut conn)?;
         Ok(Self {
             shared: Arc::new(Shared {
                 conn: Mutex::new(conn),
@@ -289,7 +288,7 @@ impl DeviceStore for SqliteDeviceStore {
         }
         SqliteMessagingStore::new(self.shared.clone(), self.name.clone()).clear()?;
         let conn = self.shared.lock()?;
-        super::sqlite_edge_routing::delete(&conn, &self.name)?;
+        super::edge_routing::delete(&conn, &self.name)?;
         conn.execute("DELETE FROM wazap_devices WHERE account = ?1", [&self.name])?;
         Ok(())
     }
@@ -317,11 +316,11 @@ impl DeviceStore for SqliteDeviceStore {
     }
 
     fn edge_routing_info(&self) -> Result<Option<Vec<u8>>, StoreError> {
-        super::sqlite_edge_routing::load(&*self.shared.lock()?, &self.name)
+        super::edge_routing::load(&*self.shared.lock()?, &self.name)
     }
 
     fn set_edge_routing_info(&self, info: &[u8]) -> Result<(), StoreError> {
-        super::sqlite_edge_routing::save(&*self.shared.lock()?, &self.name, info)
+        super::edge_routing::save(&*self.shared.lock()?, &self.name, info)
     }
 
     fn messaging_store(&self) -> Result<Arc<dyn MessagingStore>, StoreError> {
