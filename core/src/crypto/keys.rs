@@ -92,9 +92,10 @@ impl KeyPair {
         &self.private
     }
 
-    /// X25519 agreement with a peer's public key.
+    /// X25519 agreement with a peer's public key (on the fastest backend: see
+    /// [`super::x25519`]).
     pub fn agree(&self, peer: &PublicKey) -> [u8; 32] {
-        StaticSecret::from(self.private).diffie_hellman(&XPublic::from(peer.0)).to_bytes()
+        super::x25519::agree(&self.private, &peer.0)
     }
 
     /// A libsignal "curve25519 signature" over `message` (see [`super::sign`]); the Edwards
