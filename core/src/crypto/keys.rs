@@ -88,6 +88,13 @@ impl KeyPair {
         Self { private, public: PublicKey(public.to_bytes()) }
     }
 
+    /// A key pair read back from our own storage, whose public key was derived from the private
+    /// one when the pair was made: it is taken as stored, since deriving it again costs a
+    /// base-point multiplication for every key of every record loaded.
+    pub(crate) fn from_stored(private: [u8; 32], public: PublicKey) -> Self {
+        Self { private: clamp(private), public }
+    }
+
     pub fn private_bytes(&self) -> &[u8; 32] {
         &self.private
     }
