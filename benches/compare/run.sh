@@ -7,8 +7,8 @@
 #
 # --seconds S  measurement time per benchmark and peer row (default 3)
 # --e2e [N]    also the client rows: idle_clients with N clients (default 1000) and
-#              message_throughput (5,000 burst, then paced at 5,000/s); these build the dev
-#              profile of the workspace, so they take minutes on a fresh clone
+#              message_throughput (5,000 burst, then paced at 5,000/s); these build the
+#              sandbox and the e2e examples (release profile), minutes on a fresh clone
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -56,13 +56,13 @@ echo "== whatsmeow + libsignal-go" >&2
 COMPARE_SECONDS=$seconds "$out/compare-go" | grep '^{' > "$out/whatsmeow.jsonl"
 
 if [ -n "$e2e" ]; then
-  echo "== wazap client rows (dev profile)" >&2
-  (cd "$root" && cargo build -q -p wazap-sandbox && cargo build -q -p wazap-e2e --examples)
+  echo "== wazap client rows (release profile)" >&2
+  (cd "$root" && cargo build -q --release -p wazap-sandbox -p wazap-e2e --examples --bins)
   # 50,000 sockets need more descriptors than the default soft limit.
   ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-  "$root/target/debug/examples/idle_clients" "$e2e" --batch 812 --no-restart | tee "$out/idle.txt" >&2
-  "$root/target/debug/examples/message_throughput" 5000 | tee "$out/throughput.txt" >&2
-  "$root/target/debug/examples/message_throughput" 5000 --rate 5000 | tee -a "$out/throughput.txt" >&2
+  "$root/target/release/examples/idle_clients" "$e2e" --batch 812 --no-restart | tee "$out/idle.txt" >&2
+  "$root/target/release/examples/message_throughput" 5000 | tee "$out/throughput.txt" >&2
+  "$root/target/release/examples/message_throughput" 5000 --rate 5000 | tee -a "$out/throughput.txt" >&2
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 
