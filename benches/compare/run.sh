@@ -24,7 +24,8 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--seconds S] [--e2e [N]]" >&2; exit 2 ;;
   esac
 done
-out="$root/target/compare"
+target="${CARGO_TARGET_DIR:-$root/target}"
+out="$target/compare"
 mkdir -p "$out"
 rm -f "$out"/*.jsonl "$out"/*.txt
 
@@ -45,7 +46,7 @@ echo "== installing the peers (npm, Go module proxy)" >&2
 } > "$out/machine.txt"
 
 echo "== wazap (criterion)" >&2
-rm -rf "$root/target/criterion/codec" "$root/target/criterion/media_16MiB" "$root/target/criterion/signal"
+rm -rf "$target/criterion/codec" "$target/criterion/media_16MiB" "$target/criterion/signal"
 (cd "$root" && cargo bench -p wazap --bench codec --bench media --bench signal -- \
   --warm-up-time 1 --measurement-time "$seconds" \
   'codec/round_trip|media_16MiB|signal/(session_encrypt|ping_pong|x3dh)' >&2)
@@ -60,10 +61,10 @@ if [ -n "$e2e" ]; then
   (cd "$root" && cargo build -q --release -p wazap-sandbox -p wazap-e2e --examples --bins)
   # 50,000 sockets need more descriptors than the default soft limit.
   ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-  "$root/target/release/examples/idle_clients" "$e2e" --batch 812 --no-restart | tee "$out/idle.txt" >&2
-  "$root/target/release/examples/message_throughput" 5000 | tee "$out/throughput.txt" >&2
-  "$root/target/release/examples/message_throughput" 5000 --rate 5000 | tee -a "$out/throughput.txt" >&2
+  "$target/release/examples/idle_clients" "$e2e" --batch 812 --no-restart | tee "$out/idle.txt" >&2
+  "$target/release/examples/message_throughput" 5000 | tee "$out/throughput.txt" >&2
+  "$target/release/examples/message_throughput" 5000 --rate 5000 | tee -a "$out/throughput.txt" >&2
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 
-node "$here/table.js" "$root/target/criterion" "$out"
+node "$here/table.js" "$target/criterion" "$out"

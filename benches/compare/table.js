@@ -38,7 +38,8 @@ const mbs = (ns) => (ns === undefined ? undefined : MEDIA / (ns * 1e-9) / 1e6);
 function fmtRate(v) {
   if (v === undefined) return '–';
   if (v >= 1e6) return `${(v / 1e6).toFixed(2)} M/s`;
-  if (v >= 1e4) return `${(v / 1e3).toFixed(0)}k/s`;
+  if (v >= 1e5) return `${(v / 1e3).toFixed(0)}k/s`;
+  if (v >= 1e4) return `${(v / 1e3).toFixed(1)}k/s`;
   if (v >= 1e3) return `${(v / 1e3).toFixed(2)}k/s`;
   return `${v.toFixed(0)}/s`;
 }
