@@ -1,10 +1,16 @@
 //! The writer task: encodes queued nodes with the connection's dictionary and sends them.
+use std::time::Duration;
+
 use futures_util::Sink;
 use tokio::sync::mpsc;
 use wazap::binary::Encoder;
 use wazap::socket::{NoiseWriter, SocketError};
 
 use super::handle::Outbound;
+
+/// How long a connection that got its last node (a stream error or failure) stays open for the
+/// client to close it first.
+pub const CLOSE_GRACE: Duration = Duration::from_secs(5);
 
 pub async fn run<W>(
     mut writer: NoiseWriter<W>,
@@ -18,9 +24,9 @@ pub async fn run<W>(
             Outbound::Node(node, sent) => (Some(node), sent, false),
             Outbound::Close(node) => (node, None, true),
         };
-        if let Some(node) = node {
-            tracing::trace!(node = %super::show(&node), "send");
-            match encoder.try_encode(&node) {
+        if let Some(node) = &node {
+            tracing::trace!(node = %super::show(node), "send");
+            match encoder.try_encode(node) {
                 Ok(bytes) => {
                     if let Err(e) = writer.send_frame(&bytes).await {
                         tracing::debug!(error = %e, "sending failed");
@@ -34,6 +40,18 @@ pub async fn run<W>(
             }
         }
         if last {
+            if node.is_some() {
+                // Nothing more is sent; wait for the reader to see the client close (it
+                // queues a bare Close) or for the grace to pass.
+                let _ = tokio::time::timeout(CLOSE_GRACE, async {
+                    while let Some(next) = queue.recv().await {
+                        if let Outbound::Close(_) = next {
+                            break;
+                        }
+                    }
+                })
+                .await;
+            }
             break;
         }
     }

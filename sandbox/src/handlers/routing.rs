@@ -64,6 +64,23 @@ pub fn acked(shared: &Shared, conn_id: u64, ack: &Node) {
     }
 }
 
+/// A receipt the client sends for messages it was given acknowledges them: whatsmeow acks a
+/// message it decrypted with its receipt alone (delivered, `inactive`, `sender`, `peer_msg`;
+/// `<ack class="message">` only for ones it could not handle), and the server takes it so.
+pub fn receipt_acks(shared: &Shared, conn_id: u64, receipt: &Node) {
+    let listed = receipt.child_by_tag("list").into_iter().flat_map(|l| l.children_by_tag("item"));
+    let ids = receipt.attr_str("id").into_iter().chain(listed.filter_map(|i| i.attr_str("id")));
+    let mut state = shared.state();
+    for id in ids {
+        let ack = Node::new("ack")
+            .attr("class", "message")
+            .attr("id", id.to_owned())
+            .opt_attr("to", receipt.get_attr("to").cloned())
+            .opt_attr("participant", receipt.get_attr("participant").cloned());
+        state.in_flight.ack(conn_id, &ack);
+    }
+}
+
 /// A connection of (phone, device) closed: what it did not ack goes to the device again (a
 /// connection that replaced it, or its queue).
 pub fn redeliver_unacked(shared: &Shared, phone: &str, device: u16, conn_id: u64) {
@@ -77,7 +94,11 @@ pub fn redeliver_unacked(shared: &Shared, phone: &str, device: u16, conn_id: u64
         return;
     }
     if !unacked.is_empty() {
-        tracing::debug!(%phone, device, count = unacked.len(), "redelivering unacked stanzas");
+        let what: Vec<String> = unacked
+            .iter()
+            .map(|n| format!("{}:{}", n.tag, n.attr_str("type").unwrap_or_default()))
+            .collect();
+        tracing::debug!(%phone, device, ?what, "redelivering unacked stanzas");
     }
     for node in unacked {
         deliver(shared, phone, device, node);

@@ -42,13 +42,20 @@ async fn the_phones_changes_reach_companions_and_uploads_are_numbered() {
     let (mut a, _) = login(&sandbox, &first).await;
     let (mut b, _) = login(&sandbox, &second).await;
 
-    // A fresh account: every collection at version 0, no snapshot, no patches.
+    // A fresh account: its push name in critical_block (a snapshot), every other collection at
+    // version 0 with neither snapshot nor patches.
     let reply = a.iq("w:sync:app:state", "set", sync_of(&Collection::ALL.map(full))).await;
     let answers = parse_answer(&reply).unwrap();
     assert_eq!(answers.len(), 5, "{reply}");
     for x in &answers {
-        assert_eq!(x.version, Some(0), "{reply}");
-        assert!(x.snapshot.is_none() && x.patches.is_empty() && x.error.is_none(), "{reply}");
+        assert!(x.patches.is_empty() && x.error.is_none(), "{reply}");
+        if x.collection == Some(Collection::CriticalBlock) {
+            assert_eq!(x.version, Some(1), "{reply}");
+            assert!(x.snapshot.is_some(), "{reply}");
+        } else {
+            assert_eq!(x.version, Some(0), "{reply}");
+            assert!(x.snapshot.is_none(), "{reply}");
+        }
     }
 
     // The phone adds a contact: one patch, and a server_sync for each companion.
@@ -176,6 +183,8 @@ async fn the_control_api_refuses_what_it_cannot_do() {
         assert_eq!(value["collection"], collection, "{body}");
     }
     let (_, view) = http(&sandbox, "GET", "/control/app-state?phone=15550404040", None).await;
+    let settings = view.as_array().unwrap().iter().find(|c| c["name"] == "critical_block").unwrap();
+    assert_eq!(settings["changes"], serde_json::json!([{"kind":"push_name","name":"Cy"}]));
     let all: Vec<&serde_json::Value> =
         view.as_array().unwrap().iter().flat_map(|c| c["changes"].as_array().unwrap()).collect();
     let kinds: Vec<&str> = all.iter().map(|c| c["kind"].as_str().unwrap()).collect();
