@@ -10,76 +10,22 @@
 //! wall-clock time on a busy machine (the media hashing thread is not counted), and the
 //! wall-clock time; `--best-of R` repeats the run R times and keeps the least of each.
 //! Workloads: codec, media_encrypt, media_decrypt (16 MiB each), signal_one_way,
-//! signal_ping_pong, x3dh, agree, generate, sign, verify. Divide the total by the count given
+//! signal_ping_pong, x3dh, agree, generate, sign, verify, x25519_ladder, x25519_edwards,
+//! x25519_edwards_known. Divide the total by the count given
 //! (and subtract a run with count 0 for the set-up).
 use std::hint::black_box;
 use std::io;
 
-use wazap::binary::{decode, encode, Jid, Node};
+use wazap::binary::{decode, encode};
 use wazap::crypto::media::{decrypt_stream, encrypt, encrypt_stream, Expected, MediaType};
 use wazap::crypto::KeyPair;
 use wazap::signal::{
-    decrypt_message, decrypt_pre_key_message, encrypt as signal_encrypt, process_pre_key_bundle,
-    PreKeyBundle, ProtocolAddress, RandomKeys, SignedPreKeyRecord,
+    decrypt_pre_key_message, encrypt as signal_encrypt, process_pre_key_bundle, RandomKeys,
 };
-use wazap::store::{MemorySignalStore, SessionStore, SignalStore, SignedPreKeyStore};
+use wazap::store::SessionStore;
 
-const MESSAGE: [u8; 100] = [0x42; 100];
-
-fn stanza() -> Node {
-    Node::new("message")
-        .attr("id", "3EB0C767F26C8A9A1E3F")
-        .attr("to", Jid::pn("15551234567"))
-        .attr("type", "text")
-        .child(
-            Node::new("enc")
-                .attr("v", "2")
-                .attr("type", "msg")
-                .bytes((0..60u8).map(|i| i.wrapping_mul(37)).collect::<Vec<u8>>()),
-        )
-}
-
-struct Party {
-    store: MemorySignalStore,
-    address: ProtocolAddress,
-    bundle: PreKeyBundle,
-}
-
-fn party(name: &str) -> Party {
-    let mut rng = rand::thread_rng();
-    let identity = KeyPair::generate(&mut rng);
-    let spk = SignedPreKeyRecord::generate(&identity, 1, &mut rng);
-    let store = MemorySignalStore::new(identity.clone(), 1);
-    store.store_signed_pre_key(&spk).unwrap();
-    let bundle = PreKeyBundle {
-        registration_id: 1,
-        device_id: 1,
-        pre_key: None,
-        signed_pre_key_id: 1,
-        signed_pre_key: spk.key_pair.public,
-        signed_pre_key_signature: spk.signature.to_vec(),
-        identity_key: identity.public,
-    };
-    Party { store, address: ProtocolAddress::new(name, 1), bundle }
-}
-
-fn deliver(from: &Party, to: &Party) {
-    let m = signal_encrypt(&from.store, &to.address, &MESSAGE).unwrap();
-    let d = match m.enc_type() {
-        "pkmsg" => decrypt_pre_key_message(&to.store, &from.address, m.as_bytes(), &mut RandomKeys),
-        _ => decrypt_message(&to.store, &from.address, m.as_bytes(), &mut RandomKeys),
-    }
-    .unwrap();
-    to.store.commit(d.changes).unwrap();
-}
-
-fn established() -> (Party, Party) {
-    let (alice, bob) = (party("alice"), party("bob"));
-    process_pre_key_bundle(&alice.store, &bob.address, &bob.bundle, &mut RandomKeys).unwrap();
-    deliver(&alice, &bob);
-    deliver(&bob, &alice);
-    (alice, bob)
-}
+mod common;
+use common::{deliver, established, message_stanza, party, MESSAGE};
 
 /// CPU time of this thread, in ns: unlike wall-clock time it leaves out the time other
 /// processes had the core (though not their cache pollution).
@@ -136,7 +82,7 @@ impl Timer {
 fn run(work: &str, n: usize) -> (u128, u128) {
     match work {
         "codec" => {
-            let node = stanza();
+            let node = message_stanza();
             let t = Timer::start();
             for _ in 0..n {
                 black_box(decode(&encode(black_box(&node))).unwrap());
@@ -179,7 +125,7 @@ fn run(work: &str, n: usize) -> (u128, u128) {
             t.stop()
         }
         "x3dh" => {
-            let (alice, bob) = (party("alice"), party("bob"));
+            let (alice, bob) = (party("alice", 1), party("bob", 1));
             let t = Timer::start();
             for _ in 0..n {
                 alice.store.delete_session(&bob.address).unwrap();
@@ -212,27 +158,27 @@ fn run(work: &str, n: usize) -> (u128, u128) {
             }
             t.stop()
         }
-        "x_ladder" | "x_edwards" | "x_edmul" => {
+        // The two X25519 routes of `crypto::x25519`, side by side: the Montgomery ladder, the
+        // Edwards form (conversion included), and the Edwards form of a known peer key.
+        "x25519_ladder" | "x25519_edwards" | "x25519_edwards_known" => {
             use curve25519_dalek::montgomery::MontgomeryPoint;
             let mut rng = rand::thread_rng();
             let (a, b) = (KeyPair::generate(&mut rng), KeyPair::generate(&mut rng));
             let k = *a.private_bytes();
-            let e = MontgomeryPoint(b.public.0).to_edwards(0).unwrap();
+            let u = MontgomeryPoint(b.public.0);
+            let known = u.to_edwards(0).expect("a public key is on the curve");
             let t = Timer::start();
             for _ in 0..n {
-                match work {
-                    "x_ladder" => {
-                        drop(black_box(MontgomeryPoint(black_box(b.public.0)).mul_clamped(k)))
-                    }
-                    "x_edwards" => drop(black_box(
-                        MontgomeryPoint(black_box(b.public.0))
-                            .to_edwards(0)
-                            .unwrap()
-                            .mul_clamped(k)
-                            .to_montgomery(),
-                    )),
-                    _ => drop(black_box(black_box(e).mul_clamped(k).to_montgomery())),
-                }
+                let shared = match work {
+                    "x25519_ladder" => black_box(u).mul_clamped(k),
+                    "x25519_edwards" => black_box(u)
+                        .to_edwards(0)
+                        .expect("on the curve")
+                        .mul_clamped(k)
+                        .to_montgomery(),
+                    _ => black_box(known).mul_clamped(k).to_montgomery(),
+                };
+                black_box(shared);
             }
             t.stop()
         }

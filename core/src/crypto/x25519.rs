@@ -7,8 +7,8 @@
 //! u([k]P) = u([k](−P))), is multiplied by the same clamped scalar, and comes back as u. The
 //! result is the ladder's, bit for bit (the tests compare both on random and edge-case inputs);
 //! a u with no Edwards point (on the twist, or u = −1) takes the ladder. Measured on the 2-core
-//! AMD EPYC (thread CPU time, `core/benches/counts.rs`): ladder 77 µs, Edwards path 51 µs, and
-//! 41 µs when the peer's Edwards form is already known.
+//! AMD EPYC (`core/benches/counts.rs`, x25519_*: instructions, thread CPU time): ladder 638 k,
+//! 52 µs; Edwards path 427 k, 39–43 µs; 351 k, 31 µs when the peer's Edwards form is known.
 //!
 //! A peer key usually serves several agreements in a row (both root steps of a DH ratchet step,
 //! three or four X3DH agreements with a signed prekey or a base key), so each thread keeps the
