@@ -1,6 +1,7 @@
 //! What a sandbox is started with.
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Settings of [`crate::Sandbox::start`].
 #[derive(Debug, Clone)]
@@ -10,12 +11,33 @@ pub struct SandboxConfig {
     /// Directory for durable state (accounts, devices, prekeys, keys of the certificate chain);
     /// `None` keeps everything in memory.
     pub data_dir: Option<PathBuf>,
+    /// How long each stanza the server sends takes to reach the client, as across a network
+    /// (one way; frames stay pipelined, so throughput is unchanged). Clients such as Baileys
+    /// count on the server being at least a round trip away: see [`SandboxConfig::NETWORK_LATENCY`].
+    pub latency: Duration,
 }
 
 impl SandboxConfig {
-    /// In memory, on a free loopback port.
+    /// The binary's default latency: a server a few tens of milliseconds away, as WhatsApp's
+    /// edge servers are. Baileys switches its Noise reader to transport mode only after its own
+    /// ClientFinish write completes; a server that answers faster than that (loopback, no
+    /// latency) makes it misread the first encrypted frame (sandbox/README.md, "Learned from
+    /// interop").
+    pub const NETWORK_LATENCY: Duration = Duration::from_millis(20);
+
+    /// In memory, on a free loopback port, with no latency (the in-process tests' setting:
+    /// their own client does not need it, and they stay fast).
     pub fn ephemeral() -> Self {
-        Self { listen: SocketAddr::from(([127, 0, 0, 1], 0)), data_dir: None }
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: None,
+            latency: Duration::ZERO,
+        }
+    }
+
+    pub fn with_latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
     }
 
     pub fn with_data_dir(mut self, dir: impl Into<PathBuf>) -> Self {

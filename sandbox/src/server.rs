@@ -107,6 +107,7 @@ impl Sandbox {
             media,
             phones_dir: config.data_dir.as_ref().map(|d| d.join("phones")),
             phone_wake,
+            latency: config.latency,
         };
         let shared = Arc::new(Shared::new(state, parts));
         tokio::spawn(phone::worker::run(shared.clone(), woken));

@@ -67,7 +67,7 @@ async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
     };
     let (mut reader, writer) = noise.split();
     let (handle, outbound) = ConnHandle::new(id);
-    let writer = tokio::spawn(writer::run(writer, outbound, Encoder::new(dict)));
+    let writer = tokio::spawn(writer::run(writer, outbound, Encoder::new(dict), shared.latency));
 
     let payload = match ClientPayload::decode(accepted.payload.as_slice()) {
         Ok(payload) => payload,

@@ -1,6 +1,11 @@
-//! The writer task: encodes queued nodes with the connection's dictionary and sends them.
+//! The writer task: encodes queued nodes with the connection's dictionary and sends them, each
+//! `latency` after it was queued (a server at network distance: frames stay in order and
+//! pipelined, only later).
+use std::time::Duration;
+
 use futures_util::Sink;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use wazap::binary::Encoder;
 use wazap::socket::{NoiseWriter, SocketError};
 
@@ -8,12 +13,16 @@ use super::handle::Outbound;
 
 pub async fn run<W>(
     mut writer: NoiseWriter<W>,
-    mut queue: mpsc::UnboundedReceiver<Outbound>,
+    mut queue: mpsc::UnboundedReceiver<(Instant, Outbound)>,
     encoder: Encoder,
+    latency: Duration,
 ) where
     W: Sink<Vec<u8>, Error = SocketError> + Unpin,
 {
-    while let Some(next) = queue.recv().await {
+    while let Some((queued, next)) = queue.recv().await {
+        if !latency.is_zero() {
+            tokio::time::sleep_until(queued + latency).await;
+        }
         let (node, sent, last) = match next {
             Outbound::Node(node, sent) => (Some(node), sent, false),
             Outbound::Close(node) => (node, None, true),

@@ -2,6 +2,7 @@
 //! handler returns the reply or an [`IqError`], which becomes `<iq type="error"><error code
 //! text/>` as the real server answers.
 pub mod acks;
+pub mod app_state;
 pub mod blocklist;
 pub mod chatstate;
 pub mod devices;
@@ -94,11 +95,15 @@ pub async fn handle_iq(ctx: &mut ConnCtx, iq: &Node) {
         ("privacy", "get" | "set") => privacy::handle(ctx, &id, kind, iq).map(Some),
         ("blocklist", "get" | "set") => blocklist::handle(ctx, &id, kind, iq).map(Some),
         ("abt", "get") => props::handle(ctx, &id, iq).map(Some),
+        ("w", "get") => props::handle_legacy(ctx, iq).map(Some),
         ("w:g2", "get" | "set") => groups::handle(ctx, &id, kind, iq).map(Some),
         ("w:m", "set") => media_conn::handle(ctx, &id, iq).map(Some),
         ("passive", "set") => passive::handle(ctx, &id, iq).map(Some),
         ("w:profile:picture", "get") => profile_picture::get(ctx, &id, iq).map(Some),
         ("w:profile:picture", "set") => profile_picture::set(ctx, &id, iq).await.map(Some),
+        ("w:sync:app:state", "set") => {
+            require_login(ctx).and_then(|_| app_state::handle(&id, iq)).map(Some)
+        }
         _ => Err(IqError::NotImplemented),
     };
     let reply = result.unwrap_or_else(|e| {

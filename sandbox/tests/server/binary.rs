@@ -79,3 +79,15 @@ async fn bad_arguments_exit_with_usage() {
     assert!(output.stdout.is_empty());
     assert!(String::from_utf8_lossy(&output.stderr).contains("usage"));
 }
+
+#[tokio::test]
+async fn a_latency_that_is_not_a_number_is_refused() {
+    let output = Command::new(env!("CARGO_BIN_EXE_wazap-sandbox"))
+        .args(["--latency-ms", "soon"])
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--latency-ms soon") && stderr.contains("usage"), "{stderr}");
+}

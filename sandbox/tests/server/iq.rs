@@ -226,7 +226,7 @@ async fn ping_media_conn_passive_picture_and_unknown_iq() {
     assert_eq!(reply.attr_str("id"), Some("pic"));
     assert_eq!(iq_error_code(&reply), Some(404));
 
-    let reply = conn.iq("w:sync:app:state", "set", vec![Node::new("sync")]).await;
+    let reply = conn.iq("w:made:up", "set", vec![Node::new("sync")]).await;
     assert_eq!(iq_error_code(&reply), Some(501));
     assert_eq!(
         reply.child_by_tag("error").and_then(|e| e.attr_str("text")),
@@ -300,6 +300,9 @@ async fn privacy_blocklist_and_props() {
 
     let props = g.iq("abt", "get", vec![Node::new("props").attr("protocol", "1")]).await;
     assert!(props.child_by_tag("props").and_then(|p| p.attr_str("hash")).is_some());
+    // Baileys 6's server-props query (`xmlns="w"`, protocol 2) is refused as WhatsApp refuses it.
+    let legacy = Node::new("props").attr("protocol", "2").attr("hash", "");
+    assert_eq!(iq_error_code(&g.iq("w", "get", vec![legacy]).await), Some(400));
 
     let value_of = |reply: &Node, name: &str| {
         reply

@@ -1,0 +1,59 @@
+// Pairing an unmodified Baileys with a simulated phone: by QR and by phone code, the 515
+// restart and the login that follows, a reconnect with the stored session, the history sync
+// of the first login, and the end of the session when the phone unlinks the device.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+
+import { BaileysUser, control, loadBaileys, newAccount, within } from '../lib/harness.mjs'
+
+const baileys = await loadBaileys()
+
+test('pair by QR, the 515 restart, login, and a reconnect with the stored session', async (t) => {
+  const account = await newAccount('QR phone')
+  const user = await BaileysUser.create(baileys, 'qr')
+  t.after(() => user.destroy())
+
+  const deviceJid = await user.pairByQr(account.phone)
+  // Baileys was told to restart (515) once and logged in on the new socket as the new device.
+  assert.equal(user.restarts, 1)
+  const me = baileys.jidDecode(user.jid)
+  assert.equal(me.user, account.phone)
+  assert.equal(`${me.user}:${me.device}@s.whatsapp.net`, deviceJid)
+  const creds = user.sock.authState.creds
+  assert.ok(creds.me?.lid, 'the LID from pair-success is stored')
+  const devices = await control('GET', `/devices?phone=${account.phone}`)
+  assert.ok(devices.some((d) => d.jid === deviceJid), JSON.stringify(devices))
+
+  // The first login gets the phone's history sync, which Baileys downloads and decodes.
+  const history = await user.log.waitFor('messaging-history.set', () => true, 'history sync')
+  assert.ok(Array.isArray(history.chats) && Array.isArray(history.contacts))
+
+  // Reconnect with the stored session: no QR, straight to open.
+  await user.end()
+  const since = user.log.length
+  await user.connect({ reload: true })
+  await user.opened(since)
+  assert.ok(
+    !user.log.events.slice(since).some((e) => e.name === 'connection.update' && e.data.qr),
+    'no QR on reconnect',
+  )
+  assert.equal(baileys.jidDecode(user.jid).user, account.phone)
+})
+
+test('pair by phone code', async (t) => {
+  const account = await newAccount('Code phone')
+  const user = await BaileysUser.create(baileys, 'code')
+  t.after(() => user.destroy())
+
+  const sock = await user.connect()
+  // Baileys asks for a code once the connection is up (its README: after the first QR event).
+  await user.qr()
+  const code = await within(sock.requestPairingCode(account.phone), 'requestPairingCode')
+  assert.match(code, /^[1-9A-HJ-NP-TV-Z]{8}$/)
+  const since = user.log.length
+  const { device_jid: deviceJid } = await control('POST', '/pair-code', { phone: account.phone, code })
+  await user.opened(since)
+  assert.equal(user.restarts, 1)
+  const me = baileys.jidDecode(user.jid)
+  assert.equal(`${me.user}:${me.device}@s.whatsapp.net`, deviceJid)
+})
