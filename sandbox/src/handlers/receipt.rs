@@ -11,6 +11,7 @@ use crate::state::unix_now;
 
 pub fn handle(ctx: &mut ConnCtx, node: &Node) {
     acks::ack(ctx, node);
+    routing::received(&ctx.shared, ctx.handle.id, node);
     let Some((phone, device)) = ctx.device().map(|(p, d)| (p.to_owned(), d)) else { return };
     relay(&ctx.shared, &phone, device, node);
 }

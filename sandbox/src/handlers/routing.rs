@@ -4,11 +4,11 @@
 //! Messages, receipts and notifications written to a connection stay in flight until the
 //! client acks them ([`crate::state::in_flight`]); [`redeliver_unacked`] hands back what a
 //! closed connection never acked.
-use wazap::binary::Node;
+use wazap::binary::{Jid, Node};
 
 use crate::conn::ConnHandle;
 use crate::shared::Shared;
-use crate::state::in_flight::needs_ack;
+use crate::state::in_flight::{needs_ack, reports_received};
 
 /// Delivers `node` to (phone, device), queueing it when the device is offline.
 pub fn deliver(shared: &Shared, phone: &str, device: u16, node: Node) {
@@ -62,6 +62,36 @@ pub fn acked(shared: &Shared, conn_id: u64, ack: &Node) {
     if !shared.state().in_flight.ack(conn_id, ack) {
         tracing::debug!(id = ?ack.attr_str("id"), "ack of nothing in flight");
     }
+}
+
+/// The client reported messages received with a receipt (`<receipt id to [participant]
+/// [type]>[<list><item id/>…]`): those it names, from that chat and sender, are done with.
+pub fn received(shared: &Shared, conn_id: u64, receipt: &Node) {
+    if !reports_received(receipt.attr_str("type")) {
+        return;
+    }
+    let mut ids: Vec<&str> = receipt.attr_str("id").into_iter().collect();
+    if let Some(list) = receipt.child_by_tag("list") {
+        ids.extend(list.children_by_tag("item").filter_map(|i| i.attr_str("id")));
+    }
+    let mut state = shared.state();
+    // The users (PN and LID) a JID may name: a receipt may name the chat either way.
+    let aliases = |jid: Option<Jid>| -> Vec<String> {
+        let Some(jid) = jid else { return Vec::new() };
+        match state.phone_of(&jid).and_then(|p| state.account(&p)) {
+            Some(account) => vec![account.jid().user, account.lid_jid().user],
+            None => vec![jid.user],
+        }
+    };
+    let chat = aliases(receipt.opt_jid("to").ok().flatten());
+    let participant = aliases(receipt.opt_jid("participant").ok().flatten());
+    let same_sender = |sent: &Node| {
+        let user = |key: &str| sent.opt_jid(key).ok().flatten().map(|j| j.user);
+        user("from").is_some_and(|u| chat.contains(&u))
+            && user("participant").map_or(true, |u| participant.contains(&u))
+    };
+    let settled = state.in_flight.settle_received(conn_id, &ids, same_sender);
+    tracing::trace!(settled, "messages settled by a receipt");
 }
 
 /// A connection of (phone, device) closed: what it did not ack goes to the device again (a
