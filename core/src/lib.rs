@@ -3,6 +3,7 @@
 //! The layers, bottom up: [`proto`] (protobuf schemas), [`binary`] (WhatsApp's binary XML),
 //! [`crypto`] (keys, XEdDSA, ciphers, media), [`socket`] (frames, Noise, websocket).
 
+pub mod appstate;
 pub mod binary;
 pub mod client;
 pub mod crypto;

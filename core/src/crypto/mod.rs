@@ -17,7 +17,7 @@ pub use media::{
 };
 pub use primitives::{
     aes_cbc_decrypt, aes_cbc_encrypt, aes_gcm_decrypt, aes_gcm_encrypt, hkdf_sha256,
-    hkdf_sha256_into, hmac_sha256, hmac_sha256_parts, sha256,
+    hkdf_sha256_into, hmac_sha256, hmac_sha256_parts, hmac_sha512_parts, sha256,
 };
 pub(crate) use xeddsa::sign_cached;
 pub use xeddsa::{sign, verify, verify_strict_result};

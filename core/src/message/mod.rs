@@ -41,6 +41,7 @@ mod phash;
 mod prekeys;
 mod receipt;
 mod retry;
+pub mod secret;
 mod unwrap;
 mod usync;
 

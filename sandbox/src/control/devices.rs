@@ -1,12 +1,15 @@
-//! `GET /control/devices?phone=`: the account's devices (the phone and linked companions).
+//! `GET /control/devices?phone=`: the account's devices (the phone and linked companions);
+//! `POST /control/unlink {"phone","device"}`: the phone unlinks a companion (Settings, Linked
+//! devices, Log out).
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use super::body::QueryArgs;
+use super::body::{JsonBody, QueryArgs};
 use super::ControlError;
+use crate::handlers::devices::unlink as unlink_device;
 use crate::jids::parse_phone;
 use crate::shared::Shared;
 use crate::state::PHONE_PLATFORM;
@@ -56,4 +59,43 @@ pub async fn list(
         account.devices.values().map(|d| info(d.id, &d.name, Some(d.key_index), Some(d.paired_at))),
     );
     Ok(Json(devices))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unlink {
+    pub phone: String,
+    /// The companion's device id (`GET /devices`), 1 or more.
+    pub device: u16,
+}
+
+#[derive(Serialize)]
+pub struct Unlinked {
+    pub device_jid: String,
+}
+
+/// The phone unlinks companion `device`: it is forgotten, its connection (if any) ends with
+/// `<stream:error code="401"><conflict type="device_removed"/>`, a later login of it fails
+/// with 401, and the account's other companions get a `devices` notification.
+pub async fn unlink(
+    State(shared): State<Arc<Shared>>,
+    JsonBody(request): JsonBody<Unlink>,
+) -> Result<Json<Unlinked>, ControlError> {
+    let phone = parse_phone(&request.phone)
+        .ok_or_else(|| ControlError::bad_request("phone must be an international number"))?;
+    let jid = {
+        let state = shared.state();
+        let account = state
+            .account(&phone)
+            .ok_or_else(|| ControlError::not_found(format!("unknown account {phone}")))?;
+        account.jid().with_device(request.device).to_string()
+    };
+    if request.device == 0 {
+        return Err(ControlError::bad_request("device 0 is the phone itself"));
+    }
+    if !unlink_device(&shared, &phone, request.device, None) {
+        return Err(ControlError::not_found(format!("{jid} is not linked")));
+    }
+    tracing::info!(%jid, "unlinked by the phone");
+    Ok(Json(Unlinked { device_jid: jid }))
 }

@@ -23,6 +23,7 @@ pub fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route("/accounts", post(accounts::create))
         .route("/devices", get(devices::list))
+        .route("/unlink", post(devices::unlink))
         .route("/pair", post(pair::by_qr))
         .route("/pair-code", post(pair::by_code))
         .route("/groups", post(groups::create_group))

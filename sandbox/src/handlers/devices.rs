@@ -1,12 +1,13 @@
 //! An account's device list as the server publishes it: usync `<devices>` and the `devices`
-//! notifications that tell an account's other devices about a companion added or removed.
+//! notifications that tell an account's other devices about a companion added or removed; and
+//! the unlinking of a companion.
 use wazap::binary::{Jid, Node};
 
 use super::stanza;
 use crate::jids::participant_hash;
 use crate::phone;
 use crate::shared::Shared;
-use crate::state::Account;
+use crate::state::{unix_now, Account};
 
 /// `<key-index-list ts>ADVSignedKeyIndexList</key-index-list>` signed by the phone.
 pub fn key_index_list(account: &Account) -> Node {
@@ -69,4 +70,32 @@ pub fn notify_change(shared: &Shared, phone: &str, change: &'static str, device:
 /// Every device JID of a user, under the JID the caller used (phone number or LID).
 pub fn device_jids(account: &Account, user: &Jid) -> Vec<Jid> {
     account.device_jids(&user.to_non_ad())
+}
+
+/// Unlinks companion `device` of `phone` (the companion logged itself out, or the phone removed
+/// it): forgets it and its queued stanzas, ends its live connection with `<stream:error
+/// code="401"><conflict type="device_removed"/>` (after `reply`, when that connection is the
+/// one asking), and tells the account's other companions. `false` if there was no such device.
+pub fn unlink(shared: &Shared, phone: &str, device: u16, reply: Option<(u64, Node)>) -> bool {
+    {
+        let mut state = shared.state();
+        let Some(account) = state.account_mut(phone) else { return false };
+        if account.devices.remove(&device).is_none() {
+            return false;
+        }
+        account.bundles.remove(&device);
+        account.devices_changed = unix_now();
+        state.durable.queues.clear(phone, device);
+        state.save();
+    }
+    if let Some(conn) = shared.conn_of(phone, device) {
+        if let Some((_, reply)) = reply.filter(|(asking, _)| *asking == conn.id) {
+            // The reply must go before the stream error on this very connection.
+            conn.send(reply);
+        }
+        conn.close(Some(stanza::stream_error_device_removed()));
+        shared.unregister_conn(phone, device, conn.id);
+    }
+    notify_change(shared, phone, "remove", device, 0);
+    true
 }

@@ -76,6 +76,15 @@ fn new_ref() -> String {
     format!("2@{}", STANDARD.encode(raw))
 }
 
+/// `<pair-device><ref>…</ref>×N</pair-device>`. Each ref is raw bytes (BINARY_8), as the real
+/// server sends it: whatsmeow takes only `[]byte` content for a ref (`handlePairDevice` in
+/// pair.go) and skips anything else, so text that the encoder would pack as a token or a JID
+/// ("2@…" parses as one) left it with no QR code.
+pub fn pair_device<'a>(refs: impl IntoIterator<Item = &'a str>) -> Node {
+    Node::new("pair-device")
+        .children(refs.into_iter().map(|r| Node::new("ref").bytes(r)))
+}
+
 /// Keeps an unpaired companion's registration and sends it `<pair-device>` with fresh refs.
 pub fn register(
     shared: &Shared,
@@ -109,8 +118,7 @@ pub fn register(
             (new_ref(), shown_until)
         })
         .collect();
-    let pair_device = Node::new("pair-device")
-        .children(refs.iter().map(|(r, _)| Node::new("ref").text(r.clone())));
+    let pair_device = pair_device(refs.iter().map(|(r, _)| r.as_str()));
     shared.state().pending.add(Registration {
         conn: handle.clone(),
         noise_key: *noise_key,

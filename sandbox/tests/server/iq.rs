@@ -288,6 +288,48 @@ async fn logout_removes_the_device_and_tells_the_others() {
     assert_eq!(failure.attr_str("reason"), Some("401"));
 }
 
+/// `POST /control/unlink`: the phone removes a companion (Linked devices, Log out).
+#[tokio::test]
+async fn the_phone_unlinks_a_companion() {
+    let sandbox = start().await;
+    create_account(&sandbox, "15555560000", "Fred").await;
+    let first = pair_new_device(&sandbox, "15555560000").await;
+    let second = pair_new_device(&sandbox, "15555560000").await;
+    let (mut one, _) = login(&sandbox, &first).await;
+    let (mut two, _) = login(&sandbox, &second).await;
+
+    let unlink = |device: u16| serde_json::json!({ "phone": "15555560000", "device": device });
+    let (status, body) =
+        http(&sandbox, "POST", "/control/unlink", Some(&unlink(2).to_string())).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["device_jid"], "15555560000:2@s.whatsapp.net");
+    let error = two.expect_closed().await.pop().expect("a stream error before closing");
+    assert_eq!(error.tag, "stream:error");
+    assert_eq!(error.attr_str("code"), Some("401"));
+    assert_eq!(
+        error.child_by_tag("conflict").and_then(|c| c.attr_str("type")),
+        Some("device_removed")
+    );
+    let notification = one.recv_tag("notification").await;
+    let removed = notification.child_by_path(&["remove", "device"]).expect("remove/device");
+    assert_eq!(removed.req_jid("jid").unwrap(), Jid::pn("15555560000").with_device(2));
+    let (_, failure) = login(&sandbox, &second).await;
+    assert_eq!(failure.attr_str("reason"), Some("401"));
+
+    // Again, the phone itself, an unknown account: errors, and nothing else changes.
+    for (body, expected) in [
+        (unlink(2), 404),
+        (unlink(0), 400),
+        (serde_json::json!({ "phone": "15555569999", "device": 1 }), 404),
+    ] {
+        let (status, answer) =
+            http(&sandbox, "POST", "/control/unlink", Some(&body.to_string())).await;
+        assert_eq!(status, expected, "{body} → {answer}");
+    }
+    let (_, devices) = http(&sandbox, "GET", "/control/devices?phone=15555560000", None).await;
+    assert_eq!(devices.as_array().map(Vec::len), Some(2), "{devices}");
+}
+
 #[tokio::test]
 async fn privacy_blocklist_and_props() {
     let sandbox = start().await;

@@ -6,6 +6,7 @@ mod binary;
 mod common;
 mod control_api;
 mod groups;
+mod interop;
 mod iq;
 mod latency;
 mod media;

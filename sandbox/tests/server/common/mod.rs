@@ -141,11 +141,20 @@ impl TestConn {
 
     /// The next node, or `None` when the server closed the connection.
     pub async fn recv_or_closed(&mut self) -> Option<Node> {
+        self.recv_frame_or_closed().await.map(|(_, node)| node)
+    }
+
+    /// The next frame as it came (flags byte, then the encoded node) and its node, or `None`
+    /// when the server closed the connection: for tests of the exact bytes.
+    pub async fn recv_frame_or_closed(&mut self) -> Option<(Vec<u8>, Node)> {
         match tokio::time::timeout(WAIT, self.socket.recv_frame()).await {
             Err(_) => panic!("no node from the sandbox within {WAIT:?}"),
             Ok(Err(SocketError::Closed)) => None,
             Ok(Err(e)) => panic!("reading failed: {e}"),
-            Ok(Ok(frame)) => Some(self.decoder.decode(&frame).expect("decodable node")),
+            Ok(Ok(frame)) => {
+                let node = self.decoder.decode(&frame).expect("decodable node");
+                Some((frame, node))
+            }
         }
     }
 
