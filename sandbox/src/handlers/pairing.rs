@@ -81,8 +81,7 @@ fn new_ref() -> String {
 /// pair.go) and skips anything else, so text that the encoder would pack as a token or a JID
 /// ("2@…" parses as one) left it with no QR code.
 pub fn pair_device<'a>(refs: impl IntoIterator<Item = &'a str>) -> Node {
-    Node::new("pair-device")
-        .children(refs.into_iter().map(|r| Node::new("ref").bytes(r)))
+    Node::new("pair-device").children(refs.into_iter().map(|r| Node::new("ref").bytes(r)))
 }
 
 /// Keeps an unpaired companion's registration and sends it `<pair-device>` with fresh refs.
