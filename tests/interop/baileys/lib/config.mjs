@@ -16,9 +16,24 @@ export function sandboxSocketConfig(baileys, ready, auth, logger) {
   if (baileys.WA_CERT_DETAILS?.PUBLIC_KEY) {
     baileys.WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(ready.root_public_key, 'hex')
   }
-  // Baileys always fetches media over https: uploads from the hosts in media_conn, downloads
-  // from the message's URL or https://mmg.whatsapp.net + direct path (history syncs). Route
-  // every media connection to the sandbox's media host, which speaks plain HTTP.
+  const media = sandboxMediaOptions(ready)
+  return {
+    waWebSocketUrl: ready.ws_url,
+    auth,
+    logger,
+    browser: baileys.Browsers.ubuntu('Chrome'),
+    fetchAgent: media.httpsAgent, // uploads (6 and 7)
+    options: media, // downloads Baileys makes itself: history syncs (6: axios; 7: fetch)
+  }
+}
+
+/**
+ * Baileys always fetches media over https: uploads from the hosts in media_conn, downloads
+ * from the message's URL or https://mmg.whatsapp.net + direct path. These route every media
+ * connection to the sandbox's media host, which speaks plain HTTP. Pass them to
+ * downloadMediaMessage too: `downloadMediaMessage(msg, 'buffer', { options })`.
+ */
+export function sandboxMediaOptions(ready) {
   const media = new URL(ready.media_url)
   const toSandbox = () => connect(Number(media.port), media.hostname)
   class SandboxMediaAgent extends HttpsAgent {
@@ -26,20 +41,12 @@ export function sandboxSocketConfig(baileys, ready, auth, logger) {
       return toSandbox()
     }
   }
-  const agent = new SandboxMediaAgent()
   const dispatcher = new UndiciAgent({
     connect: (_options, callback) => {
       const socket = toSandbox()
       socket.once('connect', () => callback(null, socket)).once('error', (e) => callback(e, null))
     },
   })
-  return {
-    waWebSocketUrl: ready.ws_url,
-    auth,
-    logger,
-    browser: baileys.Browsers.ubuntu('Chrome'),
-    fetchAgent: agent, // uploads (6 and 7)
-    options: { httpsAgent: agent, dispatcher }, // downloads (6: axios; 7: fetch)
-  }
+  return { httpsAgent: new SandboxMediaAgent(), dispatcher }
 }
 // </baileys-config>

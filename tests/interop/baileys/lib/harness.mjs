@@ -149,6 +149,8 @@ export class BaileysUser {
     this.logger = pino({ level: process.env.BAILEYS_LOG || 'silent' }).child({ user: name })
     this.auth = null
     this.saved = Promise.resolve()
+    /** The sockets that reported `connection: 'close'`. */
+    this.ended = new WeakSet()
   }
 
   /**
@@ -174,6 +176,7 @@ export class BaileysUser {
     sock.ev.process((events) => {
       for (const [name, data] of Object.entries(events)) this.log.push(name, data)
       const update = events['connection.update']
+      if (update?.connection === 'close') this.ended.add(sock)
       if (update?.connection === 'close' && sock === this.sock && !this.closed) {
         const code = update.lastDisconnect?.error?.output?.statusCode
         if (code === this.baileys.DisconnectReason.restartRequired) {
@@ -239,7 +242,7 @@ export class BaileysUser {
       const ping = { tag: 'iq', attrs: { to: '@s.whatsapp.net', type: 'get', xmlns: 'w:p' }, content: [{ tag: 'ping', attrs: {} }] }
       await within(sock.query(ping), `${this.name} ping before ending`).catch(() => {})
     }
-    if (sock) {
+    if (sock && !this.ended.has(sock)) {
       const closed = this.log.waitFor('connection.update', (u) => u.connection === 'close', 'close', this.log.length)
       sock.end(undefined)
       await closed.catch(() => {})

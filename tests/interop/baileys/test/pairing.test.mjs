@@ -78,3 +78,33 @@ test('pair by phone code', async (t) => {
   const me = baileys.jidDecode(user.jid)
   assert.equal(`${me.user}:${me.device}@s.whatsapp.net`, deviceJid)
 })
+
+test('the phone unlinks the device: the session ends as logged out', async (t) => {
+  const account = await newAccount('Unlinking phone')
+  const user = await BaileysUser.create(baileys, 'unlink')
+  t.after(() => user.destroy())
+  const deviceJid = await user.pairByQr(account.phone)
+  const device = baileys.jidDecode(deviceJid).device
+
+  const since = user.log.length
+  await control('POST', '/unlink', { phone: account.phone, device })
+  const update = await user.log.waitFor(
+    'connection.update',
+    (u) => u.connection === 'close',
+    'the session ends',
+    since,
+  )
+  assert.equal(update.lastDisconnect?.error?.output?.statusCode, baileys.DisconnectReason.loggedOut)
+  assert.equal(user.restarts, 1, 'no restart after a logout')
+
+  // The stored session no longer logs in: <failure reason="401">, then the server closes.
+  const again = user.log.length
+  await user.connect({ reload: true })
+  const refused = await user.log.waitFor('connection.update', (u) => u.connection === 'close', 'login refused', again)
+  assert.ok(!user.log.events.slice(again).some((e) => e.name === 'connection.update' && e.data.connection === 'open'))
+  // Baileys 7 decodes frames asynchronously: the server's close may overtake the <failure>
+  // it follows, and Baileys then reports connectionClosed (as it would against WhatsApp).
+  const codes = [baileys.DisconnectReason.loggedOut]
+  if (baileys.WA_CERT_DETAILS?.PUBLIC_KEY) codes.push(baileys.DisconnectReason.connectionClosed)
+  assert.ok(codes.includes(refused.lastDisconnect?.error?.output?.statusCode), JSON.stringify(refused.lastDisconnect?.error?.output))
+})
