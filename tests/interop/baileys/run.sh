@@ -11,7 +11,7 @@ root=$(cd "$here/../../.." && pwd)
 variants=("$@")
 [ ${#variants[@]} -gt 0 ] || variants=(baileys baileys7)
 
-node_ok() { command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] < 20)'; }
+node_ok() { command -v node >/dev/null && node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)'; }
 if ! node_ok; then
   echo "== installing Node.js (Debian packages)"
   apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null

@@ -77,6 +77,8 @@ test('pair by phone code', async (t) => {
   assert.equal(user.restarts, 1)
   const me = baileys.jidDecode(user.jid)
   assert.equal(`${me.user}:${me.device}@s.whatsapp.net`, deviceJid)
+  // A device paired by code gets the phone's history sync too.
+  await user.log.waitFor('messaging-history.set', () => true, 'history sync', since)
 })
 
 test('the phone unlinks the device: the session ends as logged out', async (t) => {
