@@ -2,6 +2,7 @@
 //! with no patches or snapshot for an account without app state, in the request shapes of
 //! Baileys (`version="0" return_snapshot="true"`) and whatsmeow (no `version` when it asks for a
 //! snapshot). Baileys holds back every event after login until this sync succeeds.
+use prost::Message;
 use wazap::binary::Node;
 
 use crate::common::{create_account, iq_error_code, login, pair_new_device, start, TestConn};
@@ -84,7 +85,14 @@ async fn app_state_sync_refuses_what_it_cannot_answer() {
         .attr("name", "regular")
         .attr("version", "0")
         .attr("return_snapshot", "false")
-        .child(Node::new("patch").bytes(vec![1, 2, 3]));
+        .child(Node::new("patch").bytes(wazap::proto::SyncdPatch::default().encode_to_vec()));
     let reply = conn.iq("w:sync:app:state", "set", sync(vec![patch])).await;
     assert_eq!(iq_error_code(&reply), Some(501), "{reply}");
+    // A patch that is no SyncdPatch is a bad request.
+    let garbage = Node::new("collection")
+        .attr("name", "regular")
+        .attr("version", "0")
+        .child(Node::new("patch").bytes(vec![0xff, 0xff]));
+    let reply = conn.iq("w:sync:app:state", "set", sync(vec![garbage])).await;
+    assert_eq!(iq_error_code(&reply), Some(400), "{reply}");
 }

@@ -206,7 +206,8 @@ async fn call(client: &Client, name: &str, args: Value) -> Result<Value, String>
             Value::Null
         }
         _ => {
-            let answer = client.request(name, &args.to_string()).await.map_err(|e| e.to_string())?;
+            let answer =
+                client.request(name, &args.to_string()).await.map_err(|e| e.to_string())?;
             serde_json::from_str(&answer).map_err(|e| e.to_string())?
         }
     })
