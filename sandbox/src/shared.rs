@@ -48,6 +48,8 @@ pub struct Shared {
     pub edge_routing: EdgeRouting,
     /// One-way delay of every stanza sent to a client ([`crate::SandboxConfig::latency`]).
     pub latency: Duration,
+    /// [`crate::SandboxConfig::login_time`].
+    pub login_time: Duration,
 }
 
 /// What [`Shared::new`] needs besides the state.
@@ -58,6 +60,7 @@ pub struct SharedParts {
     pub phones_dir: Option<PathBuf>,
     pub phone_wake: mpsc::UnboundedSender<String>,
     pub latency: Duration,
+    pub login_time: Duration,
 }
 
 impl Shared {
@@ -75,6 +78,7 @@ impl Shared {
             phone_wake: parts.phone_wake,
             edge_routing: EdgeRouting::default(),
             latency: parts.latency,
+            login_time: parts.login_time,
         }
     }
 

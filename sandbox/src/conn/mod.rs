@@ -78,6 +78,8 @@ async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
             return;
         }
     };
+    // The server authenticates the client before it answers (see `SandboxConfig::login_time`).
+    tokio::time::sleep(shared.login_time).await;
     let Some(session) = login::begin(&shared, &handle, &accepted.static_key, &payload) else {
         let _ = writer.await;
         return;

@@ -81,13 +81,15 @@ async fn bad_arguments_exit_with_usage() {
 }
 
 #[tokio::test]
-async fn a_latency_that_is_not_a_number_is_refused() {
-    let output = Command::new(env!("CARGO_BIN_EXE_wazap-sandbox"))
-        .args(["--latency-ms", "soon"])
-        .output()
-        .await
-        .expect("runs");
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("--latency-ms soon") && stderr.contains("usage"), "{stderr}");
+async fn a_latency_or_login_time_that_is_not_a_number_is_refused() {
+    for flag in ["--latency-ms", "--login-ms"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_wazap-sandbox"))
+            .args([flag, "soon"])
+            .output()
+            .await
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&format!("{flag} soon")) && stderr.contains("usage"), "{stderr}");
+    }
 }

@@ -14,23 +14,25 @@ use crate::common::{
 };
 
 const LATENCY: Duration = Duration::from_millis(150);
+const LOGIN_TIME: Duration = Duration::from_millis(100);
 
 #[tokio::test]
 async fn stanzas_reach_the_client_a_latency_after_their_cause() {
-    let sandbox = Sandbox::start(SandboxConfig::ephemeral().with_latency(LATENCY))
-        .await
-        .expect("sandbox starts");
+    let config = SandboxConfig { login_time: LOGIN_TIME, ..SandboxConfig::ephemeral() };
+    let sandbox = Sandbox::start(config.with_latency(LATENCY)).await.expect("sandbox starts");
     let device = TestDevice::new();
     let mut conn =
         TestConn::connect(&sandbox, &device, &device.registration_payload(), DictVersion::V3)
             .await
             .expect("registration handshake");
     // `connect` returns once the ClientFinish was written: the server's first frame (the
-    // pair-device iq) was queued after it arrived, and is held back for the latency.
+    // pair-device iq) was queued after it arrived and the login time passed, and is held back
+    // for the latency.
     let finished = Instant::now();
     let first = conn.recv().await;
     assert!(first.child_by_tag("pair-device").is_some(), "{first}");
-    assert!(finished.elapsed() >= LATENCY, "first frame after {:?}", finished.elapsed());
+    let took = finished.elapsed();
+    assert!(took >= LOGIN_TIME + LATENCY, "first frame after {took:?}");
 
     // An answer too.
     let asked = Instant::now();

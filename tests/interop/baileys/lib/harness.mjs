@@ -120,7 +120,20 @@ export class EventLog {
       waiter = { pred: match, resolve: (e) => resolve(e.data) }
       this.waiters.add(waiter)
     })
-    return within(found, what).finally(() => this.waiters.delete(waiter))
+    return within(found, what)
+      .catch((e) => Promise.reject(new Error(`${e.message}; last events: ${this.summary()}`)))
+      .finally(() => this.waiters.delete(waiter))
+  }
+
+  /** The last events, briefly (for a failure's message). */
+  summary(count = 12) {
+    const brief = ({ name, data }) => {
+      const keys = (data?.messages ?? (Array.isArray(data) ? data : []))
+        .map((m) => `${m.key?.id ?? m.id ?? ''}${m.status ?? m.update?.status ? `@${m.status ?? m.update?.status}` : ''}`)
+        .filter(Boolean)
+      return keys.length ? `${name}[${keys.join(',')}]` : name
+    }
+    return this.events.slice(-count).map(brief).join(' ')
   }
 
   get length() {
@@ -227,6 +240,20 @@ export class BaileysUser {
       since,
     )
     return found
+  }
+
+  /**
+   * Waits until Baileys reports message `id` (one it sent) at `status` or beyond. While Baileys
+   * buffers its events (after login, until its first app state sync), an update to a message
+   * whose upsert is still buffered is folded into that upsert: the status then comes with
+   * `messages.upsert`, not as a `messages.update`.
+   */
+  async statusReached(id, status, what) {
+    const reached = (m) => m.key?.id === id && (m.status ?? 0) >= status
+    await Promise.any([
+      this.log.waitFor('messages.update', (us) => us.some((u) => u.key.id === id && u.update.status >= status), what),
+      this.log.waitFor('messages.upsert', ({ messages }) => messages.some(reached), what),
+    ]).catch((e) => Promise.reject(e.errors?.[0] ?? e))
   }
 
   /**

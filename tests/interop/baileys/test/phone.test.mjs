@@ -29,11 +29,7 @@ test('texts both ways with a phone, delivery and read receipts', async (t) => {
   const got = await waitForInbox(friend.phone, (e) => e.text === 'hello phone', 'Baileys text')
   assert.equal(got.id, sent.key.id)
   assert.equal(got.sender.split(/[:@]/)[0], mine.phone)
-  await user.log.waitFor(
-    'messages.update',
-    (updates) => updates.some((u) => u.key.id === sent.key.id && u.update.status >= baileys.proto.WebMessageInfo.Status.DELIVERY_ACK),
-    'delivery receipt',
-  )
+  await user.statusReached(sent.key.id, baileys.proto.WebMessageInfo.Status.DELIVERY_ACK, 'delivery receipt')
 
   // The friend's phone → Baileys.
   const id = await phoneSends(friend.phone, mine.phone, 'hello baileys')

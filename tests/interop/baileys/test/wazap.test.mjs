@@ -38,15 +38,6 @@ async function pair(t, name) {
   return { user, peer, userJid: userJid(mine.phone), peerJid: userJid(peer.phone) }
 }
 
-/** Waits for Baileys' status of message `id` to reach `status`. */
-function statusReached(user, id, status, what) {
-  return user.log.waitFor(
-    'messages.update',
-    (updates) => updates.some((u) => u.key.id === id && u.update.status >= status),
-    what,
-  )
-}
-
 test('texts both ways with a wazap client, delivery and read receipts', async (t) => {
   const { user, peer, userJid: me, peerJid } = await pair(t, 'texts')
 
@@ -54,9 +45,9 @@ test('texts both ways with a wazap client, delivery and read receipts', async (t
   const got = await peer.message((m) => m.text === 'hello wazap', 'the Baileys text')
   assert.equal(got.info.id, sent.key.id)
   assert.equal(got.info.chat, me)
-  await statusReached(user, sent.key.id, Status.DELIVERY_ACK, 'delivery receipt from wazap')
+  await user.statusReached(sent.key.id, Status.DELIVERY_ACK, 'delivery receipt from wazap')
   await peer.call('mark_read', { ids: [got.info.id], chat: got.info.chat, sender: null })
-  await statusReached(user, sent.key.id, Status.READ, 'read receipt from wazap')
+  await user.statusReached(sent.key.id, Status.READ, 'read receipt from wazap')
 
   const answer = await peer.call('send_text', { to: me, text: 'hello baileys' })
   const message = await user.message((m) => textOf(m) === 'hello baileys', 'the wazap text')
