@@ -8,11 +8,8 @@ fuzz_target!(|data: &[u8]| {
     // First byte: which decoder and the frame bound; then chunk lengths interleaved with data.
     let Some((&mode, mut rest)) = data.split_first() else { return };
     let max = usize::from(mode & 0x7f) * 64;
-    let mut dec = if mode & 0x80 != 0 {
-        FrameDecoder::expecting_header(max)
-    } else {
-        FrameDecoder::new(max)
-    };
+    let mut dec =
+        if mode & 0x80 != 0 { FrameDecoder::expecting_header(max) } else { FrameDecoder::new(max) };
     let mut failed = None;
     while let Some((&chunk, tail)) = rest.split_first() {
         let n = usize::from(chunk).min(tail.len());

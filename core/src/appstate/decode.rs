@@ -34,7 +34,7 @@ fn key_id_of(key_id: &Option<proto::KeyId>) -> &[u8] {
 }
 
 /// Decrypts one record (the `i`th, for error messages) and checks its two MACs.
-fn decode_record(
+pub fn decode_record(
     i: usize,
     operation: Operation,
     record: &proto::SyncdRecord,

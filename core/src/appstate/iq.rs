@@ -131,43 +131,6 @@ pub fn parse_server_sync(notification: &Node) -> Vec<Collection> {
         .collect()
 }
 
-/// One collection of a sync iq as the server reads it: what to fetch, and the patches of an
-/// [`upload`] (none for a [`fetch`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CollectionRequest {
-    pub fetch: Fetch,
-    pub patches: Vec<proto::SyncdPatch>,
-}
-
-/// The server's side: the collections of a [`fetch`] or [`upload`] iq, in order. Baileys sends
-/// `version="0"` with its snapshot requests, whatsmeow no version (both mean 0); a name that is
-/// none of the five collections is refused.
-pub fn parse_request(iq: &Node) -> Result<Vec<CollectionRequest>, AppStateError> {
-    let sync = iq.child_by_tag("sync").ok_or_else(|| malformed("app state sync without <sync>"))?;
-    sync.children_by_tag("collection")
-        .map(|node| {
-            let name = node.req_str("name").map_err(malformed)?;
-            let collection = name
-                .parse()
-                .map_err(|_| malformed(format!("no app state collection is called {name:?}")))?;
-            let patches = node
-                .children_by_tag("patch")
-                .filter_map(Node::content_bytes)
-                .map(|bytes| {
-                    proto::SyncdPatch::decode(bytes)
-                        .map_err(|e| malformed(format!("{name} patch: {e}")))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let fetch = Fetch {
-                collection,
-                version: node.opt_u64("version").map_err(malformed)?.unwrap_or(0),
-                snapshot: node.opt_bool("return_snapshot").map_err(malformed)?.unwrap_or(false),
-            };
-            Ok(CollectionRequest { fetch, patches })
-        })
-        .collect()
-}
-
 /// The server's side: the `<collection>` of an answer.
 pub fn answer_collection(
     collection: Collection,
@@ -257,44 +220,6 @@ mod tests {
         );
         assert!(matches!(parse_answer(&bad), Err(AppStateError::Malformed(_))));
         assert!(parse_answer(&Node::new("iq")).is_err());
-    }
-
-    #[test]
-    fn the_server_reads_fetches_and_uploads_of_both_clients() {
-        let ours = fetch(&[
-            Fetch { collection: Collection::RegularHigh, version: 0, snapshot: true },
-            Fetch { collection: Collection::Regular, version: 7, snapshot: false },
-        ]);
-        let read = parse_request(&ours).unwrap();
-        assert_eq!(
-            read[0].fetch,
-            Fetch { collection: Collection::RegularHigh, version: 0, snapshot: true }
-        );
-        assert_eq!(
-            read[1].fetch,
-            Fetch { collection: Collection::Regular, version: 7, snapshot: false }
-        );
-        assert!(read.iter().all(|r| r.patches.is_empty()));
-        // Baileys' resyncAppState: version "0" and return_snapshot "true" as strings.
-        let baileys = sync_iq([Node::new("collection")
-            .attr("name", "critical_block")
-            .attr("version", "0")
-            .attr("return_snapshot", "true")]);
-        let read = parse_request(&baileys).unwrap();
-        assert_eq!(
-            read[0].fetch,
-            Fetch { collection: Collection::CriticalBlock, version: 0, snapshot: true }
-        );
-        let patch = proto::SyncdPatch {
-            version: Some(proto::SyncdVersion { version: Some(4) }),
-            ..Default::default()
-        };
-        let read = parse_request(&upload(Collection::RegularLow, 3, &patch)).unwrap();
-        assert_eq!(read[0].fetch.version, 3);
-        assert_eq!(read[0].patches, vec![patch]);
-        let unknown = sync_iq([Node::new("collection").attr("name", "made_up")]);
-        assert!(matches!(parse_request(&unknown), Err(AppStateError::Malformed(_))));
-        assert!(parse_request(&Node::new("iq")).is_err());
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub mod iq;
 pub mod keys;
 pub mod lthash;
 pub mod mac;
-mod state;
+pub mod state;
 
 pub use action::{Change, MutationSpec};
 pub use collection::Collection;

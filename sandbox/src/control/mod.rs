@@ -1,6 +1,7 @@
 //! The control API under `/control`: what tests and demos use to play the phones' part.
 //! Every failure answers a 4xx (or 5xx) status with `{"error": "..."}`.
 mod accounts;
+mod app_state;
 mod body;
 mod devices;
 mod error;
@@ -30,5 +31,6 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/send", post(phone::send_text))
         .route("/inbox", get(phone::inbox))
         .route("/reinstall", post(phone::reinstall))
+        .route("/app-state", post(app_state::mutate).get(app_state::view))
         .fallback(|| async { ControlError::not_found("no such control endpoint") })
 }

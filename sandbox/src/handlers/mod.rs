@@ -98,12 +98,10 @@ pub async fn handle_iq(ctx: &mut ConnCtx, iq: &Node) {
         ("w", "get") => props::handle_legacy(ctx, iq).map(Some),
         ("w:g2", "get" | "set") => groups::handle(ctx, &id, kind, iq).map(Some),
         ("w:m", "set") => media_conn::handle(ctx, &id, iq).map(Some),
+        ("w:sync:app:state", "set") => app_state::handle(ctx, &id, iq).await.map(Some),
         ("passive", "set") => passive::handle(ctx, &id, iq).map(Some),
         ("w:profile:picture", "get") => profile_picture::get(ctx, &id, iq).map(Some),
         ("w:profile:picture", "set") => profile_picture::set(ctx, &id, iq).await.map(Some),
-        ("w:sync:app:state", "set") => {
-            require_login(ctx).and_then(|_| app_state::handle(&id, iq)).map(Some)
-        }
         _ => Err(IqError::NotImplemented),
     };
     let reply = result.unwrap_or_else(|e| {

@@ -8,6 +8,7 @@
 //! [`send`]s texts through `handlers::message::route`, exactly like a companion's stanza.
 //! The phone sends to groups with its own sender key, and welcomes each new companion with the
 //! account's app state keys and a history sync ([`new_companion`]).
+pub mod app_state;
 pub mod app_state_keys;
 pub mod history;
 pub mod inbox;

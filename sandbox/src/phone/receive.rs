@@ -86,6 +86,13 @@ fn content(message: &Message) -> Option<(String, &'static str)> {
     None
 }
 
+/// The key ids a companion asks its phone for (`APP_STATE_SYNC_KEY_REQUEST`).
+fn app_state_key_request(message: &Message) -> Option<Vec<Vec<u8>>> {
+    let protocol = message.protocol_message.as_deref()?;
+    let request = protocol.app_state_sync_key_request.as_ref()?;
+    Some(request.key_ids.iter().map(|k| k.key_id().to_vec()).collect())
+}
+
 fn message(shared: &Shared, phone: &str, node: &Node) {
     let Ok(from) = node.req_jid("from") else { return };
     let id = node.attr_str("id").unwrap_or_default().to_owned();
@@ -155,6 +162,15 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
         super::retry::ask_again(shared, phone, &store, node);
     }
     let timestamp = node.opt_u64("t").ok().flatten().unwrap_or_else(unix_now);
+    let own = {
+        let state = shared.state();
+        state.phone_of(&sender).as_deref() == Some(phone)
+    };
+    if own {
+        for request in decrypted.iter().filter_map(app_state_key_request) {
+            super::app_state::answer_key_request(shared, phone, sender.device, &request);
+        }
+    }
     let mut echo = None;
     for message in &decrypted {
         let Some((text, kind)) = content(message) else { continue };
@@ -183,10 +199,6 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
     }
     receipt::relay(shared, phone, 0, &delivered);
 
-    let own = {
-        let state = shared.state();
-        state.phone_of(&sender).as_deref() == Some(phone)
-    };
     let echoing = shared.state().account(phone).is_some_and(|a| a.echo);
     if let (true, false, Some(text)) = (echoing, own, echo) {
         if chat.server != Server::Group {

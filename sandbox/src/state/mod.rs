@@ -3,6 +3,7 @@
 //! ([`pending`], memory only). One lock guards it all; critical sections are short and never
 //! await.
 pub mod accounts;
+pub mod app_state;
 pub mod codec;
 pub mod groups;
 pub mod in_flight;
@@ -65,6 +66,9 @@ pub struct Durable {
     /// The app state sync keys each phone shares with its companions, by phone number.
     #[serde(default)]
     pub app_state_keys: BTreeMap<String, Vec<crate::phone::app_state_keys::AppStateKey>>,
+    /// Each account's app state collections (the patches its devices uploaded), by phone number.
+    #[serde(default)]
+    pub app_state: BTreeMap<String, app_state::Collections>,
 }
 
 /// A profile or group picture: its id (a timestamp, as the real server's) and the media blob.

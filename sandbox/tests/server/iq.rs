@@ -226,7 +226,8 @@ async fn ping_media_conn_passive_picture_and_unknown_iq() {
     assert_eq!(reply.attr_str("id"), Some("pic"));
     assert_eq!(iq_error_code(&reply), Some(404));
 
-    let reply = conn.iq("w:made:up", "set", vec![Node::new("sync")]).await;
+    // A namespace the sandbox does not serve (the business catalog).
+    let reply = conn.iq("w:biz:catalog", "get", vec![Node::new("product_catalog")]).await;
     assert_eq!(iq_error_code(&reply), Some(501));
     assert_eq!(
         reply.child_by_tag("error").and_then(|e| e.attr_str("text")),
