@@ -45,31 +45,15 @@ pub fn relay(shared: &Shared, phone: &str, device: u16, node: &Node) {
         .attr("from", from)
         .attr("id", node.attr_str("id").unwrap_or_default().to_owned())
         .attr("t", node.attr_str("t").map_or_else(|| unix_now().to_string(), str::to_owned));
-    copy_attrs(node, &mut relayed);
-    let relayed = relayed.children(node.get_children().to_vec());
-    for target_device in devices {
-        routing::deliver(shared, &target_phone, target_device, relayed.clone());
-    }
-}
-
-/// The attributes a relayed receipt keeps. `type="inactive"` (delivered to a device that is not
-/// active: Baileys and WhatsApp Web send it until they are available) reaches the sender as a
-/// plain delivery receipt: neither whatsmeow (no such receipt type) nor Baileys
-/// (`getStatusFromReceiptType`: only an absent type is DELIVERY_ACK) would count it delivered.
-fn copy_attrs(node: &Node, relayed: &mut Node) {
-    if let Some(kind) = relayed_type(node) {
-        relayed.set_attr("type", kind.clone());
-    }
-    for key in ["participant", "recipient"] {
+    for key in ["type", "participant", "recipient"] {
         if let Some(value) = node.get_attr(key) {
             relayed.set_attr(key, value.clone());
         }
     }
-}
-
-/// The `type` a relayed receipt carries (see [`copy_attrs`]).
-fn relayed_type(node: &Node) -> Option<&wazap::binary::AttrValue> {
-    node.get_attr("type").filter(|_| node.attr_str("type") != Some("inactive"))
+    let relayed = relayed.children(node.get_children().to_vec());
+    for target_device in devices {
+        routing::deliver(shared, &target_phone, target_device, relayed.clone());
+    }
 }
 
 /// A receipt in a group (`to`=group, `participant`=the message's sender) goes to the sender's
@@ -100,7 +84,7 @@ fn group(shared: &Shared, phone: &str, device: u16, to: &Jid, node: &Node) {
         .attr("participant", from)
         .attr("id", node.attr_str("id").unwrap_or_default().to_owned())
         .attr("t", node.attr_str("t").map_or_else(|| unix_now().to_string(), str::to_owned));
-    if let Some(kind) = relayed_type(node) {
+    if let Some(kind) = node.get_attr("type") {
         relayed.set_attr("type", kind.clone());
     }
     let relayed = relayed.children(node.get_children().to_vec());

@@ -268,31 +268,3 @@ async fn a_delivery_receipt_settles_a_message_as_an_ack_does() {
     assert_eq!(again.attr_str("id"), Some("R3"));
     assert!(next_message_before_ping(&mut b).await.is_none(), "R1 and R2 were settled");
 }
-
-#[tokio::test]
-async fn an_inactive_receipt_reaches_the_sender_as_a_delivery_receipt() {
-    let sandbox = start().await;
-    create_account(&sandbox, "15550420000", "Alice").await;
-    create_account(&sandbox, "15550520000", "Bob").await;
-    let alice = pair_new_device(&sandbox, "15550420000").await;
-    let bob = pair_new_device(&sandbox, "15550520000").await;
-    let (mut a, _) = login(&sandbox, &alice).await;
-    let (mut b, _) = login(&sandbox, &bob).await;
-    let bob_user = Jid::pn("15550520000");
-    a.send(&message("I1", bob_user.clone(), None, vec![(bob_user.with_device(1), 1)])).await;
-    ack_for(&mut a, "I1").await;
-    let got = b.recv_tag("message").await;
-
-    // Bob is not active yet (Baileys, WhatsApp Web): `inactive`. Alice's device is told it was
-    // delivered, in the only shape whatsmeow and Baileys count as delivered: no type.
-    b.send(&receipt_of(&got, Some("inactive"))).await;
-    let receipt = a.recv_tag("receipt").await;
-    assert_eq!(receipt.attr_str("id"), Some("I1"));
-    assert_eq!(receipt.attr_str("type"), None, "{receipt}");
-    assert_eq!(receipt.req_jid("from").unwrap().user, "15550520000");
-
-    // Other types are relayed as they are.
-    b.send(&receipt_of(&got, Some("read"))).await;
-    let read = a.recv_tag("receipt").await;
-    assert_eq!(read.attr_str("type"), Some("read"), "{read}");
-}

@@ -35,6 +35,9 @@ async function pair(t, name) {
   await user.pairByQr(mine.phone)
   const peer = await WazapPeer.start(`peer ${name}`)
   t.after(() => peer.stop())
+  // Until a client is available its delivery receipts are `inactive`, which count as delivered
+  // for no one (WhatsApp Web and Baileys do the same; our client too).
+  await peer.call('send_presence', { presence: 'available' })
   return { user, peer, userJid: userJid(mine.phone), peerJid: userJid(peer.phone) }
 }
 
