@@ -1,6 +1,6 @@
 //! The writer task: encodes queued nodes with the connection's dictionary and sends them, each
 //! `latency` after it was queued (a server at network distance: frames stay in order and
-//! pipelined, only later).
+//! pipelined, only later). After a final stanza it waits a little for the client to close.
 use std::time::Duration;
 
 use futures_util::Sink;
@@ -27,6 +27,7 @@ pub async fn run<W>(
             Outbound::Node(node, sent) => (Some(node), sent, false),
             Outbound::Close(node) => (node, None, true),
         };
+        let last_node = last && node.is_some();
         if let Some(node) = node {
             tracing::trace!(node = %super::show(&node), "send");
             match encoder.try_encode(&node) {
@@ -42,9 +43,20 @@ pub async fn run<W>(
                 Err(e) => tracing::error!(error = %e, tag = %node.tag, "cannot encode a reply"),
             }
         }
+        if last_node {
+            // A stream error or failure: give the client the time to read it and close first,
+            // as it does (Baileys decodes frames asynchronously, and a close that overtakes
+            // the last stanza makes it report "connection closed" instead of the reason). The
+            // connection task queues one more item once the client has closed.
+            let grace = latency * CLOSE_GRACE_ROUND_TRIPS;
+            let _ = tokio::time::timeout(grace, queue.recv()).await;
+        }
         if last {
             break;
         }
     }
     let _ = writer.close().await;
 }
+
+/// How many latencies the server waits for the client to close after a final stanza.
+const CLOSE_GRACE_ROUND_TRIPS: u32 = 10;
