@@ -47,9 +47,14 @@ pub async fn run<W>(
             // A stream error or failure: give the client the time to read it and close first,
             // as it does (Baileys decodes frames asynchronously, and a close that overtakes
             // the last stanza makes it report "connection closed" instead of the reason). The
-            // connection task queues one more item once the client has closed.
-            let grace = latency * CLOSE_GRACE_ROUND_TRIPS;
-            let _ = tokio::time::timeout(grace, queue.recv()).await;
+            // connection task queues a close once the client has closed.
+            // Nothing more goes out after a final stanza.
+            let deadline = Instant::now() + latency * CLOSE_GRACE_ROUND_TRIPS;
+            while let Ok(Some((_, next))) = tokio::time::timeout_at(deadline, queue.recv()).await {
+                if matches!(next, Outbound::Close(_)) {
+                    break;
+                }
+            }
         }
         if last {
             break;
