@@ -87,6 +87,9 @@ test('the phone unlinks the device: the session ends as logged out', async (t) =
   t.after(() => user.destroy())
   const deviceJid = await user.pairByQr(account.phone)
   const device = baileys.jidDecode(deviceJid).device
+  // Let Baileys finish its first login's work (the phone's welcome, the app state sync): what
+  // it still has in flight when its socket goes rejects unhandled inside Baileys.
+  await user.log.waitFor('messaging-history.set', () => true, 'history sync')
 
   const since = user.log.length
   await control('POST', '/unlink', { phone: account.phone, device })
