@@ -1,9 +1,6 @@
 //! Addressing helpers shared by the handlers: parsing users from JIDs or phone numbers, and the
 //! device-list hash.
-use base64::engine::general_purpose::STANDARD_NO_PAD;
-use base64::Engine;
 use wazap::binary::{Jid, Server};
-use wazap::crypto::sha256;
 
 /// `phone@s.whatsapp.net` for a bare phone number.
 pub fn pn_jid(phone: &str) -> Jid {
@@ -35,15 +32,9 @@ pub fn is_user(jid: &Jid) -> bool {
     matches!(jid.server, Server::Pn | Server::Lid)
 }
 
-/// The participant-list hash of a device list (`phash`, and `device_hash` in device
-/// notifications): `2:` + unpadded base64 of the first 6 bytes of SHA-256 over the sorted AD
-/// strings of the devices (whatsmeow `participantListHashV2`, protocol-notes §6).
-pub fn participant_hash(devices: &[Jid]) -> String {
-    let mut items: Vec<String> = devices.iter().map(Jid::ad_string).collect();
-    items.sort();
-    let digest = sha256(items.concat().as_bytes());
-    format!("2:{}", STANDARD_NO_PAD.encode(&digest[..6]))
-}
+/// The participant-list hash (`phash`, and `device_hash` in device notifications): the core's,
+/// shared with the client.
+pub use wazap::message::participant_hash;
 
 #[cfg(test)]
 mod tests {
@@ -59,11 +50,5 @@ mod tests {
         assert_eq!(parse_phone("0155500011"), None);
         assert_eq!(parse_phone("123@g.us"), None);
         assert_eq!(parse_phone(""), None);
-    }
-
-    #[test]
-    fn participant_hash_matches_the_protocol_notes_sanity_value() {
-        let devices = [Jid::pn("1234567890"), Jid::pn("1234567890").with_device(5)];
-        assert_eq!(participant_hash(&devices), "2:kgVuVtZv");
     }
 }

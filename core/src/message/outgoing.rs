@@ -121,6 +121,17 @@ fn finish(
     (node, participants.encrypted_for, participants.failed)
 }
 
+/// The `phash` of a message we send: over every device of the conversation and this sending
+/// device too, as WhatsApp Web computes it (`phashV2([].concat(devices, [sender]))`) and as
+/// whatsmeow does (its usync device lists include the sending device), so the server, which
+/// answers a differing hash in its ack, finds ours equal.
+fn send_phash<'a>(devices: impl Iterator<Item = &'a Jid>, this_device: &'a Jid) -> String {
+    let mut all: Vec<&Jid> = devices.chain(std::iter::once(this_device)).collect();
+    all.sort();
+    all.dedup();
+    participant_hash(all)
+}
+
 /// Encrypts a 1:1 message for every device of the recipient and for our other devices, and
 /// builds `<message id to type [edit] phash><participants>…</participants>[<device-identity>]`.
 /// Devices without a session end up in `failed` with [`MessageError::NoSession`]: call
@@ -148,8 +159,14 @@ pub fn build_direct_message<S: SignalStore + ?Sized>(
         msg.own_devices.iter().filter(|d| !is_this_device(own, d)).cloned().collect();
     let mut participants = encrypt_for_devices(store, &recipients, &plaintext, &attrs)?;
     participants.absorb(encrypt_for_devices(store, &own_devices, &device_sent, &attrs)?);
-    let phash =
-        participant_hash(msg.recipient_devices.iter().chain(msg.own_devices).map(|d| &d.jid));
+    let this_device = match (&own.lid, msg.to.is_lid()) {
+        (Some(lid), true) => lid,
+        _ => &own.pn,
+    };
+    let phash = send_phash(
+        msg.recipient_devices.iter().chain(msg.own_devices).map(|d| &d.jid),
+        this_device,
+    );
     let node = message_node(msg.id, msg.to, msg.message, &phash);
     let (node, encrypted_for, failed) = finish(node, participants, None, msg.device_identity);
     Ok(OutgoingMessage {
@@ -237,7 +254,7 @@ pub fn build_group_message<S: SignalStore + ?Sized>(
     }
     let participants =
         encrypt_for_devices(store, &targets, &skdm_plaintext, &enc_attrs(msg.message, false))?;
-    let phash = participant_hash(msg.devices.iter().map(|d| &d.jid));
+    let phash = send_phash(msg.devices.iter().map(|d| &d.jid), msg.sender);
     let node = message_node(msg.id, msg.group, msg.message, &phash);
     let (node, encrypted_for, failed) =
         finish(node, participants, Some(sk_enc.bytes(skmsg)), msg.device_identity);

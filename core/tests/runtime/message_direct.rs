@@ -261,3 +261,19 @@ fn a_pkmsg_without_the_prekey_is_reported_not_panicked() {
     let err = decrypt_message(&bob.store, &bob.own, sent.delivery(&bob.jid)).unwrap_err();
     assert!(matches!(err, MessageError::DecryptFailed(_)), "{err:?}");
 }
+
+/// The phash covers every device of the conversation and the sending one too, whether or not
+/// the caller listed it (WhatsApp Web hashes `[].concat(devices, [sender])`; whatsmeow's device
+/// lists include the sending device, and the server answers a differing hash). Known value
+/// for A:0, A:3 (sending), B:0, B:5, computed with Python's hashlib.
+#[test]
+fn phash_covers_the_sending_device() {
+    let w = world();
+    let (a, b) = (&w.accounts[0], &w.accounts[1]);
+    let sender = &a.devices[1];
+    let listed = w.send_direct(sender, b, &text("listed"));
+    assert_eq!(listed.stanza.attr_text("phash").as_deref(), Some("2:JNIUk1i+"));
+    let others: Vec<_> = a.outgoing().into_iter().filter(|d| d.jid != sender.jid).collect();
+    let unlisted = w.send_direct_to(sender, &b.jid(), &b.outgoing(), &others, &text("unlisted"));
+    assert_eq!(unlisted.stanza.attr_text("phash").as_deref(), Some("2:JNIUk1i+"));
+}

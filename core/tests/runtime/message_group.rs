@@ -5,7 +5,8 @@ use crate::message_support;
 use message_support::{receive, text_of, wire, Account, World, NOW};
 use wazap::binary::{Jid, Node};
 use wazap::message::{
-    build_retry_message, build_retry_receipt, fan_out, parse_retry_receipt, text, MessageError,
+    build_group_message, build_retry_message, build_retry_receipt, fan_out, parse_retry_receipt,
+    text, GroupMessage, MessageError, OutgoingDevice,
 };
 
 fn world() -> World {
@@ -228,4 +229,28 @@ fn key_and_skmsg_can_arrive_apart() {
     let got = receive(receiver, &skmsg).unwrap();
     assert_eq!(text_of(&got.message), "split");
     assert!(!got.is_key_distribution_only());
+}
+
+/// The group phash covers every member device and the sending one, also when the caller left
+/// the sending device out of `devices` as the client does (WhatsApp Web hashes
+/// `[].concat(devices, [sender])`). Known value over the six devices, computed with Python's
+/// hashlib.
+#[test]
+fn phash_covers_the_sending_device() {
+    let w = world();
+    let sender = &w.accounts[0].devices[1];
+    let devices: Vec<OutgoingDevice> =
+        w.accounts.iter().flat_map(|a| a.outgoing()).filter(|d| d.jid != sender.jid).collect();
+    let msg = GroupMessage {
+        id: "3EB0000000000000000001",
+        group: &group(),
+        message: &text("hashed"),
+        sender: &sender.jid,
+        devices: &devices,
+        devices_with_sender_key: &[],
+        device_identity: None,
+    };
+    let out = build_group_message(&sender.store, &sender.own, &msg).unwrap();
+    assert_eq!(out.phash, "2:PSYoGOxN");
+    assert_eq!(out.node.attr_text("phash").as_deref(), Some("2:PSYoGOxN"));
 }

@@ -74,6 +74,7 @@ async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
         Err(e) => {
             tracing::info!(error = %e, "client payload is not a valid protobuf");
             handle.close(Some(stanza::failure(400)));
+            drain(&mut reader, &handle).await;
             let _ = writer.await;
             return;
         }
@@ -81,6 +82,7 @@ async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
     // The server authenticates the client before it answers (see `SandboxConfig::login_time`).
     tokio::time::sleep(shared.login_time).await;
     let Some(session) = login::begin(&shared, &handle, &accepted.static_key, &payload) else {
+        drain(&mut reader, &handle).await;
         let _ = writer.await;
         return;
     };
@@ -94,6 +96,9 @@ async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
     loop {
         tokio::select! {
             frame = reader.recv_frame() => match frame {
+                // The session is over (a stream error went out): the client's last words are
+                // not handled.
+                Ok(_) if handle.is_ending() => {}
                 Ok(frame) => match decoder.decode(&frame) {
                     Ok(node) => dispatch::handle(&mut ctx, node).await,
                     Err(e) => {
@@ -115,6 +120,21 @@ async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
     handle.close(None);
     ctx.end();
     let _ = writer.await;
+}
+
+/// After a refused login: reads (and ignores) the client's frames until it closes or the writer
+/// ends, then lets the writer go.
+async fn drain<R: futures_util::Stream<Item = Result<Vec<u8>, SocketError>> + Unpin>(
+    reader: &mut wazap::socket::NoiseReader<R>,
+    handle: &ConnHandle,
+) {
+    loop {
+        tokio::select! {
+            frame = reader.recv_frame() => if frame.is_err() { break },
+            _ = handle.closed() => break,
+        }
+    }
+    handle.close(None);
 }
 
 /// A node as a log line (bounded).

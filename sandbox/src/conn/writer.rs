@@ -1,6 +1,6 @@
 //! The writer task: encodes queued nodes with the connection's dictionary and sends them, each
 //! `latency` after it was queued (a server at network distance: frames stay in order and
-//! pipelined, only later). After a final stanza it waits a little for the client to close.
+//! pipelined, only later).
 use std::time::Duration;
 
 use futures_util::Sink;
@@ -10,6 +10,10 @@ use wazap::binary::Encoder;
 use wazap::socket::{NoiseWriter, SocketError};
 
 use super::handle::Outbound;
+
+/// How long a connection that got its last node (a stream error or failure) stays open for the
+/// client to close it first.
+pub const CLOSE_GRACE: Duration = Duration::from_secs(5);
 
 pub async fn run<W>(
     mut writer: NoiseWriter<W>,
@@ -27,10 +31,9 @@ pub async fn run<W>(
             Outbound::Node(node, sent) => (Some(node), sent, false),
             Outbound::Close(node) => (node, None, true),
         };
-        let last_node = last && node.is_some();
-        if let Some(node) = node {
-            tracing::trace!(node = %super::show(&node), "send");
-            match encoder.try_encode(&node) {
+        if let Some(node) = &node {
+            tracing::trace!(node = %super::show(node), "send");
+            match encoder.try_encode(node) {
                 Ok(bytes) => {
                     if let Err(e) = writer.send_frame(&bytes).await {
                         tracing::debug!(error = %e, "sending failed");
@@ -43,25 +46,21 @@ pub async fn run<W>(
                 Err(e) => tracing::error!(error = %e, tag = %node.tag, "cannot encode a reply"),
             }
         }
-        if last_node {
-            // A stream error or failure: give the client the time to read it and close first,
-            // as it does (Baileys decodes frames asynchronously, and a close that overtakes
-            // the last stanza makes it report "connection closed" instead of the reason). The
-            // connection task queues a close once the client has closed.
-            // Nothing more goes out after a final stanza.
-            let deadline = Instant::now() + latency * CLOSE_GRACE_ROUND_TRIPS;
-            while let Ok(Some((_, next))) = tokio::time::timeout_at(deadline, queue.recv()).await {
-                if matches!(next, Outbound::Close(_)) {
-                    break;
-                }
-            }
-        }
         if last {
+            if node.is_some() {
+                // Nothing more is sent; wait for the reader to see the client close (it
+                // queues a bare Close) or for the grace to pass.
+                let _ = tokio::time::timeout(CLOSE_GRACE, async {
+                    while let Some((_, next)) = queue.recv().await {
+                        if let Outbound::Close(_) = next {
+                            break;
+                        }
+                    }
+                })
+                .await;
+            }
             break;
         }
     }
     let _ = writer.close().await;
 }
-
-/// How many latencies the server waits for the client to close after a final stanza.
-const CLOSE_GRACE_ROUND_TRIPS: u32 = 10;

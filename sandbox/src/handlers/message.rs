@@ -150,7 +150,14 @@ fn direct(
         let target_phone = if own { phone.to_owned() } else { recipient_phone.clone() };
         routing::deliver(shared, &target_phone, target.device, copy);
     }
-    Ok(Some(participant_hash(&expected)))
+    Ok(Some(send_phash(&expected, &sender.device_jid)))
+}
+
+/// The hash the sender's `phash` must equal: over the conversation's devices and the sending
+/// device too (WhatsApp Web hashes `[].concat(devices, [sender])`; whatsmeow's device lists
+/// include the sending device), though the sending device gets no copy.
+fn send_phash(devices: &[Jid], sending: &Jid) -> String {
+    participant_hash(devices.iter().chain(std::iter::once(sending)))
 }
 
 struct Sender {
@@ -256,5 +263,5 @@ fn group(
         let copy = copy.children(extra.clone());
         routing::deliver(shared, &member, d, copy);
     }
-    Ok(Some(participant_hash(&expected)))
+    Ok(Some(send_phash(&expected, &sender)))
 }

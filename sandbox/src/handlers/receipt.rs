@@ -2,6 +2,7 @@
 //! received (no type), read, played… or could not decrypt (`retry`) a message. The server acks
 //! it and relays it to every device of the user it names, `from` the reporting device, queueing
 //! for offline ones. Receipts to the server itself (e.g. `hist_sync` with no `to`) are only acked.
+//! A receipt also acknowledges the messages it names ([`routing::receipt_acks`]).
 use wazap::binary::{Jid, Node, Server};
 
 use super::{acks, routing};
@@ -11,7 +12,7 @@ use crate::state::unix_now;
 
 pub fn handle(ctx: &mut ConnCtx, node: &Node) {
     acks::ack(ctx, node);
-    routing::received(&ctx.shared, ctx.handle.id, node);
+    routing::receipt_acks(&ctx.shared, ctx.handle.id, node);
     let Some((phone, device)) = ctx.device().map(|(p, d)| (p.to_owned(), d)) else { return };
     relay(&ctx.shared, &phone, device, node);
 }

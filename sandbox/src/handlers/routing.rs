@@ -4,11 +4,11 @@
 //! Messages, receipts and notifications written to a connection stay in flight until the
 //! client acks them ([`crate::state::in_flight`]); [`redeliver_unacked`] hands back what a
 //! closed connection never acked.
-use wazap::binary::{Jid, Node};
+use wazap::binary::Node;
 
 use crate::conn::ConnHandle;
 use crate::shared::Shared;
-use crate::state::in_flight::{needs_ack, reports_received};
+use crate::state::in_flight::needs_ack;
 
 /// Delivers `node` to (phone, device), queueing it when the device is offline.
 pub fn deliver(shared: &Shared, phone: &str, device: u16, node: Node) {
@@ -64,34 +64,33 @@ pub fn acked(shared: &Shared, conn_id: u64, ack: &Node) {
     }
 }
 
-/// The client reported messages received with a receipt (`<receipt id to [participant]
-/// [type]>[<list><item id/>…]`): those it names, from that chat and sender, are done with.
-pub fn received(shared: &Shared, conn_id: u64, receipt: &Node) {
-    if !reports_received(receipt.attr_str("type")) {
-        return;
-    }
-    let mut ids: Vec<&str> = receipt.attr_str("id").into_iter().collect();
-    if let Some(list) = receipt.child_by_tag("list") {
-        ids.extend(list.children_by_tag("item").filter_map(|i| i.attr_str("id")));
-    }
+/// A receipt the client sends for messages it was given acknowledges them: whatsmeow acks a
+/// message it decrypted with its receipt alone (delivered, `inactive`, `sender`, `peer_msg`;
+/// `<ack class="message">` only for ones it could not handle), and the server takes it so.
+pub fn receipt_acks(shared: &Shared, conn_id: u64, receipt: &Node) {
+    let listed = receipt.child_by_tag("list").into_iter().flat_map(|l| l.children_by_tag("item"));
+    let ids = receipt.attr_str("id").into_iter().chain(listed.filter_map(|i| i.attr_str("id")));
     let mut state = shared.state();
-    // The users (PN and LID) a JID may name: a receipt may name the chat either way.
-    let aliases = |jid: Option<Jid>| -> Vec<String> {
-        let Some(jid) = jid else { return Vec::new() };
-        match state.phone_of(&jid).and_then(|p| state.account(&p)) {
-            Some(account) => vec![account.jid().user, account.lid_jid().user],
-            None => vec![jid.user],
-        }
-    };
-    let chat = aliases(receipt.opt_jid("to").ok().flatten());
-    let participant = aliases(receipt.opt_jid("participant").ok().flatten());
-    let same_sender = |sent: &Node| {
-        let user = |key: &str| sent.opt_jid(key).ok().flatten().map(|j| j.user);
-        user("from").is_some_and(|u| chat.contains(&u))
-            && user("participant").map_or(true, |u| participant.contains(&u))
-    };
-    let settled = state.in_flight.settle_received(conn_id, &ids, same_sender);
-    tracing::trace!(settled, "messages settled by a receipt");
+    let to = receipt.opt_jid("to").ok().flatten();
+    for id in ids {
+        // whatsmeow names the message's `from` as it came; Baileys its chat (`remoteJid`,
+        // `jidNormalizedUser`: no device, PN or LID): either names the sender.
+        let from = state.in_flight.message_from(conn_id, id);
+        let names_sender = match (&to, &from) {
+            (Some(to), Some(from)) => {
+                to.to_non_ad() == from.to_non_ad()
+                    || state.phone_of(to).is_some() && state.phone_of(to) == state.phone_of(from)
+            }
+            _ => false,
+        };
+        let to = if names_sender { from.map(Into::into) } else { receipt.get_attr("to").cloned() };
+        let ack = Node::new("ack")
+            .attr("class", "message")
+            .attr("id", id.to_owned())
+            .opt_attr("to", to)
+            .opt_attr("participant", receipt.get_attr("participant").cloned());
+        state.in_flight.ack(conn_id, &ack);
+    }
 }
 
 /// A connection of (phone, device) closed: what it did not ack goes to the device again (a
@@ -107,7 +106,11 @@ pub fn redeliver_unacked(shared: &Shared, phone: &str, device: u16, conn_id: u64
         return;
     }
     if !unacked.is_empty() {
-        tracing::debug!(%phone, device, count = unacked.len(), "redelivering unacked stanzas");
+        let what: Vec<String> = unacked
+            .iter()
+            .map(|n| format!("{}:{}", n.tag, n.attr_str("type").unwrap_or_default()))
+            .collect();
+        tracing::debug!(%phone, device, ?what, "redelivering unacked stanzas");
     }
     for node in unacked {
         deliver(shared, phone, device, node);

@@ -1,14 +1,11 @@
 //! Stanzas written to a connection that its client has not acked yet. A message, receipt or
 //! notification is only done with once the client acks it (`<ack class id to [participant]
 //! [type]>`, whatsmeow `sendAck`); when the connection ends first, what it had not acked is
-//! delivered again (to the connection that replaced it, or queued for the next login). A
-//! message is also done with once the client reports it received with a receipt: WhatsApp Web
-//! answers a message it decrypted with its receipt alone, no `<ack>` (Baileys 7 does the same:
-//! "fix: ack handling to match wa web", WhiskeySockets/Baileys#2373). Memory only: the durable
-//! queue keeps what was never written.
+//! delivered again (to the connection that replaced it, or queued for the next login). Memory
+//! only: the durable queue keeps what was never written.
 use std::collections::HashMap;
 
-use wazap::binary::Node;
+use wazap::binary::{Jid, Node};
 
 /// The stanza tags a client acks.
 pub const ACKED_TAGS: [&str; 3] = ["message", "receipt", "notification"];
@@ -16,12 +13,6 @@ pub const ACKED_TAGS: [&str; 3] = ["message", "receipt", "notification"];
 /// Whether the client is expected to ack `node`.
 pub fn needs_ack(node: &Node) -> bool {
     ACKED_TAGS.contains(&node.tag.as_ref()) && node.attr_str("id").is_some()
-}
-
-/// Whether a receipt of this `type` says the client has the message (delivered, delivered while
-/// inactive, to a device of the sender, a peer message): these settle it as an ack does.
-pub fn reports_received(receipt_type: Option<&str>) -> bool {
-    matches!(receipt_type, None | Some("inactive" | "sender" | "peer_msg"))
 }
 
 /// Whether `ack` (from the client) acknowledges `sent` (to the client).
@@ -62,22 +53,13 @@ impl InFlight {
         }
     }
 
-    /// Forgets the messages that a receipt from the client reports received: those with one of
-    /// `ids`, whose `from` (and `participant`, in a group) satisfy `same_sender`; how many.
-    pub fn settle_received(
-        &mut self,
-        conn: u64,
-        ids: &[&str],
-        same_sender: impl Fn(&Node) -> bool,
-    ) -> usize {
-        let Some(list) = self.by_conn.get_mut(&conn) else { return 0 };
-        let before = list.len();
-        list.retain(|sent| {
-            !(sent.tag == "message"
-                && sent.attr_str("id").is_some_and(|id| ids.contains(&id))
-                && same_sender(sent))
-        });
-        before - list.len()
+    /// The `from` of the message with `id` this connection was given and has not acked.
+    pub fn message_from(&self, conn: u64, id: &str) -> Option<Jid> {
+        self.by_conn.get(&conn)?.iter().find_map(|sent| {
+            (sent.tag == "message" && sent.attr_str("id") == Some(id))
+                .then(|| sent.opt_jid("from").ok().flatten())
+                .flatten()
+        })
     }
 
     /// Everything a connection had not acked, oldest first.
@@ -123,26 +105,6 @@ mod tests {
         let rest = flight.take(7);
         assert_eq!(rest, vec![receipt(Some("played"))]);
         assert_eq!(flight.len(7), 0);
-    }
-
-    #[test]
-    fn a_delivery_receipt_settles_the_messages_it_names() {
-        let message = |id: &'static str| {
-            Node::new("message").attr("id", id).attr("from", "1555@s.whatsapp.net")
-        };
-        let mut flight = InFlight::default();
-        flight.push(7, message("M1"));
-        flight.push(7, message("M2"));
-        flight.push(7, message("M3"));
-        flight.push(7, receipt(None));
-        let from_1555 = |n: &Node| n.attr_str("from") == Some("1555@s.whatsapp.net");
-        assert_eq!(flight.settle_received(7, &["M1", "M3"], |_| false), 0, "another sender");
-        assert_eq!(flight.settle_received(8, &["M1"], from_1555), 0, "another connection");
-        assert_eq!(flight.settle_received(7, &["M1", "M3"], from_1555), 2);
-        // A receipt the server sent with the same id is not a message: it waits for its ack.
-        assert_eq!(flight.take(7), vec![message("M2"), receipt(None)]);
-        assert!(reports_received(None) && reports_received(Some("inactive")));
-        assert!(!reports_received(Some("read")) && !reports_received(Some("retry")));
     }
 
     #[test]

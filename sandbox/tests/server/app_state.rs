@@ -42,13 +42,20 @@ async fn the_phones_changes_reach_companions_and_uploads_are_numbered() {
     let (mut a, _) = login(&sandbox, &first).await;
     let (mut b, _) = login(&sandbox, &second).await;
 
-    // A fresh account: every collection at version 0, no snapshot, no patches.
+    // A fresh account: its push name in critical_block (a snapshot), every other collection at
+    // version 0 with neither snapshot nor patches.
     let reply = a.iq("w:sync:app:state", "set", sync_of(&Collection::ALL.map(full))).await;
     let answers = parse_answer(&reply).unwrap();
     assert_eq!(answers.len(), 5, "{reply}");
     for x in &answers {
-        assert_eq!(x.version, Some(0), "{reply}");
-        assert!(x.snapshot.is_none() && x.patches.is_empty() && x.error.is_none(), "{reply}");
+        assert!(x.patches.is_empty() && x.error.is_none(), "{reply}");
+        if x.collection == Some(Collection::CriticalBlock) {
+            assert_eq!(x.version, Some(1), "{reply}");
+            assert!(x.snapshot.is_some(), "{reply}");
+        } else {
+            assert_eq!(x.version, Some(0), "{reply}");
+            assert!(x.snapshot.is_none(), "{reply}");
+        }
     }
 
     // The phone adds a contact: one patch, and a server_sync for each companion.
@@ -176,6 +183,8 @@ async fn the_control_api_refuses_what_it_cannot_do() {
         assert_eq!(value["collection"], collection, "{body}");
     }
     let (_, view) = http(&sandbox, "GET", "/control/app-state?phone=15550404040", None).await;
+    let settings = view.as_array().unwrap().iter().find(|c| c["name"] == "critical_block").unwrap();
+    assert_eq!(settings["changes"], serde_json::json!([{"kind":"push_name","name":"Cy"}]));
     let all: Vec<&serde_json::Value> =
         view.as_array().unwrap().iter().flat_map(|c| c["changes"].as_array().unwrap()).collect();
     let kinds: Vec<&str> = all.iter().map(|c| c["kind"].as_str().unwrap()).collect();
@@ -234,8 +243,13 @@ async fn a_fresh_account_answers_every_collection_at_version_0() {
         })
         .collect();
     let reply = conn.iq("w:sync:app:state", "set", sync_iq(baileys)).await;
-    let want: Vec<_> = COLLECTIONS.iter().map(|n| (n.to_string(), "0".to_owned(), 0)).collect();
-    assert_eq!(answered(&reply), want, "{reply}");
+    // critical_block holds the account's push name (main's app state); the rest are empty.
+    let got = answered(&reply);
+    let names: Vec<&str> = got.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(names, COLLECTIONS, "{reply}");
+    for (name, version, children) in &got[1..] {
+        assert_eq!((version.as_str(), *children), ("0", 0), "{name}: {reply}");
+    }
 
     // whatsmeow: one collection per iq, no version when asking for a snapshot.
     let whatsmeow = Node::new("collection").attr("name", "regular").attr("return_snapshot", "true");

@@ -7,6 +7,7 @@ use rand::rngs::OsRng;
 use wazap::binary::{Jid, Node};
 use wazap::crypto::KeyPair;
 use wazap::signal::{generate_pre_keys, SignedPreKeyRecord};
+use wazap_sandbox::SandboxHandle;
 
 fn key_node(id: u32, public: &[u8; 32]) -> Node {
     Node::new("key")
@@ -245,14 +246,34 @@ async fn unpaired_connections_may_not_use_device_iqs() {
     assert_eq!(conn.iq("w:p", "get", vec![]).await.attr_str("type"), Some("result"));
 }
 
+/// An account with two linked companions, both logged in: (sandbox, the second device, the
+/// first's and the second's connections).
+async fn two_companions(
+    phone: &str,
+    name: &str,
+) -> (SandboxHandle, TestDevice, TestConn, TestConn) {
+    let sandbox = start().await;
+    create_account(&sandbox, phone, name).await;
+    let first = pair_new_device(&sandbox, phone).await;
+    let second = pair_new_device(&sandbox, phone).await;
+    let (one, _) = login(&sandbox, &first).await;
+    let (two, _) = login(&sandbox, &second).await;
+    (sandbox, second, one, two)
+}
+
+/// `<stream:error code="401"><conflict type="device_removed"/>`: what an unlinked device gets.
+fn assert_device_removed(error: &Node) {
+    assert_eq!(error.tag, "stream:error");
+    assert_eq!(error.attr_str("code"), Some("401"));
+    assert_eq!(
+        error.child_by_tag("conflict").and_then(|c| c.attr_str("type")),
+        Some("device_removed")
+    );
+}
+
 #[tokio::test]
 async fn logout_removes_the_device_and_tells_the_others() {
-    let sandbox = start().await;
-    create_account(&sandbox, "15555550000", "Eve").await;
-    let first = pair_new_device(&sandbox, "15555550000").await;
-    let second = pair_new_device(&sandbox, "15555550000").await;
-    let (mut one, _) = login(&sandbox, &first).await;
-    let (mut two, _) = login(&sandbox, &second).await;
+    let (sandbox, second, mut one, mut two) = two_companions("15555550000", "Eve").await;
 
     let remove = Node::new("remove-companion-device")
         .attr("jid", Jid::pn("15555550000").with_device(2))
@@ -270,13 +291,7 @@ async fn logout_removes_the_device_and_tells_the_others() {
     let rest = two.expect_closed().await;
     let reply = rest.iter().find(|n| n.attr_str("id") == Some("bye")).expect("the iq reply");
     assert_eq!(reply.attr_str("type"), Some("result"), "{rest:?}");
-    let error = rest.last().unwrap();
-    assert_eq!(error.tag, "stream:error");
-    assert_eq!(error.attr_str("code"), Some("401"));
-    assert_eq!(
-        error.child_by_tag("conflict").and_then(|c| c.attr_str("type")),
-        Some("device_removed")
-    );
+    assert_device_removed(rest.last().unwrap());
 
     let notification = one.recv_tag("notification").await;
     assert_eq!(notification.attr_str("type"), Some("devices"));
@@ -292,25 +307,14 @@ async fn logout_removes_the_device_and_tells_the_others() {
 /// `POST /control/unlink`: the phone removes a companion (Linked devices, Log out).
 #[tokio::test]
 async fn the_phone_unlinks_a_companion() {
-    let sandbox = start().await;
-    create_account(&sandbox, "15555560000", "Fred").await;
-    let first = pair_new_device(&sandbox, "15555560000").await;
-    let second = pair_new_device(&sandbox, "15555560000").await;
-    let (mut one, _) = login(&sandbox, &first).await;
-    let (mut two, _) = login(&sandbox, &second).await;
+    let (sandbox, second, mut one, mut two) = two_companions("15555560000", "Fred").await;
 
     let unlink = |device: u16| serde_json::json!({ "phone": "15555560000", "device": device });
     let (status, body) =
         http(&sandbox, "POST", "/control/unlink", Some(&unlink(2).to_string())).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["device_jid"], "15555560000:2@s.whatsapp.net");
-    let error = two.expect_closed().await.pop().expect("a stream error before closing");
-    assert_eq!(error.tag, "stream:error");
-    assert_eq!(error.attr_str("code"), Some("401"));
-    assert_eq!(
-        error.child_by_tag("conflict").and_then(|c| c.attr_str("type")),
-        Some("device_removed")
-    );
+    assert_device_removed(&two.expect_closed().await.pop().expect("a stream error"));
     let notification = one.recv_tag("notification").await;
     let removed = notification.child_by_path(&["remove", "device"]).expect("remove/device");
     assert_eq!(removed.req_jid("jid").unwrap(), Jid::pn("15555560000").with_device(2));

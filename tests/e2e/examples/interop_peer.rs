@@ -9,7 +9,8 @@
 //! - prints one JSON line per event on stdout: `{"event": <the core's Event JSON>}`;
 //! - reads JSON lines on stdin, `{"id":N,"call":"<name>","args":{...}}`, and answers each with
 //!   `{"id":N,"ok":<json>}` or `{"id":N,"error":"..."}` (calls run concurrently);
-//! - exits when stdin closes (after disconnecting).
+//! - exits when stdin closes (after disconnecting);
+//! - logs the core's warnings and errors on stderr (`RUST_LOG` filters).
 //!
 //! Calls: `info` → `{jid, lid}`; `send_text {to, text}` and `send_image {to, path, mimetype,
 //! caption}` → `{id, timestamp}`; `download {message}` (a `message` event's `message`) →
@@ -251,12 +252,14 @@ fn stdin_lines() -> tokio::sync::mpsc::UnboundedReceiver<String> {
 
 async fn run(args: Args) -> Result<(), String> {
     let root = hex::decode(&args.root_key).map_err(|e| format!("--root-key: {e}"))?;
-    let config = ClientConfig {
+    let mut config = ClientConfig {
         url: args.ws.clone(),
         trusted_root: PublicKey::from_bytes(&root).map_err(|e| format!("--root-key: {e}"))?,
         device_name: "wazap interop peer".to_owned(),
         ..ClientConfig::default()
     };
+    // A first prekey batch of 50, as the end-to-end suites use: 812 took seconds to store.
+    config.pre_keys.initial_batch = 50;
     let control = control_address(&args.control)?;
     let store = SqliteStore::open(&args.store).map_err(|e| format!("{}: {e}", args.store))?;
     let client = Client::new(Arc::new(store.account("peer")), config);
@@ -295,6 +298,10 @@ async fn run(args: Args) -> Result<(), String> {
 }
 
 fn main() {
+    // The core's warnings and errors on stderr (`RUST_LOG` for more), where the suites look.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).init();
     let args = match parse_args() {
         Ok(args) => args,
         Err(e) => {

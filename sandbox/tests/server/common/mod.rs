@@ -172,13 +172,24 @@ impl TestConn {
         }
     }
 
-    /// Asserts the server closes the connection next (after any nodes, which are returned).
+    /// Asserts the server ends the connection next (after any nodes, which are returned): it
+    /// closes, or sends a last `stream:error`/`failure`, upon which this client closes its side
+    /// (as clients do; the server waits for that) and the server must close too.
     pub async fn expect_closed(&mut self) -> Vec<Node> {
         let mut before = Vec::new();
         while let Some(node) = self.recv_or_closed().await {
+            let last = matches!(node.tag.as_ref(), "stream:error" | "failure");
             before.push(node);
+            if last {
+                self.close().await;
+            }
         }
         before
+    }
+
+    /// Closes our side (a websocket close); the server's answering close is read as the end.
+    pub async fn close(&mut self) {
+        let _ = tokio::time::timeout(WAIT, self.socket.close()).await;
     }
 
     /// Sends an iq to `s.whatsapp.net` (adds `id`) and returns the response with that id.

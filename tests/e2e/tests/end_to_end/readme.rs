@@ -1,7 +1,8 @@
 //! The README's "Quick start" snippets are quoted from files the tests build and run: each
 //! fenced block after a `<!-- quick-start: PATH -->` line must be, verbatim, the part of PATH
 //! between its `quick-start:begin` and `quick-start:end` marker lines. Rust, C, Python and Node
-//! must all be there.
+//! must all be there. The same holds for sandbox/README.md's quotes of the interop programs
+//! (how to point whatsmeow and Baileys at the sandbox).
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
@@ -28,7 +29,12 @@ fn snippets() -> Vec<(String, String)> {
     let start = readme.find("\n## Quick start\n").expect("a `## Quick start` section");
     let section = &readme[start + 1..];
     let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
-    let lines: Vec<&str> = section.lines().collect();
+    snippets_in(section)
+}
+
+/// (path, fenced block) for every `<!-- quick-start: PATH -->` quote in `text`.
+fn snippets_in(text: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
     let mut found = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let Some(path) = line.strip_prefix("<!-- quick-start: ") else { continue };
@@ -61,4 +67,23 @@ fn quick_start_snippets_are_the_tested_files() {
     ] {
         assert!(paths.contains(&wanted), "the Quick start quotes no {wanted}");
     }
+}
+
+#[test]
+fn sandbox_readme_quotes_are_the_interop_programs() {
+    let readme =
+        std::fs::read_to_string(repo().join("sandbox/README.md")).expect("sandbox/README.md");
+    let snippets = snippets_in(&readme);
+    for (path, block) in &snippets {
+        assert!(
+            *block == quoted_region(path),
+            "sandbox/README.md differs from {path} (between its quick-start markers); copy the \
+             region into the README again"
+        );
+    }
+    let paths: Vec<&str> = snippets.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(
+        paths.contains(&"tests/interop/whatsmeow/sandbox.go"),
+        "sandbox/README.md quotes no tests/interop/whatsmeow/sandbox.go"
+    );
 }
