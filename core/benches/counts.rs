@@ -107,20 +107,14 @@ fn run(work: &str, n: usize) -> (u128, u128) {
             }
             t.stop()
         }
-        "signal_one_way" => {
+        "signal_one_way" | "signal_ping_pong" => {
             let (alice, bob) = established();
             let t = Timer::start();
             for _ in 0..n {
                 deliver(&alice, &bob);
-            }
-            t.stop()
-        }
-        "signal_ping_pong" => {
-            let (alice, bob) = established();
-            let t = Timer::start();
-            for _ in 0..n {
-                deliver(&alice, &bob);
-                deliver(&bob, &alice);
+                if work == "signal_ping_pong" {
+                    deliver(&bob, &alice);
+                }
             }
             t.stop()
         }
