@@ -28,8 +28,10 @@ async fn run(args: Args) -> Result<(), String> {
     let settings = args.resolve()?;
     let mut client = settings.client;
     let sandbox = if settings.sandbox {
-        let config = SandboxConfig { listen: settings.sandbox_listen, data_dir: None }
-            .with_data_dir(settings.data_dir.join("sandbox"));
+        let config =
+            SandboxConfig { listen: settings.sandbox_listen, ..SandboxConfig::ephemeral() }
+                .at_network_distance()
+                .with_data_dir(settings.data_dir.join("sandbox"));
         let sandbox = Sandbox::start(config).await.map_err(|e| format!("sandbox: {e}"))?;
         client.url = sandbox.ws_url().to_owned();
         client.trusted_root = sandbox.root_public_key();
