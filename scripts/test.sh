@@ -42,3 +42,11 @@ for suite in ffi python node; do
   echo "== scripts/test-$suite.sh"
   "./scripts/test-$suite.sh"
 done
+
+# The independent witnesses: unmodified whatsmeow and Baileys against the sandbox.
+echo "== scripts/test-interop.sh"
+./scripts/test-interop.sh
+
+# Every fuzz target briefly (the long runs are `scripts/fuzz.sh --runs 1000000`).
+echo "== scripts/fuzz.sh --seconds 5"
+./scripts/fuzz.sh --seconds 5

@@ -1,20 +1,10 @@
 //! Encode + decode of a typical ~100-byte message stanza (the codec's hot path).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use wazap::binary::{decode, encode, Jid, Node};
+use wazap::binary::{decode, encode};
 
-fn message_stanza() -> Node {
-    Node::new("message")
-        .attr("id", "3EB0C767F26C8A9A1E3F")
-        .attr("to", Jid::pn("15551234567"))
-        .attr("type", "text")
-        .child(
-            Node::new("enc")
-                .attr("v", "2")
-                .attr("type", "msg")
-                .bytes((0..60u8).map(|i| i.wrapping_mul(37)).collect::<Vec<u8>>()),
-        )
-}
+mod common;
+use common::message_stanza;
 
 fn codec(c: &mut Criterion) {
     let node = message_stanza();

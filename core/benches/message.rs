@@ -3,14 +3,15 @@
 //! group of six devices, built once and decrypted by one of them.
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use wazap::binary::{decode, encode, Jid};
-use wazap::crypto::KeyPair;
 use wazap::message::{
     build_direct_message, build_group_message, decrypt_message, fan_out, start_session, text,
     DirectMessage, GroupMessage, OutgoingDevice,
 };
-use wazap::signal::{PreKeyBundle, SignedPreKeyRecord};
-use wazap::store::{MemorySignalStore, SignalStore, SignedPreKeyStore};
+use wazap::signal::PreKeyBundle;
+use wazap::store::{MemorySignalStore, SignalStore};
 use wazap::types::OwnJids;
+
+mod common;
 
 struct Dev {
     jid: Jid,
@@ -20,22 +21,9 @@ struct Dev {
 }
 
 fn dev(user: &str, device: u16) -> Dev {
-    let mut rng = rand::thread_rng();
-    let identity = KeyPair::generate(&mut rng);
-    let spk = SignedPreKeyRecord::generate(&identity, 1, &mut rng);
-    let store = MemorySignalStore::new(identity.clone(), 1);
-    store.store_signed_pre_key(&spk).unwrap();
-    let bundle = PreKeyBundle {
-        registration_id: 1,
-        device_id: u32::from(device),
-        pre_key: None,
-        signed_pre_key_id: 1,
-        signed_pre_key: spk.key_pair.public,
-        signed_pre_key_signature: spk.signature.to_vec(),
-        identity_key: identity.public,
-    };
+    let party = common::party(user, u32::from(device));
     let jid = Jid::pn(user).with_device(device);
-    Dev { own: OwnJids::new(jid.clone(), None), jid, store, bundle }
+    Dev { own: OwnJids::new(jid.clone(), None), jid, store: party.store, bundle: party.bundle }
 }
 
 /// Sends a text from `from` to `to` and has `to` decrypt and commit it.

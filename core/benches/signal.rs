@@ -4,57 +4,13 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use wazap::crypto::KeyPair;
 use wazap::signal::{
-    create_sender_key_distribution, decrypt_message, decrypt_pre_key_message, encrypt,
-    group_decrypt, group_encrypt, process_pre_key_bundle, process_sender_key_distribution,
-    PreKeyBundle, ProtocolAddress, RandomKeys, SenderKeyName, SignedPreKeyRecord,
+    create_sender_key_distribution, decrypt_pre_key_message, encrypt, group_decrypt, group_encrypt,
+    process_pre_key_bundle, process_sender_key_distribution, RandomKeys, SenderKeyName,
 };
-use wazap::store::{MemorySignalStore, SessionStore, SignalStore, SignedPreKeyStore, StoreChanges};
+use wazap::store::{SessionStore, SignalStore, StoreChanges};
 
-const MESSAGE: [u8; 100] = [0x42; 100];
-
-struct Party {
-    store: MemorySignalStore,
-    address: ProtocolAddress,
-    bundle: PreKeyBundle,
-}
-
-fn party(name: &str) -> Party {
-    let mut rng = rand::thread_rng();
-    let identity = KeyPair::generate(&mut rng);
-    let spk = SignedPreKeyRecord::generate(&identity, 1, &mut rng);
-    let store = MemorySignalStore::new(identity.clone(), 1);
-    store.store_signed_pre_key(&spk).unwrap();
-    let bundle = PreKeyBundle {
-        registration_id: 1,
-        device_id: 1,
-        pre_key: None,
-        signed_pre_key_id: 1,
-        signed_pre_key: spk.key_pair.public,
-        signed_pre_key_signature: spk.signature.to_vec(),
-        identity_key: identity.public,
-    };
-    Party { store, address: ProtocolAddress::new(name, 1), bundle }
-}
-
-/// Sends `MESSAGE` from `from` to `to` and commits the receiver's changes.
-fn deliver(from: &Party, to: &Party) {
-    let m = encrypt(&from.store, &to.address, &MESSAGE).unwrap();
-    let d = match m.enc_type() {
-        "pkmsg" => decrypt_pre_key_message(&to.store, &from.address, m.as_bytes(), &mut RandomKeys),
-        _ => decrypt_message(&to.store, &from.address, m.as_bytes(), &mut RandomKeys),
-    }
-    .unwrap();
-    assert_eq!(d.plaintext.len(), MESSAGE.len());
-    to.store.commit(d.changes).unwrap();
-}
-
-fn established() -> (Party, Party) {
-    let (alice, bob) = (party("alice"), party("bob"));
-    process_pre_key_bundle(&alice.store, &bob.address, &bob.bundle, &mut RandomKeys).unwrap();
-    deliver(&alice, &bob);
-    deliver(&bob, &alice);
-    (alice, bob)
-}
+mod common;
+use common::{deliver, established, party, MESSAGE};
 
 fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("signal");
@@ -72,7 +28,7 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    let (alice, bob) = (party("alice"), party("bob"));
+    let (alice, bob) = (party("alice", 1), party("bob", 1));
     g.throughput(Throughput::Elements(1));
     g.bench_function("x3dh_setup_and_first_message", |b| {
         b.iter(|| {
@@ -88,7 +44,7 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    let (sender, receiver) = (party("alice"), party("bob"));
+    let (sender, receiver) = (party("alice", 1), party("bob", 1));
     let name = SenderKeyName::new("1203@g.us", sender.address.clone());
     let skdm =
         create_sender_key_distribution(&sender.store, &name, &mut rand::thread_rng()).unwrap();

@@ -108,6 +108,8 @@ impl Sandbox {
             media,
             phones_dir: config.data_dir.as_ref().map(|d| d.join("phones")),
             phone_wake,
+            latency: config.latency,
+            login_time: config.login_time,
         };
         let shared = Arc::new(Shared::new(state, parts));
         tokio::spawn(phone::worker::run(shared.clone(), woken));

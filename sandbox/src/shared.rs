@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 use wazap::store::SqliteSignalStore;
@@ -45,6 +46,10 @@ pub struct Shared {
     phone_wake: mpsc::UnboundedSender<String>,
     /// Edge routing info handed out and received back.
     pub edge_routing: EdgeRouting,
+    /// One-way delay of every stanza sent to a client ([`crate::SandboxConfig::latency`]).
+    pub latency: Duration,
+    /// [`crate::SandboxConfig::login_time`].
+    pub login_time: Duration,
 }
 
 /// What [`Shared::new`] needs besides the state.
@@ -54,6 +59,8 @@ pub struct SharedParts {
     pub media: MediaStore,
     pub phones_dir: Option<PathBuf>,
     pub phone_wake: mpsc::UnboundedSender<String>,
+    pub latency: Duration,
+    pub login_time: Duration,
 }
 
 impl Shared {
@@ -70,6 +77,8 @@ impl Shared {
             phones_dir: parts.phones_dir,
             phone_wake: parts.phone_wake,
             edge_routing: EdgeRouting::default(),
+            latency: parts.latency,
+            login_time: parts.login_time,
         }
     }
 

@@ -102,7 +102,7 @@ impl Dictionary {
         if bytes.is_empty() || bytes.len() > self.max_len {
             return None;
         }
-        let mut slot = hash(bytes);
+        let mut slot = hash_rt(bytes);
         loop {
             let code = self.index[slot] as usize;
             if code == 0 {
@@ -146,6 +146,18 @@ impl Dictionary {
     }
 }
 
+/// The little-endian u64 at `at`: one bounds check and one load at run time ([`load8`] is
+/// the same value for the compile-time index build).
+#[inline(always)]
+fn load8_rt(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+}
+
+#[inline(always)]
+fn load4_rt(b: &[u8], at: usize) -> u64 {
+    u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes")) as u64
+}
+
 #[inline(always)]
 const fn load8(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes([
@@ -169,11 +181,11 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     if n >= 8 {
-        load8(a, 0) == load8(b, 0)
-            && load8(a, n - 8) == load8(b, n - 8)
+        load8_rt(a, 0) == load8_rt(b, 0)
+            && load8_rt(a, n - 8) == load8_rt(b, n - 8)
             && (n <= 16 || a[8..n - 8] == b[8..n - 8])
     } else if n >= 4 {
-        load4(a, 0) == load4(b, 0) && load4(a, n - 4) == load4(b, n - 4)
+        load4_rt(a, 0) == load4_rt(b, 0) && load4_rt(a, n - 4) == load4_rt(b, n - 4)
     } else {
         // n <= 3: positions 0, n/2 and n-1 cover every byte.
         n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1])
@@ -197,6 +209,25 @@ const fn hash(b: &[u8]) -> usize {
     } else {
         (((b[0] as u64) << 16) | ((b[n / 2] as u64) << 8) | b[n - 1] as u64, 0)
     };
+    mix(head, tail, n)
+}
+
+/// [`hash`] at run time, with whole-word loads.
+#[inline(always)]
+fn hash_rt(b: &[u8]) -> usize {
+    let n = b.len();
+    let (head, tail) = if n >= 8 {
+        (load8_rt(b, 0), load8_rt(b, n - 8))
+    } else if n >= 4 {
+        (load4_rt(b, 0), load4_rt(b, n - 4))
+    } else {
+        (((b[0] as u64) << 16) | ((b[n / 2] as u64) << 8) | b[n - 1] as u64, 0)
+    };
+    mix(head, tail, n)
+}
+
+#[inline(always)]
+const fn mix(head: u64, tail: u64, n: usize) -> usize {
     let mixed = (head ^ tail.rotate_left(29) ^ ((n as u64) << 56))
         .wrapping_mul(0x9E37_79B9_7F4A_7C15)
         .rotate_left(17)

@@ -88,13 +88,21 @@ impl KeyPair {
         Self { private, public: PublicKey(public.to_bytes()) }
     }
 
+    /// A key pair read back from our own storage, whose public key was derived from the private
+    /// one when the pair was made: it is taken as stored, since deriving it again costs a
+    /// base-point multiplication for every key of every record loaded.
+    pub(crate) fn from_stored(private: [u8; 32], public: PublicKey) -> Self {
+        Self { private: clamp(private), public }
+    }
+
     pub fn private_bytes(&self) -> &[u8; 32] {
         &self.private
     }
 
-    /// X25519 agreement with a peer's public key.
+    /// X25519 agreement with a peer's public key (on the fastest backend: see
+    /// [`super::x25519`]).
     pub fn agree(&self, peer: &PublicKey) -> [u8; 32] {
-        StaticSecret::from(self.private).diffie_hellman(&XPublic::from(peer.0)).to_bytes()
+        super::x25519::agree(&self.private, &peer.0)
     }
 
     /// A libsignal "curve25519 signature" over `message` (see [`super::sign`]); the Edwards

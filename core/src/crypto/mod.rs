@@ -6,6 +6,7 @@ mod error;
 mod keys;
 pub mod media;
 mod primitives;
+mod x25519;
 mod xeddsa;
 
 pub use error::CryptoError;

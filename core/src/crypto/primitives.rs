@@ -4,6 +4,8 @@ use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
+use std::sync::OnceLock;
+
 use sha2::{Digest, Sha256, Sha512};
 
 use super::CryptoError;
@@ -14,6 +16,15 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()
 }
 
+/// HMAC-SHA256 keyed with RFC 5869's default salt (32 zero bytes), its key schedule (two
+/// SHA-256 blocks) computed once: every message key and sender key derivation extracts with it.
+fn zero_salt_hmac() -> HmacSha256 {
+    static KEYED: OnceLock<HmacSha256> = OnceLock::new();
+    KEYED
+        .get_or_init(|| <HmacSha256 as Mac>::new_from_slice(&[0; 32]).expect("any key length"))
+        .clone()
+}
+
 /// HKDF-SHA256 into a caller-provided buffer. `salt = None` means RFC 5869's zero salt.
 pub fn hkdf_sha256_into(
     ikm: &[u8],
@@ -21,7 +32,17 @@ pub fn hkdf_sha256_into(
     info: &[u8],
     out: &mut [u8],
 ) -> Result<(), CryptoError> {
-    Hkdf::<Sha256>::new(salt, ikm).expand(info, out).map_err(|_| CryptoError::HkdfLength(out.len()))
+    let hkdf = match salt {
+        Some(salt) => Hkdf::<Sha256>::new(Some(salt), ikm),
+        None => {
+            // The extract step, HMAC(salt, ikm), from the precomputed key schedule.
+            let mut extract = zero_salt_hmac();
+            extract.update(ikm);
+            Hkdf::<Sha256>::from_prk(&extract.finalize().into_bytes())
+                .expect("a PRK of one hash length")
+        }
+    };
+    hkdf.expand(info, out).map_err(|_| CryptoError::HkdfLength(out.len()))
 }
 
 /// HKDF-SHA256 returning `len` bytes (at most 8160).
@@ -134,6 +155,17 @@ mod tests {
         let mut bad = ct.clone();
         bad[0] ^= 1;
         assert_eq!(aes_gcm_decrypt(&key, &nonce, b"ad", &bad), Err(CryptoError::AeadFailed));
+    }
+
+    #[test]
+    fn hkdf_zero_salt_matches_the_hkdf_crate() {
+        for len in [32usize, 48, 80, 112] {
+            let mut want = vec![0u8; len];
+            Hkdf::<Sha256>::new(None, b"input key").expand(b"info", &mut want).unwrap();
+            assert_eq!(hkdf_sha256(b"input key", None, b"info", len).unwrap(), want);
+            // An explicit all-zero salt is the same salt.
+            assert_eq!(hkdf_sha256(b"input key", Some(&[0; 32]), b"info", len).unwrap(), want);
+        }
     }
 
     #[test]

@@ -69,8 +69,9 @@ mod embedded {
         data_dir: &Path,
         client: &mut ClientConfig,
     ) -> Result<SandboxHandle, String> {
-        let config =
-            SandboxConfig { listen, data_dir: None }.with_data_dir(data_dir.join("sandbox"));
+        let config = SandboxConfig { listen, ..SandboxConfig::ephemeral() }
+            .at_network_distance()
+            .with_data_dir(data_dir.join("sandbox"));
         let sandbox = Sandbox::start(config).await.map_err(|e| format!("sandbox: {e}"))?;
         client.url = sandbox.ws_url().to_owned();
         client.trusted_root = sandbox.root_public_key();

@@ -1,18 +1,24 @@
-//! `wazap-sandbox --listen 127.0.0.1:0 [--data DIR]`: prints one JSON line with the sandbox's
-//! addresses and root key on stdout when ready, then logs to stderr (`RUST_LOG` filters).
+//! `wazap-sandbox --listen 127.0.0.1:0 [--data DIR] [--latency-ms N] [--login-ms N]`: prints one JSON line with
+//! the sandbox's addresses and root key on stdout when ready, then logs to stderr (`RUST_LOG`
+//! filters).
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use wazap_sandbox::{Sandbox, SandboxConfig};
 
-const USAGE: &str = "usage: wazap-sandbox [--listen ADDR] [--data DIR]\n  \
-    --listen ADDR  address to listen on (default 127.0.0.1:0, a free port)\n  \
-    --data DIR     keep accounts, devices and keys in DIR (default: in memory)";
+const USAGE: &str =
+    "usage: wazap-sandbox [--listen ADDR] [--data DIR] [--latency-ms N] [--login-ms N]\n  \
+    --listen ADDR   address to listen on (default 127.0.0.1:0, a free port)\n  \
+    --data DIR      keep accounts, devices and keys in DIR (default: in memory)\n  \
+    --latency-ms N  delay each stanza sent to a client by N ms, as a server at network \
+    distance (default 20; 0 for none)\n  \
+    --login-ms N    take N ms to log a client in after its handshake (default 200; 0 for none)";
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<SandboxConfig, String> {
-    let mut config = SandboxConfig::ephemeral();
+    let mut config = SandboxConfig::ephemeral().at_network_distance();
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -28,6 +34,16 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<SandboxConfig, Strin
                     v.parse::<SocketAddr>().map_err(|e| format!("--listen {v}: {e}"))?;
             }
             "--data" => config.data_dir = Some(PathBuf::from(value()?)),
+            "--latency-ms" => {
+                let v = value()?;
+                let ms = v.parse::<u64>().map_err(|e| format!("--latency-ms {v}: {e}"))?;
+                config.latency = Duration::from_millis(ms);
+            }
+            "--login-ms" => {
+                let v = value()?;
+                let ms = v.parse::<u64>().map_err(|e| format!("--login-ms {v}: {e}"))?;
+                config.login_time = Duration::from_millis(ms);
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }

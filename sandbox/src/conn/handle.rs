@@ -1,8 +1,11 @@
-//! The sending side of a connection as other tasks see it: a queue of nodes to the writer task.
+//! The sending side of a connection as other tasks see it: a queue of nodes to the writer task,
+//! each stamped with the moment it was queued (the writer holds it back until the configured
+//! latency has passed since then).
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
 use wazap::binary::Node;
 
 /// What the writer task does next.
@@ -19,20 +22,20 @@ pub enum Outbound {
 #[derive(Debug, Clone)]
 pub struct ConnHandle {
     pub id: u64,
-    tx: mpsc::UnboundedSender<Outbound>,
+    tx: mpsc::UnboundedSender<(Instant, Outbound)>,
     /// Set once the connection is being ended: the client's stanzas are no longer handled.
     ending: Arc<AtomicBool>,
 }
 
 impl ConnHandle {
-    pub fn new(id: u64) -> (Self, mpsc::UnboundedReceiver<Outbound>) {
+    pub fn new(id: u64) -> (Self, mpsc::UnboundedReceiver<(Instant, Outbound)>) {
         let (tx, rx) = mpsc::unbounded_channel();
         (Self { id, tx, ending: Arc::new(AtomicBool::new(false)) }, rx)
     }
 
     /// Queues a node; `false` when the connection is gone.
     pub fn send(&self, node: Node) -> bool {
-        self.tx.send(Outbound::Node(node, None)).is_ok()
+        self.tx.send((Instant::now(), Outbound::Node(node, None))).is_ok()
     }
 
     /// Queues a node and returns a receiver that completes once it was written (an error if
@@ -40,7 +43,7 @@ impl ConnHandle {
     pub fn send_confirmed(&self, node: Node) -> oneshot::Receiver<()> {
         let (done, rx) = oneshot::channel();
         // A failed send drops `done`, which the receiver reports.
-        let _ = self.tx.send(Outbound::Node(node, Some(done)));
+        let _ = self.tx.send((Instant::now(), Outbound::Node(node, Some(done))));
         rx
     }
 
@@ -50,7 +53,7 @@ impl ConnHandle {
     /// socket, so it would never reconnect).
     pub fn close(&self, last: Option<Node>) {
         self.ending.store(true, Ordering::Relaxed);
-        let _ = self.tx.send(Outbound::Close(last));
+        let _ = self.tx.send((Instant::now(), Outbound::Close(last)));
     }
 
     /// Whether [`ConnHandle::close`] was called.

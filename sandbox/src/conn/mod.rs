@@ -67,7 +67,7 @@ async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
     };
     let (mut reader, writer) = noise.split();
     let (handle, outbound) = ConnHandle::new(id);
-    let writer = tokio::spawn(writer::run(writer, outbound, Encoder::new(dict)));
+    let writer = tokio::spawn(writer::run(writer, outbound, Encoder::new(dict), shared.latency));
 
     let payload = match ClientPayload::decode(accepted.payload.as_slice()) {
         Ok(payload) => payload,
@@ -79,6 +79,8 @@ async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
             return;
         }
     };
+    // The server authenticates the client before it answers (see `SandboxConfig::login_time`).
+    tokio::time::sleep(shared.login_time).await;
     let Some(session) = login::begin(&shared, &handle, &accepted.static_key, &payload) else {
         drain(&mut reader, &handle).await;
         let _ = writer.await;

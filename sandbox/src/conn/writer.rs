@@ -1,8 +1,11 @@
-//! The writer task: encodes queued nodes with the connection's dictionary and sends them.
+//! The writer task: encodes queued nodes with the connection's dictionary and sends them, each
+//! `latency` after it was queued (a server at network distance: frames stay in order and
+//! pipelined, only later).
 use std::time::Duration;
 
 use futures_util::Sink;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use wazap::binary::Encoder;
 use wazap::socket::{NoiseWriter, SocketError};
 
@@ -14,12 +17,16 @@ pub const CLOSE_GRACE: Duration = Duration::from_secs(5);
 
 pub async fn run<W>(
     mut writer: NoiseWriter<W>,
-    mut queue: mpsc::UnboundedReceiver<Outbound>,
+    mut queue: mpsc::UnboundedReceiver<(Instant, Outbound)>,
     encoder: Encoder,
+    latency: Duration,
 ) where
     W: Sink<Vec<u8>, Error = SocketError> + Unpin,
 {
-    while let Some(next) = queue.recv().await {
+    while let Some((queued, next)) = queue.recv().await {
+        if !latency.is_zero() {
+            tokio::time::sleep_until(queued + latency).await;
+        }
         let (node, sent, last) = match next {
             Outbound::Node(node, sent) => (Some(node), sent, false),
             Outbound::Close(node) => (node, None, true),
@@ -44,7 +51,7 @@ pub async fn run<W>(
                 // Nothing more is sent; wait for the reader to see the client close (it
                 // queues a bare Close) or for the grace to pass.
                 let _ = tokio::time::timeout(CLOSE_GRACE, async {
-                    while let Some(next) = queue.recv().await {
+                    while let Some((_, next)) = queue.recv().await {
                         if let Outbound::Close(_) = next {
                             break;
                         }

@@ -95,6 +95,7 @@ pub async fn handle_iq(ctx: &mut ConnCtx, iq: &Node) {
         ("privacy", "get" | "set") => privacy::handle(ctx, &id, kind, iq).map(Some),
         ("blocklist", "get" | "set") => blocklist::handle(ctx, &id, kind, iq).map(Some),
         ("abt", "get") => props::handle(ctx, &id, iq).map(Some),
+        ("w", "get") => props::handle_legacy(ctx, iq).map(Some),
         ("w:g2", "get" | "set") => groups::handle(ctx, &id, kind, iq).map(Some),
         ("w:m", "set") => media_conn::handle(ctx, &id, iq).map(Some),
         ("w:sync:app:state", "set") => app_state::handle(ctx, &id, iq).await.map(Some),

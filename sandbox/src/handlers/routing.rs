@@ -71,11 +71,23 @@ pub fn receipt_acks(shared: &Shared, conn_id: u64, receipt: &Node) {
     let listed = receipt.child_by_tag("list").into_iter().flat_map(|l| l.children_by_tag("item"));
     let ids = receipt.attr_str("id").into_iter().chain(listed.filter_map(|i| i.attr_str("id")));
     let mut state = shared.state();
+    let to = receipt.opt_jid("to").ok().flatten();
     for id in ids {
+        // whatsmeow names the message's `from` as it came; Baileys its chat (`remoteJid`,
+        // `jidNormalizedUser`: no device, PN or LID): either names the sender.
+        let from = state.in_flight.message_from(conn_id, id);
+        let names_sender = match (&to, &from) {
+            (Some(to), Some(from)) => {
+                to.to_non_ad() == from.to_non_ad()
+                    || state.phone_of(to).is_some() && state.phone_of(to) == state.phone_of(from)
+            }
+            _ => false,
+        };
+        let to = if names_sender { from.map(Into::into) } else { receipt.get_attr("to").cloned() };
         let ack = Node::new("ack")
             .attr("class", "message")
             .attr("id", id.to_owned())
-            .opt_attr("to", receipt.get_attr("to").cloned())
+            .opt_attr("to", to)
             .opt_attr("participant", receipt.get_attr("participant").cloned());
         state.in_flight.ack(conn_id, &ack);
     }

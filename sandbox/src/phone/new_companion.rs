@@ -33,9 +33,13 @@ pub fn expect(shared: &Shared, phone: &str, device: u16) {
     shared.state().awaiting_welcome.insert((phone.to_owned(), device));
 }
 
-/// Starts the welcome of `phone`'s new companion `device` in the background.
+/// Starts the welcome of `phone`'s new companion `device` in the background, a round trip
+/// after the upload (the phone is as far from the server as the companion: it learns of the
+/// upload and fetches the bundle first). Baileys stores its new prekeys only once the server
+/// answered their upload: a message that overtook the answer would find none of them.
 pub fn spawn(shared: Arc<Shared>, phone: String, device: u16) {
     tokio::spawn(async move {
+        tokio::time::sleep(2 * shared.latency).await;
         match welcome(&shared, &phone, device).await {
             Ok(ids) => tracing::info!(%phone, device, ?ids, "app state keys and history sent"),
             Err(e) => tracing::warn!(%phone, device, error = %e, "new companion not welcomed"),

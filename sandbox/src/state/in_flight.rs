@@ -5,7 +5,7 @@
 //! only: the durable queue keeps what was never written.
 use std::collections::HashMap;
 
-use wazap::binary::Node;
+use wazap::binary::{Jid, Node};
 
 /// The stanza tags a client acks.
 pub const ACKED_TAGS: [&str; 3] = ["message", "receipt", "notification"];
@@ -51,6 +51,15 @@ impl InFlight {
             }
             None => false,
         }
+    }
+
+    /// The `from` of the message with `id` this connection was given and has not acked.
+    pub fn message_from(&self, conn: u64, id: &str) -> Option<Jid> {
+        self.by_conn.get(&conn)?.iter().find_map(|sent| {
+            (sent.tag == "message" && sent.attr_str("id") == Some(id))
+                .then(|| sent.opt_jid("from").ok().flatten())
+                .flatten()
+        })
     }
 
     /// Everything a connection had not acked, oldest first.

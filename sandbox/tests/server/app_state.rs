@@ -195,3 +195,72 @@ async fn the_control_api_refuses_what_it_cannot_do() {
     let pin = all.iter().find(|c| c["kind"] == "pin").unwrap();
     assert_eq!(pin["pinned"], false);
 }
+
+const COLLECTIONS: [&str; 5] =
+    ["critical_block", "critical_unblock_low", "regular_high", "regular", "regular_low"];
+
+fn sync_iq(collections: Vec<Node>) -> Vec<Node> {
+    vec![Node::new("sync").children(collections)]
+}
+
+/// The answered collections as (name, version, child count).
+fn answered(reply: &Node) -> Vec<(String, String, usize)> {
+    assert_eq!(reply.attr_str("type"), Some("result"), "{reply}");
+    let sync = reply.child_by_tag("sync").expect("<sync> in the answer");
+    sync.children_by_tag("collection")
+        .map(|c| {
+            (
+                c.attr_str("name").expect("name").to_owned(),
+                c.attr_str("version").expect("version").to_owned(),
+                c.get_children().len(),
+            )
+        })
+        .collect()
+}
+
+async fn fresh_logged_in() -> (wazap_sandbox::SandboxHandle, TestConn) {
+    let sandbox = start().await;
+    create_account(&sandbox, "15554450000", "Eve").await;
+    let eve = pair_new_device(&sandbox, "15554450000").await;
+    let (conn, _) = login(&sandbox, &eve).await;
+    (sandbox, conn)
+}
+
+/// A fresh account (no app state), in both clients' request shapes: every collection answered,
+/// at version 0, with nothing in it (Baileys holds back its events until this sync succeeds).
+#[tokio::test]
+async fn a_fresh_account_answers_every_collection_at_version_0() {
+    let (_sandbox, mut conn) = fresh_logged_in().await;
+
+    // Baileys' initial resync: all five at once, version 0, snapshot wanted.
+    let baileys = COLLECTIONS
+        .iter()
+        .map(|name| {
+            Node::new("collection")
+                .attr("name", *name)
+                .attr("version", "0")
+                .attr("return_snapshot", "true")
+        })
+        .collect();
+    let reply = conn.iq("w:sync:app:state", "set", sync_iq(baileys)).await;
+    // critical_block holds the account's push name (main's app state); the rest are empty.
+    let got = answered(&reply);
+    let names: Vec<&str> = got.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(names, COLLECTIONS, "{reply}");
+    for (name, version, children) in &got[1..] {
+        assert_eq!((version.as_str(), *children), ("0", 0), "{name}: {reply}");
+    }
+
+    // whatsmeow: one collection per iq, no version when asking for a snapshot.
+    let whatsmeow = Node::new("collection").attr("name", "regular").attr("return_snapshot", "true");
+    let reply = conn.iq("w:sync:app:state", "set", sync_iq(vec![whatsmeow])).await;
+    assert_eq!(answered(&reply), vec![("regular".to_owned(), "0".to_owned(), 0)]);
+
+    // An incremental sync from a version the client has: the server's version, no patches.
+    let later = Node::new("collection")
+        .attr("name", "regular_low")
+        .attr("version", "3")
+        .attr("return_snapshot", "false");
+    let reply = conn.iq("w:sync:app:state", "set", sync_iq(vec![later])).await;
+    assert_eq!(answered(&reply), vec![("regular_low".to_owned(), "0".to_owned(), 0)]);
+}

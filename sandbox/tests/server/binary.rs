@@ -79,3 +79,17 @@ async fn bad_arguments_exit_with_usage() {
     assert!(output.stdout.is_empty());
     assert!(String::from_utf8_lossy(&output.stderr).contains("usage"));
 }
+
+#[tokio::test]
+async fn a_latency_or_login_time_that_is_not_a_number_is_refused() {
+    for flag in ["--latency-ms", "--login-ms"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_wazap-sandbox"))
+            .args([flag, "soon"])
+            .output()
+            .await
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&format!("{flag} soon")) && stderr.contains("usage"), "{stderr}");
+    }
+}

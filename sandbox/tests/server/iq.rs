@@ -347,6 +347,9 @@ async fn privacy_blocklist_and_props() {
 
     let props = g.iq("abt", "get", vec![Node::new("props").attr("protocol", "1")]).await;
     assert!(props.child_by_tag("props").and_then(|p| p.attr_str("hash")).is_some());
+    // Baileys 6's server-props query (`xmlns="w"`, protocol 2) is refused as WhatsApp refuses it.
+    let legacy = Node::new("props").attr("protocol", "2").attr("hash", "");
+    assert_eq!(iq_error_code(&g.iq("w", "get", vec![legacy]).await), Some(400));
 
     let value_of = |reply: &Node, name: &str| {
         reply

@@ -8,6 +8,7 @@ mod control_api;
 mod groups;
 mod interop;
 mod iq;
+mod latency;
 mod media;
 mod messaging;
 mod pair_code;

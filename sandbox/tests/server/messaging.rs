@@ -233,3 +233,47 @@ async fn stanzas_stay_queued_until_the_client_acks_them() {
     let (mut b, _) = login(&sandbox, &bob).await;
     assert!(next_message_before_ping(&mut b).await.is_none(), "everything was acked");
 }
+
+/// `<receipt id to [type]>` for a received message, as WhatsApp Web and Baileys 7 send it
+/// (no `<ack>`).
+fn receipt_of(message: &Node, kind: Option<&'static str>) -> Node {
+    Node::new("receipt")
+        .attr("id", message.attr_str("id").unwrap().to_owned())
+        .attr("to", message.req_jid("from").unwrap().to_non_ad())
+        .opt_attr("type", kind)
+}
+
+#[tokio::test]
+async fn a_delivery_receipt_settles_a_message_as_an_ack_does() {
+    let sandbox = start().await;
+    create_account(&sandbox, "15550410000", "Alice").await;
+    create_account(&sandbox, "15550510000", "Bob").await;
+    let alice = pair_new_device(&sandbox, "15550410000").await;
+    let bob = pair_new_device(&sandbox, "15550510000").await;
+    let (mut a, _) = login(&sandbox, &alice).await;
+    let bob_user = Jid::pn("15550510000");
+    let to_bob =
+        |id: &str| message(id, bob_user.clone(), None, vec![(bob_user.clone().with_device(1), 1)]);
+    for id in ["R1", "R2", "R3"] {
+        a.send(&to_bob(id)).await;
+        ack_for(&mut a, id).await;
+    }
+
+    let (mut b, _) = login(&sandbox, &bob).await;
+    let r1 = b.recv_tag("message").await;
+    let r2 = b.recv_tag("message").await;
+    let r3 = b.recv_tag("message").await;
+    // R1 delivered (no type), R2 received while inactive, both named as Baileys names them
+    // (the chat, without the sender's device): both settled. R3 gets no receipt: it stays in
+    // flight.
+    b.send(&receipt_of(&r1, None)).await;
+    b.send(&receipt_of(&r2, Some("inactive"))).await;
+    assert_eq!(r3.attr_str("id"), Some("R3"));
+    assert!(next_message_before_ping(&mut b).await.is_none());
+    drop(b);
+
+    let (mut b, _) = login(&sandbox, &bob).await;
+    let again = b.recv_tag("message").await;
+    assert_eq!(again.attr_str("id"), Some("R3"));
+    assert!(next_message_before_ping(&mut b).await.is_none(), "R1 and R2 were settled");
+}

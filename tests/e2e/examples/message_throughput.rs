@@ -1,6 +1,7 @@
 //! Messages per second between two clients through the in-process sandbox on loopback, and
 //! the send-to-receive latency (p50, p99). Run: `cargo run --release -p wazap-e2e --example
-//! message_throughput -- [messages]` (default 5,000).
+//! message_throughput -- [messages] [--rate R]` (default 5,000 messages as one burst; with
+//! `--rate`, the sends are paced at R per second, so latency is the path's and not the queue's).
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,12 @@ use wazap_e2e::{create_account, link_companion, sandbox};
 
 #[tokio::main]
 async fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(5_000);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(5_000);
+    let rate: Option<f64> = args
+        .iter()
+        .position(|a| a == "--rate")
+        .map(|i| args.get(i + 1).and_then(|r| r.parse().ok()).expect("--rate takes messages/s"));
     let sandbox = sandbox().await;
     let (a, b) = ("15550090001", "15550090002");
     create_account(&sandbox, a).await;
@@ -50,8 +56,15 @@ async fn main() {
         }
     });
     let sends = (0..n).map(|i| {
-        sent_at.lock().unwrap().insert(i, Instant::now());
-        a1.client.send_text(to.clone(), &i.to_string())
+        let (client, to, sent_at) = (&a1.client, to.clone(), sent_at.clone());
+        async move {
+            if let Some(rate) = rate {
+                let due = start + Duration::from_secs_f64(i as f64 / rate);
+                tokio::time::sleep_until(due.into()).await;
+            }
+            sent_at.lock().unwrap().insert(i, Instant::now());
+            client.send_text(to, &i.to_string()).await
+        }
     });
     let results = join_all(sends).await;
     let failed = results.iter().filter(|r| r.is_err()).count();
@@ -60,8 +73,12 @@ async fn main() {
     let elapsed = end - start;
     latencies.sort();
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    let mode = match rate {
+        Some(rate) => format!("paced at {rate}/s"),
+        None => "one burst".to_owned(),
+    };
     println!(
-        "{n} messages in {:.2?} ({failed} failed): {:.0} msg/s; send-to-receive p50 {:.2?}, p99 {:.2?}",
+        "{n} messages in {:.2?} ({failed} failed): {:.0} msg/s; send-to-receive p50 {:.2?}, p99 {:.2?} ({mode})",
         elapsed,
         n as f64 / elapsed.as_secs_f64(),
         pct(0.50),

@@ -4,6 +4,7 @@ mod client;
 mod groups;
 mod history;
 mod identity;
+mod latency;
 mod media;
 mod messaging;
 mod messaging_restart;
