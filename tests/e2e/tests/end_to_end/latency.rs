@@ -25,8 +25,9 @@ async fn the_client_works_with_a_server_at_network_distance() {
     let body = serde_json::json!({ "from": friend, "to": mine, "text": "and back" });
     let (status, value) = http(sandbox.local_addr(), "POST", "/control/send", Some(&body)).await;
     assert_eq!(status, 200, "send: {value}");
-    wait_for(&mut me.events, |e| {
-        matches!(e, Event::Message { message, .. } if message.text() == Some("and back"))
-    })
+    wait_for(
+        &mut me.events,
+        |e| matches!(e, Event::Message { message, .. } if message.text() == Some("and back")),
+    )
     .await;
 }
