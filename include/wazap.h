@@ -1,7 +1,10 @@
 /*
  * wazap: a WhatsApp Web multi-device client, C API.
  *
- * Link with -lwazap_ffi (libwazap_ffi.so, or libwazap_ffi.a plus -lpthread -ldl -lm).
+ * Installed (scripts/install-c.sh): `pkg-config --cflags --libs wazap` (add --static for
+ * libwazap.a), or CMake's find_package(wazap) with wazap::wazap / wazap::wazap_static; C++
+ * wrappers in wazap.hpp. In the source tree: -lwazap_ffi (target/<profile>/libwazap_ffi.so,
+ * or libwazap_ffi.a plus the system libraries of `pkg-config --static --libs wazap`).
  *
  * RESULTS. Every function returns a wazap_result: WAZAP_OK (0) or an error code whose numbers
  * never change. After an error, wazap_last_error_message() gives a message for the last call

@@ -10,6 +10,9 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
+#[path = "c_example/installed.rs"]
+mod installed;
+
 /// Bound on a whole run of the program (valgrind makes it much slower).
 const RUN_TIMEOUT: Duration = Duration::from_secs(240);
 
