@@ -16,6 +16,11 @@ fi
 # A C compiler (and valgrind where the package manager can install it).
 need=()
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+# The installed-library tests: pkg-config, CMake and a C++ compiler, readelf/nm.
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v c++ >/dev/null 2>&1 || need+=(g++)
+command -v readelf >/dev/null 2>&1 || need+=(binutils)
 if [ -z "${WAZAP_NO_VALGRIND:-}" ] && ! command -v valgrind >/dev/null 2>&1; then
   need+=(valgrind)
 fi
