@@ -160,6 +160,23 @@ pub async fn set_photo(UserAuth(user): UserAuth, Body(request): Body<SetPhoto>) 
 }
 
 #[derive(Deserialize)]
+pub struct RemovePhoto {
+    groupjid: String,
+}
+
+/// `/group/photo/remove`: the group goes without a picture.
+pub async fn remove_photo(UserAuth(user): UserAuth, Body(request): Body<RemovePhoto>) -> ApiResult {
+    let group = parse_group_jid(&request.groupjid, "GroupJID")?;
+    ready(&user)?;
+    user.session
+        .client
+        .call(api::SetGroupPhoto { group, image: None })
+        .await
+        .map_err(|e| refused("cannot remove the group photo", e))?;
+    Ok(ok(json!({ "Details": "Group Photo removed successfully" })))
+}
+
+#[derive(Deserialize)]
 pub struct SetTopic {
     groupjid: String,
     topic: String,

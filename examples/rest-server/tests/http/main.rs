@@ -4,6 +4,7 @@
 mod api;
 mod chat;
 mod common;
+mod dropin;
 mod groups;
 mod history;
 mod media;
