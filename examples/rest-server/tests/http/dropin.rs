@@ -150,6 +150,12 @@ async fn the_form_is_the_default_and_skipmedia_leaves_files_out() {
     assert_eq!(event["event"]["Message"]["imageMessage"]["mimetype"], "image/jpeg");
     assert!(event.get("base64").is_none(), "-skipmedia: no file in the webhook");
 
+    // The device name (-osname) is what the phone shows under Linked devices.
+    let (status, devices) =
+        env.control("GET", &format!("/control/devices?phone={dan_phone}"), Value::Null).await;
+    assert_eq!(status, 200, "{devices}");
+    assert_eq!(devices[1]["name"], "wazap-server test", "{devices}");
+
     // /user/presence and /user/lid/{jid}.
     let data = post(&env, "dan", "/user/presence", json!({ "type": "available" })).await;
     assert_eq!(data["Details"], "Presence set successfuly");

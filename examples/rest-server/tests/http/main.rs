@@ -2,6 +2,7 @@
 //! all of them.
 
 mod api;
+mod binary;
 mod chat;
 mod common;
 mod dropin;
