@@ -185,6 +185,7 @@ requests!(
     SetGroupLocked,
     GroupInviteLink,
     JoinGroupWithLink,
+    GroupInfoFromLink,
     LeaveGroup,
     UpdateGroupParticipants,
     IsOnWhatsappRequest,
@@ -798,6 +799,21 @@ impl Request for JoinGroupWithLink {
     type Answer = Jid;
     async fn start(self, client: Client) -> Result<Jid> {
         Ok(client.join_group_with_link(&self.link).await?)
+    }
+}
+
+/// `group_info_from_link`: the group of an invite link (or its code), without joining it.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupInfoFromLink {
+    pub link: String,
+}
+
+impl Request for GroupInfoFromLink {
+    const NAME: &'static str = "group_info_from_link";
+    type Answer = GroupInfo;
+    async fn start(self, client: Client) -> Result<GroupInfo> {
+        Ok(client.group_info_from_link(&self.link).await?)
     }
 }
 

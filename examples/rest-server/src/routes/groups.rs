@@ -296,6 +296,23 @@ pub async fn join(UserAuth(user): UserAuth, Body(request): Body<Join>) -> ApiRes
     Ok(ok(json!({ "Details": "Group joined successfully", "GroupJID": group.to_string() })))
 }
 
+/// `/group/inviteinfo` `{"Code"}` (the code or the link): the group it leads to, as
+/// `/group/info` answers it, without joining.
+pub async fn invite_info(UserAuth(user): UserAuth, Body(request): Body<Join>) -> ApiResult {
+    let code = request.code.trim();
+    if code.is_empty() {
+        return Err(ApiError::bad_request("missing Code in payload"));
+    }
+    ready(&user)?;
+    let info = user
+        .session
+        .client
+        .call(api::GroupInfoFromLink { link: code.to_owned() })
+        .await
+        .map_err(|e| refused("cannot get the invite info", e))?;
+    Ok(ok(group_json::group(&info)))
+}
+
 #[derive(Deserialize)]
 pub struct UpdateParticipants {
     groupjid: String,

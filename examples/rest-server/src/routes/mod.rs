@@ -73,6 +73,7 @@ pub fn router(state: AppState, media_body_limit: usize) -> Router {
         .route("/group/create", post(groups::create))
         .route("/group/leave", post(groups::leave))
         .route("/group/join", post(groups::join))
+        .route("/group/inviteinfo", post(groups::invite_info))
         .route("/group/updateparticipants", post(groups::update_participants))
         .merge(media)
         .fallback(|| async { ApiError::not_found("no such endpoint") })

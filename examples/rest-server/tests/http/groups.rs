@@ -134,6 +134,15 @@ async fn a_group_is_created_described_changed_shared_and_left() {
     assert!(link.starts_with("https://chat.whatsapp.com/") && link.len() > 26, "{link}");
     let again = get(&env, "ann", "/group/invitelink", json!({ "GroupJID": group })).await;
     assert_eq!(again["InviteLink"], link);
+    // Before joining, Ben sees where the link leads (wuzapi's /group/inviteinfo).
+    let preview = post(&env, "ben", "/group/inviteinfo", json!({ "Code": link })).await;
+    assert_eq!((&preview["JID"], &preview["Name"]), (&json!(group), &json!("Crew")), "{preview}");
+    let unknown = json!({ "Code": "NoSuchInviteCode1" }).to_string();
+    assert_error(
+        &env.api.user("POST", "/group/inviteinfo", "ben", Some(&unknown)).await,
+        404,
+        "refused",
+    );
     let joined = post(&env, "ben", "/group/join", json!({ "Code": link })).await;
     assert_eq!(joined["Details"], "Group joined successfully");
     assert_eq!(joined["GroupJID"], group);
