@@ -22,7 +22,9 @@ use super::{Error, Result};
 use crate::binary::Jid;
 use crate::client::{ChatState, ChatStateMedia, Presence, SendResult};
 use crate::media::{MediaKind, MediaRef};
-use crate::message::{compose_text, message_key, reaction, text, QuotedMessage};
+use crate::message::{
+    compose_extended_text, compose_text, message_key, reaction, text, QuotedMessage,
+};
 use crate::pair::CompanionClientType;
 use crate::types::{
     Blocklist, BlocklistAction, GroupInfo, IsOnWhatsApp, ParticipantAction, ParticipantUpdate,
@@ -183,10 +185,12 @@ requests!(
     SetGroupLocked,
     GroupInviteLink,
     JoinGroupWithLink,
+    GroupInfoFromLink,
     LeaveGroup,
     UpdateGroupParticipants,
     IsOnWhatsappRequest,
     UserInfoRequest,
+    LidRequest,
     ProfilePictureRequest,
     SetGroupPhoto,
     SetProfilePicture,
@@ -366,11 +370,22 @@ pub struct SendText {
     pub reply_to: Option<Quote>,
     #[serde(default, deserialize_with = "jids")]
     pub mentions: Vec<Jid>,
+    /// Always an `extendedTextMessage`, even without a quote or mentions (as wuzapi sends every
+    /// text); by default a plain text is a `conversation`.
+    #[serde(default)]
+    pub extended: bool,
 }
 
 impl SendText {
     pub fn new(to: Jid, text: impl Into<String>) -> Self {
-        Self { to, text: text.into(), id: None, reply_to: None, mentions: Vec::new() }
+        Self {
+            to,
+            text: text.into(),
+            id: None,
+            reply_to: None,
+            mentions: Vec::new(),
+            extended: false,
+        }
     }
 }
 
@@ -389,9 +404,10 @@ impl Request for SendText {
     const NAME: &'static str = "send_text";
     type Answer = SendResult;
     fn start(self, client: Client) -> impl Future<Output = Result<SendResult>> + Send + 'static {
+        let compose = if self.extended { compose_extended_text } else { compose_text };
         let message = (|| {
             let Some(quote) = &self.reply_to else {
-                return Ok(compose_text(&self.text, None, &self.mentions));
+                return Ok(compose(&self.text, None, &self.mentions));
             };
             let quoted = match &quote.message {
                 Some(b64) => {
@@ -400,7 +416,7 @@ impl Request for SendText {
                 None => text(""),
             };
             let q = QuotedMessage { id: &quote.id, sender: &quote.sender, message: &quoted };
-            Ok(compose_text(&self.text, Some(&q), &self.mentions))
+            Ok(compose(&self.text, Some(&q), &self.mentions))
         })();
         send(&client, self.to, message, self.id)
     }
@@ -786,6 +802,21 @@ impl Request for JoinGroupWithLink {
     }
 }
 
+/// `group_info_from_link`: the group of an invite link (or its code), without joining it.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupInfoFromLink {
+    pub link: String,
+}
+
+impl Request for GroupInfoFromLink {
+    const NAME: &'static str = "group_info_from_link";
+    type Answer = GroupInfo;
+    async fn start(self, client: Client) -> Result<GroupInfo> {
+        Ok(client.group_info_from_link(&self.link).await?)
+    }
+}
+
 /// `leave_group`.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -853,6 +884,28 @@ impl Request for UserInfoRequest {
     async fn start(self, client: Client) -> Result<Self::Answer> {
         let infos = client.user_info(&self.users).await?;
         Ok(infos.into_iter().map(|(jid, info)| (jid.to_string(), info)).collect())
+    }
+}
+
+/// `lid`: the LID user of a phone-number user, as the session knows it or else as WhatsApp
+/// answers a usync query; null when it has none.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LidRequest {
+    #[serde(deserialize_with = "jid")]
+    pub jid: Jid,
+}
+
+impl Request for LidRequest {
+    const NAME: &'static str = "lid";
+    type Answer = Option<Jid>;
+    async fn start(self, client: Client) -> Result<Option<Jid>> {
+        let user = self.jid.to_non_ad();
+        if let Some(lid) = client.lid_for_pn(&user) {
+            return Ok(Some(lid));
+        }
+        let infos = client.user_info(std::slice::from_ref(&user)).await?;
+        Ok(infos.into_values().find_map(|info| info.lid).map(|lid| lid.to_non_ad()))
     }
 }
 

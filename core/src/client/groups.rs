@@ -84,6 +84,17 @@ impl Client {
         .await
     }
 
+    /// The group of an invite link (the whole link or its code), without joining it. A revoked
+    /// or unknown code is `ServerError` 404 (or 406).
+    pub async fn group_info_from_link(&self, link: &str) -> Result<GroupInfo, ClientError> {
+        let request = iq::invite_info(link);
+        self.on_runtime(|inner| async move {
+            let answer = inner.send_iq(request, None).await?;
+            Ok(group::parse_group_answer(&answer)?)
+        })
+        .await
+    }
+
     /// Joins the group of an invite link (the whole link or its code); returns the group.
     /// When an admin must approve, the group is returned and we join once approved.
     pub async fn join_group_with_link(&self, link: &str) -> Result<Jid, ClientError> {

@@ -96,6 +96,12 @@ pub fn invite_code(link: &str) -> &str {
     code.split(['?', '/']).next().unwrap_or(code)
 }
 
+/// `<invite code/>` (get) to `g.us`: the group of an invite link, without joining it
+/// (whatsmeow `GetGroupInfoFromLink`).
+pub fn invite_info(link: &str) -> Node {
+    g2("get", group_server(), Node::new("invite").attr("code", invite_code(link).to_owned()))
+}
+
 /// `<invite code/>` (set) to `g.us`: joins the group of an invite link.
 pub fn join_with_link(link: &str) -> Node {
     g2("set", group_server(), Node::new("invite").attr("code", invite_code(link).to_owned()))
@@ -156,5 +162,9 @@ mod tests {
         assert_eq!(invite_code("AbC123"), "AbC123");
         let join = join_with_link("https://chat.whatsapp.com/AbC123");
         assert_eq!(join.child_by_tag("invite").and_then(|i| i.attr_str("code")), Some("AbC123"));
+        let peek = invite_info("https://chat.whatsapp.com/AbC123");
+        assert_eq!(peek.attr_str("type"), Some("get"));
+        assert_eq!(peek.get_attr("to").and_then(|v| v.as_jid()), Some(&group_server()));
+        assert_eq!(peek.child_by_tag("invite").and_then(|i| i.attr_str("code")), Some("AbC123"));
     }
 }

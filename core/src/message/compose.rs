@@ -56,6 +56,26 @@ pub fn compose_text(
     }
 }
 
+/// A text always as an `extendedTextMessage` (what wuzapi sends for every text, so its
+/// recipients see the same message): a [`reply`] when it quotes or mentions, else the text
+/// alone without a ContextInfo.
+pub fn compose_extended_text(
+    body: &str,
+    quoted: Option<&QuotedMessage<'_>>,
+    mentions: &[Jid],
+) -> proto::Message {
+    if quoted.is_some() || !mentions.is_empty() {
+        return reply(body, quoted, mentions);
+    }
+    proto::Message {
+        extended_text_message: Some(Box::new(proto::ExtendedTextMessage {
+            text: Some(body.to_owned()),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+}
+
 /// An `extendedTextMessage` with a ContextInfo quoting `quoted` (if any) and mentioning
 /// `mentions` (write them as `@<user>` in `body`).
 pub fn reply(body: &str, quoted: Option<&QuotedMessage<'_>>, mentions: &[Jid]) -> proto::Message {
@@ -73,5 +93,23 @@ pub fn reply(body: &str, quoted: Option<&QuotedMessage<'_>>, mentions: &[Jid]) -
             ..Default::default()
         })),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_extended_text_is_an_extended_text_message_with_or_without_context() {
+        let plain = compose_extended_text("hi", None, &[]);
+        let ext = plain.extended_text_message.as_ref().expect("extendedTextMessage");
+        assert_eq!(ext.text.as_deref(), Some("hi"));
+        assert!(ext.context_info.is_none() && plain.conversation.is_none());
+        let who: Jid = "15550002222@s.whatsapp.net".parse().unwrap();
+        let mentioning = compose_extended_text("hi @15550002222", None, std::slice::from_ref(&who));
+        let context = mentioning.extended_text_message.unwrap().context_info.unwrap();
+        assert_eq!(context.mentioned_jid, ["15550002222@s.whatsapp.net"]);
+        assert_eq!(compose_text("hi", None, &[]).conversation.as_deref(), Some("hi"));
     }
 }

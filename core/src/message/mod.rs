@@ -53,7 +53,9 @@ pub use ack::{
 #[cfg(feature = "server")]
 pub use ack::{build_server_ack, build_stanza_ack};
 pub use address::{protocol_address, sender_key_name};
-pub use compose::{compose_text, message_key, reaction, reply, text, QuotedMessage};
+pub use compose::{
+    compose_extended_text, compose_text, message_key, reaction, reply, text, QuotedMessage,
+};
 pub use content::{edit, edit_attribute, media_type, message_type};
 pub use decrypt::{decrypt_message, decrypt_with_info, DecryptedMessage};
 pub use encrypt::{

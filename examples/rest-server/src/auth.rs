@@ -1,5 +1,6 @@
-//! Authentication extractors: [`UserAuth`] (the user's token in the `Token` header) and
-//! [`AdminAuth`] (the admin token in `Authorization`, optionally as `Bearer <token>`).
+//! Authentication extractors: [`UserAuth`] (the user's token in the `Token` header or, as
+//! wuzapi also takes it, the `token` query parameter) and [`AdminAuth`] (the admin token in
+//! `Authorization`, optionally as `Bearer <token>`).
 use std::sync::Arc;
 
 use axum::async_trait;
@@ -28,11 +29,20 @@ impl FromRequestParts<AppState> for UserAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = header(parts, "token")?
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::unauthorized("missing Token header"))?;
+        let query_token = || {
+            let query = parts.uri.query()?;
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(name, _)| name == "token")
+                .map(|(_, value)| value.trim().to_owned())
+                .filter(|t| !t.is_empty())
+        };
+        let token = match header(parts, "token")?.filter(|t| !t.is_empty()) {
+            Some(token) => token.to_owned(),
+            None => query_token()
+                .ok_or_else(|| ApiError::unauthorized("missing Token header (or ?token=)"))?,
+        };
         state
-            .user_by_token(token)
+            .user_by_token(&token)
             .map(UserAuth)
             .ok_or_else(|| ApiError::unauthorized("invalid token"))
     }

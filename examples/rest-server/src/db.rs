@@ -31,6 +31,10 @@ pub struct UserRow {
     pub connected: bool,
     /// The device JID once paired, else empty.
     pub jid: String,
+    /// wuzapi's `expiration` (kept and shown; wuzapi does not act on it either).
+    pub expiration: i64,
+    /// The proxy the session connects through (`POST /session/proxy`), else empty.
+    pub proxy_url: String,
 }
 
 /// What a new user is created with.
@@ -41,6 +45,7 @@ pub struct NewUser {
     pub webhook: String,
     pub events: String,
     pub hmac_key: String,
+    pub expiration: i64,
 }
 
 #[derive(Clone)]
@@ -64,6 +69,10 @@ CREATE TABLE IF NOT EXISTS wuzapi_settings (
     value TEXT NOT NULL
 );";
 
+/// Columns added after the first schema: added to older databases on open.
+const ADDED_COLUMNS: &[(&str, &str)] =
+    &[("expiration", "INTEGER NOT NULL DEFAULT 0"), ("proxy_url", "TEXT NOT NULL DEFAULT ''")];
+
 fn row_to_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
         id: r.get(0)?,
@@ -74,10 +83,13 @@ fn row_to_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
         hmac_key: r.get(5)?,
         connected: r.get(6)?,
         jid: r.get(7)?,
+        expiration: r.get(8)?,
+        proxy_url: r.get(9)?,
     })
 }
 
-const COLUMNS: &str = "id, name, token, webhook, events, hmac_key, connected, jid";
+const COLUMNS: &str =
+    "id, name, token, webhook, events, hmac_key, connected, jid, expiration, proxy_url";
 
 impl Db {
     /// Opens (or creates) the database file and its tables.
@@ -86,6 +98,17 @@ impl Db {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        let existing: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('wuzapi_users')")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for (column, declaration) in ADDED_COLUMNS {
+            if !existing.iter().any(|c| c == column) {
+                conn.execute_batch(&format!(
+                    "ALTER TABLE wuzapi_users ADD COLUMN {column} {declaration}"
+                ))?;
+            }
+        }
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -115,9 +138,16 @@ impl Db {
     pub async fn insert_user(&self, user: NewUser) -> Result<UserRow, DbError> {
         self.call(move |c| {
             let inserted = c.execute(
-                "INSERT INTO wuzapi_users (name, token, webhook, events, hmac_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![user.name, user.token, user.webhook, user.events, user.hmac_key],
+                "INSERT INTO wuzapi_users (name, token, webhook, events, hmac_key, expiration)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    user.name,
+                    user.token,
+                    user.webhook,
+                    user.events,
+                    user.hmac_key,
+                    user.expiration
+                ],
             );
             match inserted {
                 Err(rusqlite::Error::SqliteFailure(e, _))
@@ -177,6 +207,29 @@ impl Db {
         .await
     }
 
+    pub async fn set_proxy(&self, id: i64, proxy_url: String) -> Result<(), DbError> {
+        self.call(move |c| {
+            c.execute(
+                "UPDATE wuzapi_users SET proxy_url = ?2 WHERE id = ?1",
+                params![id, proxy_url],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn user(&self, id: i64) -> Result<Option<UserRow>, DbError> {
+        self.call(move |c| {
+            Ok(c.query_row(
+                &format!("SELECT {COLUMNS} FROM wuzapi_users WHERE id = ?1"),
+                [id],
+                row_to_user,
+            )
+            .optional()?)
+        })
+        .await
+    }
+
     pub async fn set_jid(&self, id: i64, jid: String) -> Result<(), DbError> {
         self.call(move |c| {
             c.execute("UPDATE wuzapi_users SET jid = ?2 WHERE id = ?1", params![id, jid])?;
@@ -217,6 +270,7 @@ mod tests {
             webhook: String::new(),
             events: "Message".into(),
             hmac_key: String::new(),
+            expiration: 0,
         }
     }
 

@@ -3,18 +3,26 @@ mod cli;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
-use wazap_server::{start, ServerConfig, WebhookPolicy};
+use wazap_server::{start, ServerConfig, TlsFiles, WebhookPolicy};
 
-use cli::Args;
+use cli::{Args, LogType};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
-    match run(Args::parse()).await {
+    let args = Args::parse_from(cli::wuzapi_spelling(std::env::args()));
+    let settings = match args.resolve() {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("wazap-server: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    match settings.log_type {
+        LogType::Console => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogType::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
+    }
+    match run(settings).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("wazap-server: {e}");
@@ -23,9 +31,9 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(args: Args) -> Result<(), String> {
-    let settings = args.resolve()?;
+async fn run(settings: cli::Settings) -> Result<(), String> {
     let mut client = settings.client;
+    let tls = settings.tls.is_some();
     let sandbox = if settings.sandbox {
         Some(embedded::start(settings.sandbox_listen, &settings.data_dir, &mut client).await?)
     } else {
@@ -37,6 +45,8 @@ async fn run(args: Args) -> Result<(), String> {
         admin_token: settings.admin_token,
         client,
         webhook: WebhookPolicy::default(),
+        delivery: settings.delivery,
+        tls: settings.tls.map(|(certificate, private_key)| TlsFiles { certificate, private_key }),
         media_body_limit: settings.media_body_limit,
     })
     .await
@@ -44,7 +54,8 @@ async fn run(args: Args) -> Result<(), String> {
     if server.admin_token_generated() {
         println!("admin token (generated, saved in the data dir): {}", server.admin_token());
     }
-    println!("wazap-server: listening on http://{}", server.local_addr());
+    let scheme = if tls { "https" } else { "http" };
+    println!("wazap-server: listening on {scheme}://{}", server.local_addr());
     wait_for_signal().await;
     tracing::info!("shutting down");
     server.shutdown().await;

@@ -9,14 +9,15 @@ use std::time::Duration;
 use rand::RngCore;
 use thiserror::Error;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use wazap::store::SqliteStore;
 use wazap::ClientConfig;
 
 use crate::db::{Db, DbError};
 use crate::routes;
-use crate::state::{AppState, Inner, User};
+use crate::state::{AppState, DeliveryOptions, Inner, User};
+use crate::tls::{self, TlsFiles};
 use crate::webhook::WebhookPolicy;
 
 /// The database file inside the data dir: the wazap store and the server's tables.
@@ -31,6 +32,10 @@ pub struct ServerConfig {
     /// The template of every session's client (where WhatsApp is, which root key to trust).
     pub client: ClientConfig,
     pub webhook: WebhookPolicy,
+    /// Webhook format, global webhook, embedded media.
+    pub delivery: DeliveryOptions,
+    /// Serve HTTPS with these files (wuzapi's -sslcertificate/-sslprivatekey).
+    pub tls: Option<TlsFiles>,
     /// Largest body of the media endpoints (`/chat/send/image`…), whose files travel
     /// base64-encoded inside the JSON; [`routes::media::DEFAULT_BODY_LIMIT`] unless told.
     pub media_body_limit: usize,
@@ -46,6 +51,8 @@ pub enum StartError {
     Store(#[from] wazap::store::StoreError),
     #[error("HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+    #[error("TLS: {0}")]
+    Tls(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
 }
@@ -56,7 +63,7 @@ pub struct ServerHandle {
     admin_token: String,
     generated_admin_token: bool,
     state: AppState,
-    stop: Option<oneshot::Sender<()>>,
+    stop: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
 
@@ -94,6 +101,7 @@ pub async fn start(config: ServerConfig) -> Result<ServerHandle, StartError> {
         admin_token.clone(),
         http,
         config.webhook,
+        config.delivery,
     ));
     for row in db.users().await? {
         let user = state.add_user(&row);
@@ -101,25 +109,29 @@ pub async fn start(config: ServerConfig) -> Result<ServerHandle, StartError> {
             tokio::spawn(reconnect(Arc::downgrade(&user)));
         }
     }
+    let acceptor = config.tls.as_ref().map(tls::acceptor).transpose().map_err(StartError::Tls)?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let addr =
         listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
-    let (stop, stopped) = oneshot::channel::<()>();
+    let (stop, mut stopped) = watch::channel(false);
     let app = routes::router(state.clone(), config.media_body_limit);
-    let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-        if let Err(e) = served {
-            tracing::error!("HTTP server failed: {e}");
-        }
-    });
-    tracing::info!(%addr, "wazap-server listening");
-    Ok(ServerHandle { addr, admin_token, generated_admin_token, state, stop: Some(stop), task })
+    let task = match acceptor {
+        Some(acceptor) => tokio::spawn(tls::serve(listener, acceptor, app, stopped)),
+        None => tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::error!("HTTP server failed: {e}");
+            }
+        }),
+    };
+    tracing::info!(%addr, tls = config.tls.is_some(), "wazap-server listening");
+    Ok(ServerHandle { addr, admin_token, generated_admin_token, state, stop, task })
 }
 
 /// Opens the wazap store. Its first statement does not wait for locks, so while another
@@ -188,9 +200,7 @@ impl ServerHandle {
     /// Stops accepting requests, lets those in flight finish, then closes every WhatsApp
     /// connection. The sessions stay marked as connected, so the next start reconnects them.
     pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        let _ = self.stop.send(true);
         let _ = (&mut self.task).await;
         for user in self.state.users() {
             user.session.client.disconnect().await;
@@ -200,8 +210,6 @@ impl ServerHandle {
 
 impl Drop for ServerHandle {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        let _ = self.stop.send(true);
     }
 }

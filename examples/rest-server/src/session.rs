@@ -12,8 +12,10 @@ use wazap::{Client, Event};
 
 use crate::db::Db;
 use crate::event_types::subscribed;
+use crate::recent::Recent;
 use crate::settings::SharedSettings;
-use crate::webhook::WebhookQueue;
+use crate::webhook::{Outgoing, WebhookQueue};
+use crate::webhook_media::{self, MediaPolicy};
 use crate::wuz_events::to_webhook;
 
 /// What the handlers and the pump share about a session.
@@ -25,7 +27,24 @@ pub struct SessionState {
     /// The user asked to be connected (and not since to disconnect or log out).
     pub wanted: AtomicBool,
     pub queue: WebhookQueue,
+    /// The global webhook's queue, when one is configured: it gets every user's events.
+    pub global: Option<Arc<WebhookQueue>>,
+    pub token: String,
+    pub media: MediaPolicy,
+    /// Who wrote the session's recent messages (wuzapi's requests do not say in groups).
+    pub recent: Recent,
     db: Db,
+}
+
+/// What a session is built with besides its client.
+pub struct SessionParts {
+    pub id: i64,
+    pub token: String,
+    pub settings: SharedSettings,
+    pub queue: WebhookQueue,
+    pub global: Option<Arc<WebhookQueue>>,
+    pub media: MediaPolicy,
+    pub db: Db,
 }
 
 /// A user's session: the client and its pump (stopped on drop).
@@ -42,19 +61,18 @@ impl Drop for Session {
 }
 
 impl Session {
-    pub fn new(
-        client: Client,
-        id: i64,
-        settings: SharedSettings,
-        queue: WebhookQueue,
-        db: Db,
-    ) -> Self {
+    pub fn new(client: Client, parts: SessionParts) -> Self {
+        let SessionParts { id, token, settings, queue, global, media, db } = parts;
         let state = Arc::new(SessionState {
             id,
             settings,
             logged_in: watch::channel(false).0,
             wanted: AtomicBool::new(false),
             queue,
+            global,
+            token,
+            media,
+            recent: Recent::default(),
             db,
         });
         // Subscribe before any connect() so no event is missed.
@@ -86,7 +104,7 @@ async fn pump(mut events: Events, state: Arc<SessionState>, client: Client) {
     while let Some(event) = events.recv().await {
         track(&state, &event).await;
         let own: Vec<_> = client.jid().into_iter().chain(client.lid()).collect();
-        forward(&state, &event, &own);
+        forward(&state, &client, &event, &own).await;
     }
 }
 
@@ -98,6 +116,9 @@ async fn track(state: &SessionState, event: &Event) {
         }
     };
     match event {
+        Event::Message { info, .. } => {
+            state.recent.record(&info.id, &info.chat, &info.sender);
+        }
         Event::PairSuccess { jid, .. } => {
             persist(state.db.set_jid(state.id, jid.to_string()).await);
         }
@@ -124,19 +145,29 @@ async fn track(state: &SessionState, event: &Event) {
     }
 }
 
-/// Queues `event` for the user's webhook when subscribed.
-fn forward(state: &SessionState, event: &Event, own: &[wazap::binary::Jid]) {
-    let Some((kind, body)) = to_webhook(event, own) else { return };
-    {
+/// Queues `event` for the user's webhook and the global one, when subscribed; a media
+/// message first gets its file (see [`webhook_media`]).
+async fn forward(state: &SessionState, client: &Client, event: &Event, own: &[wazap::binary::Jid]) {
+    let Some((kind, mut body)) = to_webhook(event, own) else { return };
+    let (user_hook, instance) = {
         let settings = state.settings.read();
-        if settings.webhook.is_empty() || !subscribed(&settings.events, kind) {
+        if !subscribed(&settings.events, kind) {
             return;
         }
+        (!settings.webhook.is_empty(), settings.name.clone())
+    };
+    if !user_hook && state.global.is_none() {
+        return;
     }
-    match serde_json::to_vec(&body) {
-        Ok(bytes) => {
-            state.queue.push(bytes);
-        }
-        Err(e) => tracing::error!("cannot serialise a {kind} event: {e}"),
+    if let Event::Message { info, message } = event {
+        webhook_media::embed(client, state.media, &message.proto, &info.id, &mut body).await;
+    }
+    let outgoing =
+        Outgoing { event: Arc::new(body), user_id: state.id, token: state.token.clone(), instance };
+    if let Some(global) = &state.global {
+        global.push(outgoing.clone());
+    }
+    if user_hook {
+        state.queue.push(outgoing);
     }
 }

@@ -9,9 +9,22 @@ use wazap::{Client, ClientConfig};
 
 use crate::db::{Db, UserRow};
 use crate::event_types::split;
-use crate::session::Session;
+use crate::session::{Session, SessionParts};
 use crate::settings::{Settings, SharedSettings};
-use crate::webhook::{WebhookPolicy, WebhookQueue};
+use crate::webhook::{Destination, WebhookFormat, WebhookPolicy, WebhookQueue};
+use crate::webhook_media::MediaPolicy;
+
+/// How events leave the server: the body format, the global webhook (every user's events, signed
+/// with the global key), and which media files are embedded.
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryOptions {
+    pub format: WebhookFormat,
+    /// wuzapi's `-globalwebhook`/`WUZAPI_GLOBAL_WEBHOOK`; empty: none.
+    pub global_webhook: String,
+    /// wuzapi's `-globalhmackey`/`WUZAPI_GLOBAL_HMAC_KEY`: signs the global webhook's requests.
+    pub global_hmac_key: String,
+    pub media: MediaPolicy,
+}
 
 /// One API user and their session.
 pub struct User {
@@ -29,6 +42,10 @@ pub struct Inner {
     pub admin_token: String,
     pub http: reqwest::Client,
     pub policy: WebhookPolicy,
+    pub delivery: DeliveryOptions,
+    global: Option<Arc<WebhookQueue>>,
+    /// When the server started (`/health`'s uptime).
+    pub started: std::time::Instant,
     users: RwLock<BTreeMap<i64, Arc<User>>>,
 }
 
@@ -56,7 +73,20 @@ impl Inner {
         admin_token: String,
         http: reqwest::Client,
         policy: WebhookPolicy,
+        delivery: DeliveryOptions,
     ) -> Self {
+        let global = (!delivery.global_webhook.is_empty()).then(|| {
+            let destination = Destination::Fixed {
+                url: delivery.global_webhook.clone(),
+                key: delivery.global_hmac_key.clone(),
+            };
+            Arc::new(WebhookQueue::start(
+                http.clone(),
+                policy.clone(),
+                delivery.format,
+                destination,
+            ))
+        });
         Self {
             db,
             store,
@@ -64,11 +94,15 @@ impl Inner {
             admin_token,
             http,
             policy,
+            delivery,
+            global,
+            started: std::time::Instant::now(),
             users: RwLock::new(BTreeMap::new()),
         }
     }
 
-    /// Builds the runtime of a stored user (its client, pump and webhook worker) and registers it.
+    /// Builds the runtime of a stored user (its client, pump and webhook worker) and registers
+    /// it, replacing the one it had (a session rebuilt with a new proxy).
     pub fn add_user(&self, row: &UserRow) -> Arc<User> {
         let settings = SharedSettings::new(Settings {
             name: row.name.clone(),
@@ -76,10 +110,31 @@ impl Inner {
             events: split(&row.events),
             hmac_key: row.hmac_key.clone(),
         });
-        let queue = WebhookQueue::start(self.http.clone(), self.policy.clone(), settings.clone());
+        let queue = WebhookQueue::start(
+            self.http.clone(),
+            self.policy.clone(),
+            self.delivery.format,
+            Destination::User(settings.clone()),
+        );
         let store = Arc::new(self.store.account(account_name(row.id)));
-        let client = Client::new(store, self.client_config.clone());
-        let session = Session::new(client, row.id, settings.clone(), queue, self.db.clone());
+        let mut config = self.client_config.clone();
+        if !row.proxy_url.is_empty() {
+            match row.proxy_url.parse() {
+                Ok(proxy) => config.proxy = Some(proxy),
+                Err(e) => tracing::warn!(id = row.id, "ignoring the user's proxy: {e}"),
+            }
+        }
+        let client = Client::new(store, config);
+        let parts = SessionParts {
+            id: row.id,
+            token: row.token.clone(),
+            settings: settings.clone(),
+            queue,
+            global: self.global.clone(),
+            media: self.delivery.media,
+            db: self.db.clone(),
+        };
+        let session = Session::new(client, parts);
         let user = Arc::new(User {
             id: row.id,
             token_hash: hash(&row.token),

@@ -21,18 +21,23 @@ pub const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 /// forward. `own` are the session's own JIDs, by phone number and LID (they decide `IsFromMe` of receipts and chat states).
 pub fn to_webhook(event: &Event, own: &[Jid]) -> Option<(&'static str, Value)> {
     let (kind, body) = match event {
+        // wuzapi posts the QR channel's event name ("code", "timeout") as `event`, the code as
+        // a PNG; `code` (the raw string, for pairing without decoding the image) and
+        // `timeout` (ms) are wazap's additions.
         Event::Qr { code, timeout_ms } => {
             let image = qr::data_url(code).unwrap_or_default();
             (
                 "QR",
                 json!({
                     "type": "QR",
-                    "event": { "Codes": [code], "Timeout": timeout_ms },
+                    "event": "code",
                     "qrCodeBase64": image,
+                    "code": code,
+                    "timeout": timeout_ms,
                 }),
             )
         }
-        Event::QrTimeout => ("QRTimeout", json!({ "type": "QRTimeout", "event": {} })),
+        Event::QrTimeout => ("QRTimeout", json!({ "type": "QRTimeout", "event": "timeout" })),
         Event::PairSuccess { jid, lid, platform, business_name } => (
             "PairSuccess",
             json!({
@@ -168,7 +173,8 @@ mod tests {
         let (kind, body) =
             to_webhook(&Event::Qr { code: "2@a,b,c,d".into(), timeout_ms: 60_000 }, &[]).unwrap();
         assert_eq!(kind, "QR");
-        assert_eq!(body["event"]["Codes"][0], "2@a,b,c,d");
+        assert_eq!((&body["type"], &body["event"]), (&json!("QR"), &json!("code")));
+        assert_eq!(body["code"], "2@a,b,c,d");
         assert!(body["qrCodeBase64"].as_str().unwrap().starts_with("data:image/png;base64,"));
     }
 

@@ -199,6 +199,19 @@ pub fn handle(ctx: &mut ConnCtx, id: &str, kind: &str, iq: &Node) -> IqResult {
                 }
                 Ok(reply.child(Node::new("leave").children(left)))
             }
+            ("get", "invite") => {
+                // The group of an invite code, for anyone who has the code (not joined).
+                let code = child.req_str("code")?;
+                let code = code.strip_prefix(INVITE_PREFIX).unwrap_or(code);
+                let state = shared.state();
+                let group = state
+                    .durable
+                    .groups
+                    .values()
+                    .find(|g| g.invite_code == code)
+                    .ok_or(IqError::NotFound)?;
+                Ok(reply.child(group_node(&state, group)))
+            }
             ("set", "invite") => {
                 let code = child.req_str("code")?;
                 let code = code.strip_prefix(INVITE_PREFIX).unwrap_or(code);

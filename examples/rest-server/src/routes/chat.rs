@@ -10,7 +10,7 @@ use wazap::api::{
 use wazap::binary::Jid;
 use wazap::client::{ChatState, ChatStateMedia};
 
-use super::outgoing::{given, quoted, ready, sent, ContextInfo};
+use super::outgoing::{given, mentions, quoted, ready, sent, ContextInfo};
 use super::session::client_error;
 use crate::auth::UserAuth;
 use crate::body::Body;
@@ -41,9 +41,17 @@ pub async fn send_text(UserAuth(user): UserAuth, Body(request): Body<SendText>) 
         sender,
         message: None,
     });
+    let mentions = mentions(request.contextinfo.as_ref())?;
     let id = given(&request.id).map(str::to_owned);
     ready(&user)?;
-    let text = SendTextRequest { reply_to, id, ..SendTextRequest::new(to, request.body) };
+    // Always an extendedTextMessage, as wuzapi sends every text.
+    let text = SendTextRequest {
+        reply_to,
+        id,
+        mentions,
+        extended: true,
+        ..SendTextRequest::new(to, request.body)
+    };
     sent(user.session.client.call(text).await.map_err(client_error)?)
 }
 
@@ -61,12 +69,25 @@ pub async fn mark_read(UserAuth(user): UserAuth, Body(request): Body<MarkRead>) 
     }
     let chat = parse_jid(&request.chat, "Chat")?.to_non_ad();
     let sender = given(&request.sender).map(|s| parse_jid(s, "Sender")).transpose()?;
-    if chat.is_group() && sender.is_none() {
-        return Err(ApiError::bad_request("missing Sender: required in group chats"));
-    }
     ready(&user)?;
-    let read = MarkReadRequest { ids: request.id, chat, sender };
-    user.session.client.call(read).await.map_err(client_error)?;
+    // In a group without Sender (wuzapi's clients send none): each message's sender as the
+    // session saw it; one unknown goes without, as wuzapi sends it.
+    let mut batches: Vec<(Option<Jid>, Vec<String>)> = Vec::new();
+    for id in request.id {
+        let by = match &sender {
+            Some(s) => Some(s.clone()),
+            None if chat.is_group() => user.session.state.recent.sender(&chat, &id),
+            None => None,
+        };
+        match batches.iter_mut().find(|(s, _)| *s == by) {
+            Some((_, ids)) => ids.push(id),
+            None => batches.push((by, vec![id])),
+        }
+    }
+    for (sender, ids) in batches {
+        let read = MarkReadRequest { ids, chat: chat.clone(), sender };
+        user.session.client.call(read).await.map_err(client_error)?;
+    }
     Ok(ok(json!({ "Details": "Message(s) marked as read" })))
 }
 
@@ -104,8 +125,8 @@ pub struct React {
     phone: String,
     body: String,
     id: String,
-    /// In groups, who sent the message reacted to (unless it is ours). Not in wuzapi, whose
-    /// group reactions name no sender.
+    /// In groups, who sent the message reacted to (unless it is ours); found among the
+    /// session's recent messages when absent (wuzapi's clients send none).
     #[serde(default)]
     participant: Option<String>,
 }
@@ -119,16 +140,20 @@ pub async fn react(UserAuth(user): UserAuth, Body(request): Body<React>) -> ApiR
     if id.is_empty() {
         return Err(ApiError::bad_request("missing Id in payload"));
     }
-    let participant =
+    let mut participant =
         given(&request.participant).map(|p| parse_jid(p, "Participant")).transpose()?;
-    if chat.is_group() && !from_me && participant.is_none() {
-        return Err(ApiError::bad_request(
-            "missing Participant: who sent the group message reacted to",
-        ));
-    }
     // An empty Body removes our reaction; wuzapi also accepts the word "remove".
     let emoji = if request.body == "remove" { "" } else { request.body.as_str() };
     ready(&user)?;
+    if chat.is_group() && !from_me && participant.is_none() {
+        participant = user.session.state.recent.sender(&chat.to_non_ad(), id);
+        if participant.is_none() {
+            return Err(ApiError::bad_request(format!(
+                "missing Participant: message {id} is not among this session's recent messages; \
+                 name who sent it"
+            )));
+        }
+    }
     let client = &user.session.client;
     let sender: Jid = match (from_me, participant) {
         (true, _) => client.jid().map(|j| j.to_non_ad()).ok_or_else(|| {

@@ -1,4 +1,4 @@
-//! `/chat/download{image,video,audio,document}`: fetches, verifies and decrypts the file a
+//! `/chat/download{image,video,audio,document,sticker}`: fetches, verifies and decrypts the file a
 //! media message describes, answering `{"Data":"data:<mime>;base64,…","Mimetype"}` as wuzapi.
 //! The body takes the message's fields under whatsmeow's JSON names (`Url`, `DirectPath`,
 //! `MediaKey`, `Mimetype`, `FileEncSHA256`, `FileSHA256`, `FileLength`; bytes in base64):
@@ -156,6 +156,11 @@ pub async fn audio(UserAuth(user): UserAuth, Body(request): Body<Download>) -> A
 
 pub async fn document(UserAuth(user): UserAuth, Body(request): Body<Download>) -> ApiResult {
     download(&user, request, MediaType::Document).await
+}
+
+/// `/chat/downloadsticker`: a webhook's `stickerMessage` (or wuzapi's fields).
+pub async fn sticker(UserAuth(user): UserAuth, Body(request): Body<Download>) -> ApiResult {
+    download(&user, request, MediaType::Sticker).await
 }
 
 #[cfg(test)]

@@ -160,6 +160,23 @@ pub async fn set_photo(UserAuth(user): UserAuth, Body(request): Body<SetPhoto>) 
 }
 
 #[derive(Deserialize)]
+pub struct RemovePhoto {
+    groupjid: String,
+}
+
+/// `/group/photo/remove`: the group goes without a picture.
+pub async fn remove_photo(UserAuth(user): UserAuth, Body(request): Body<RemovePhoto>) -> ApiResult {
+    let group = parse_group_jid(&request.groupjid, "GroupJID")?;
+    ready(&user)?;
+    user.session
+        .client
+        .call(api::SetGroupPhoto { group, image: None })
+        .await
+        .map_err(|e| refused("cannot remove the group photo", e))?;
+    Ok(ok(json!({ "Details": "Group Photo removed successfully" })))
+}
+
+#[derive(Deserialize)]
 pub struct SetTopic {
     groupjid: String,
     topic: String,
@@ -277,6 +294,23 @@ pub async fn join(UserAuth(user): UserAuth, Body(request): Body<Join>) -> ApiRes
         .await
         .map_err(|e| refused("cannot join the group", e))?;
     Ok(ok(json!({ "Details": "Group joined successfully", "GroupJID": group.to_string() })))
+}
+
+/// `/group/inviteinfo` `{"Code"}` (the code or the link): the group it leads to, as
+/// `/group/info` answers it, without joining.
+pub async fn invite_info(UserAuth(user): UserAuth, Body(request): Body<Join>) -> ApiResult {
+    let code = request.code.trim();
+    if code.is_empty() {
+        return Err(ApiError::bad_request("missing Code in payload"));
+    }
+    ready(&user)?;
+    let info = user
+        .session
+        .client
+        .call(api::GroupInfoFromLink { link: code.to_owned() })
+        .await
+        .map_err(|e| refused("cannot get the invite info", e))?;
+    Ok(ok(group_json::group(&info)))
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@ pub mod admin;
 pub mod chat;
 pub mod download;
 pub mod groups;
+pub mod health;
 pub mod media;
 pub mod outgoing;
 pub mod refused;
@@ -12,7 +13,7 @@ pub mod users;
 pub mod webhook;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::envelope::ApiError;
@@ -30,15 +31,20 @@ pub fn router(state: AppState, media_body_limit: usize) -> Router {
         .route("/group/photo", post(groups::set_photo))
         .layer(DefaultBodyLimit::max(media_body_limit));
     Router::new()
+        .route("/health", get(health::health))
         .route("/admin/users", get(admin::list).post(admin::create))
-        .route("/admin/users/:id", delete(admin::remove))
+        .route("/admin/users/:id", get(admin::one).delete(admin::remove))
         .route("/session/connect", post(session::connect))
         .route("/session/disconnect", post(session::disconnect))
         .route("/session/logout", post(session::logout))
         .route("/session/status", get(session::status))
         .route("/session/qr", get(session::qr))
         .route("/session/pairphone", post(session::pair_phone))
-        .route("/webhook", get(webhook::get).post(webhook::set))
+        .route("/session/proxy", post(session::set_proxy))
+        .route(
+            "/webhook",
+            get(webhook::get).post(webhook::set).put(webhook::update).delete(webhook::delete),
+        )
         .route("/chat/send/text", post(chat::send_text))
         .route("/chat/markread", post(chat::mark_read))
         .route("/chat/presence", post(chat::presence))
@@ -49,6 +55,9 @@ pub fn router(state: AppState, media_body_limit: usize) -> Router {
         .route("/chat/downloadvideo", post(download::video))
         .route("/chat/downloadaudio", post(download::audio))
         .route("/chat/downloaddocument", post(download::document))
+        .route("/chat/downloadsticker", post(download::sticker))
+        .route("/user/presence", post(users::presence))
+        .route("/user/lid/:jid", get(users::lid))
         .route("/user/check", post(users::check))
         .route("/user/info", post(users::info))
         .route("/user/avatar", get(users::avatar).post(users::avatar))
@@ -56,6 +65,7 @@ pub fn router(state: AppState, media_body_limit: usize) -> Router {
         .route("/group/list", get(groups::list))
         .route("/group/info", get(groups::info))
         .route("/group/invitelink", get(groups::invite_link))
+        .route("/group/photo/remove", post(groups::remove_photo))
         .route("/group/name", post(groups::set_name))
         .route("/group/topic", post(groups::set_topic))
         .route("/group/announce", post(groups::set_announce))
@@ -63,6 +73,7 @@ pub fn router(state: AppState, media_body_limit: usize) -> Router {
         .route("/group/create", post(groups::create))
         .route("/group/leave", post(groups::leave))
         .route("/group/join", post(groups::join))
+        .route("/group/inviteinfo", post(groups::invite_info))
         .route("/group/updateparticipants", post(groups::update_participants))
         .merge(media)
         .fallback(|| async { ApiError::not_found("no such endpoint") })

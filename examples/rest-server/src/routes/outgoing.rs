@@ -36,13 +36,27 @@ pub fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// The message a reply quotes: its id and who sent it.
+/// The message a reply quotes (its id and who sent it), and the users a text mentions.
 #[derive(Deserialize, Default)]
 pub struct ContextInfo {
     #[serde(default)]
     stanzaid: Option<String>,
     #[serde(default)]
     participant: Option<String>,
+    /// wuzapi's `MentionedJID`: JIDs (or numbers) the text mentions as `@<number>`.
+    #[serde(default)]
+    mentionedjid: Vec<String>,
+}
+
+/// The users `context` mentions.
+pub fn mentions(context: Option<&ContextInfo>) -> Result<Vec<Jid>, ApiError> {
+    let Some(context) = context else { return Ok(Vec::new()) };
+    context
+        .mentionedjid
+        .iter()
+        .enumerate()
+        .map(|(i, m)| parse_jid(m, &format!("ContextInfo.MentionedJID[{i}]")))
+        .collect()
 }
 
 /// The quoted message of a request: `(id, sender)`, both given or neither.

@@ -169,3 +169,44 @@ pub async fn pair_phone(UserAuth(user): UserAuth, Body(request): Body<PairPhone>
         user.session.client.call(PairRequest::new(request.phone)).await.map_err(client_error)?;
     Ok(ok(json!({ "LinkingCode": code })))
 }
+
+#[derive(Deserialize)]
+pub struct SetProxy {
+    #[serde(default)]
+    proxy_url: String,
+    #[serde(default)]
+    enable: bool,
+}
+
+/// `POST /session/proxy` `{"proxy_url":"socks5://[user:pass@]host:port"|"http://…","enable"}`:
+/// the proxy the session connects through from its next connect; refused while connected (as
+/// wuzapi, with 409 instead of its 400). `enable: false` removes it.
+pub async fn set_proxy(
+    UserAuth(user): UserAuth,
+    State(state): State<AppState>,
+    Body(request): Body<SetProxy>,
+) -> ApiResult {
+    if user.session.client.is_connected() || user.session.state.wanted.load(Ordering::SeqCst) {
+        return Err(ApiError::conflict(
+            "cannot set proxy while connected. Please disconnect first",
+        ));
+    }
+    let url = request.proxy_url.trim().to_owned();
+    if request.enable {
+        if url.is_empty() {
+            return Err(ApiError::bad_request("missing proxy_url in payload"));
+        }
+        url.parse::<wazap::socket::Proxy>()
+            .map_err(|e| ApiError::bad_request(format!("invalid proxy_url: {e}")))?;
+    }
+    let stored = if request.enable { url } else { String::new() };
+    state.db.set_proxy(user.id, stored.clone()).await.map_err(db_error)?;
+    // The session is down: rebuild it on a client that uses the new proxy.
+    if let Some(row) = state.db.user(user.id).await.map_err(db_error)? {
+        state.add_user(&row);
+    }
+    if stored.is_empty() {
+        return Ok(ok(json!({ "Details": "Proxy disabled successfully" })));
+    }
+    Ok(ok(json!({ "Details": "Proxy configured successfully", "ProxyURL": stored })))
+}

@@ -1,10 +1,12 @@
 //! `/user/*`: which numbers are on WhatsApp, what usync tells about users (status, picture id,
 //! devices), where their profile pictures are, and whom we block. Fields are checked first,
 //! then the session must be logged in (409 otherwise), as in `/chat/*`.
+use axum::extract::Path;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use wazap::api;
 use wazap::binary::Jid;
+use wazap::client::Presence;
 use wazap::types::BlocklistAction;
 use wazap::user::normalize_phone;
 
@@ -149,4 +151,46 @@ pub async fn update_blocklist(
         .await
         .map_err(|e| refused("cannot update the blocklist", e))?;
     Ok(ok(group_json::blocklist(&list)))
+}
+
+#[derive(Deserialize)]
+pub struct SetPresence {
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+/// `POST /user/presence` `{"type":"available"|"unavailable"}`: whether our contacts see us
+/// online (wuzapi's SendPresence).
+pub async fn presence(UserAuth(user): UserAuth, Body(request): Body<SetPresence>) -> ApiResult {
+    let presence = match request.kind.trim().to_ascii_lowercase().as_str() {
+        "available" => Presence::Available,
+        "unavailable" => Presence::Unavailable,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "invalid presence type {other:?}: available or unavailable"
+            )))
+        }
+    };
+    ready(&user)?;
+    user.session
+        .client
+        .call(api::SendPresence { presence })
+        .await
+        .map_err(|e| refused("cannot set the presence", e))?;
+    Ok(ok(json!({ "Details": "Presence set successfuly" })))
+}
+
+/// `GET /user/lid/{jid}`: the LID of a phone-number user (`{"jid","lid"}`), from what the
+/// session knows or else asked of WhatsApp; 404 when WhatsApp has none.
+pub async fn lid(UserAuth(user): UserAuth, Path(jid): Path<String>) -> ApiResult {
+    let jid = parse_jid(&jid, "jid")?.to_non_ad();
+    ready(&user)?;
+    let lid = user
+        .session
+        .client
+        .call(api::LidRequest { jid: jid.clone() })
+        .await
+        .map_err(|e| refused("cannot get the LID", e))?
+        .ok_or_else(|| ApiError::not_found(format!("no LID known for {jid}")))?;
+    Ok(ok(json!({ "jid": jid.to_string(), "lid": lid.to_string() })))
 }

@@ -34,8 +34,19 @@ async fn pair_by_qr_then_disconnect_reconnect_and_logout() {
     // The first webhook event is that QR code, signed with the user's key.
     let first = hook.next().await;
     assert_eq!(first.body["type"], "QR");
-    assert_eq!(first.body["event"]["Codes"][0], code);
+    assert_eq!(
+        (&first.body["event"], &first.body["code"]),
+        (&Value::from("code"), &Value::from(code.as_str()))
+    );
     assert_eq!(first.signature.as_deref(), Some(signature(b"k3y", &first.raw).as_str()));
+    // In wuzapi's default format: a form with the event in jsonData beside the user's token.
+    assert_eq!(first.content_type, "application/x-www-form-urlencoded");
+    let fields: Vec<&str> = first.form.keys().map(String::as_str).collect();
+    assert_eq!(fields, ["instanceName", "jsonData", "token", "userID"]);
+    assert_eq!(
+        (first.form["token"].as_str(), first.form["instanceName"].as_str()),
+        ("alice", "alice")
+    );
 
     let (status, value) = env
         .control("POST", "/control/pair", serde_json::json!({ "phone": "15551110001", "qr": code }))
@@ -195,6 +206,15 @@ async fn auth_failures() {
     // Header names are case-insensitive.
     let (status, _) = api.raw("GET", "/session/status", &[("TOKEN", "frank")], None).await;
     assert_eq!(status, 200);
+    // As in wuzapi, the token may come as a query parameter instead.
+    let (status, value) = api.raw("GET", "/session/status?token=frank", &[], None).await;
+    assert_eq!((status, &value["data"]["Name"]), (200, &Value::from("frank")), "{value}");
+    assert_error(
+        &api.raw("GET", "/session/status?token=nope", &[], None).await,
+        401,
+        "invalid token",
+    );
+    assert_error(&api.raw("GET", "/session/status?token=", &[], None).await, 401, "missing Token");
     // Admin: no header, wrong token, a user's token; Bearer form accepted.
     assert_error(&api.raw("GET", "/admin/users", &[], None).await, 401, "missing Authorization");
     let wrong = api.raw("GET", "/admin/users", &[("Authorization", "admin-secreT")], None).await;
@@ -319,6 +339,8 @@ async fn connecting_to_an_unreachable_whatsapp_is_a_bad_gateway() {
         admin_token: Some(ADMIN.to_owned()),
         client,
         webhook: common::quick_policy(),
+        delivery: Default::default(),
+        tls: None,
         media_body_limit: wazap_server::DEFAULT_MEDIA_BODY_LIMIT,
     })
     .await
@@ -331,4 +353,155 @@ async fn connecting_to_an_unreachable_whatsapp_is_a_bad_gateway() {
     let (_, value) = api.user("GET", "/session/status", "ivy", None).await;
     assert_eq!(value["data"]["Connected"], false);
     server.shutdown().await;
+}
+
+#[tokio::test]
+async fn admin_webhook_proxy_and_health_routes_answer_in_wuzapi_shapes() {
+    let env = Env::start("shapes").await;
+    let api = &env.api;
+    // Create: wuzapi's bare `{"id"}` and the envelope, in one answer; `expiration` is kept.
+    let body = r#"{"name":"ivy","token":"ivy","webhook":"","events":"Message","expiration":99}"#;
+    let (status, created) = api.admin("POST", "/admin/users", Some(body)).await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["id"].as_i64().expect("bare id");
+    assert_eq!(
+        (&created["data"]["id"], &created["success"]),
+        (&Value::from(id), &Value::from(true))
+    );
+    // One user by id, with wuzapi's fields.
+    let (status, one) = api.admin("GET", &format!("/admin/users/{id}"), None).await;
+    assert_eq!(status, 200, "{one}");
+    let user = &one["data"][0];
+    assert_eq!((&user["name"], &user["expiration"]), (&Value::from("ivy"), &Value::from(99)));
+    assert_eq!((&user["qrcode"], &user["proxy_url"]), (&Value::from(""), &Value::from("")));
+    let (_, none) = api.admin("GET", "/admin/users/4242", None).await;
+    assert_eq!(none["data"], serde_json::json!([]));
+
+    // PUT /webhook sets URL and events; inactive clears them; DELETE clears them too.
+    let update =
+        r#"{"webhook":"http://127.0.0.1:9/h","events":["Message","ReadReceipt"],"active":true}"#;
+    let (status, value) = api.user("PUT", "/webhook", "ivy", Some(update)).await;
+    assert_eq!(status, 200, "{value}");
+    assert_eq!(value["data"]["active"], true);
+    let (_, value) = api.user("GET", "/webhook", "ivy", None).await;
+    assert_eq!(value["data"]["webhook"], "http://127.0.0.1:9/h");
+    assert_eq!(value["data"]["subscribe"], serde_json::json!(["Message", "ReadReceipt"]));
+    let (status, value) = api.user("DELETE", "/webhook", "ivy", None).await;
+    assert_eq!(
+        (status, &value["data"]["Details"]),
+        (200, &Value::from("Webhook and events deleted successfully"))
+    );
+    let (_, value) = api.user("GET", "/webhook", "ivy", None).await;
+    assert_eq!(value["data"]["webhook"], "");
+    let (_, value) = api
+        .user("PUT", "/webhook", "ivy", Some(r#"{"webhook":"http://h/x","active":false}"#))
+        .await;
+    assert_eq!(value["data"]["webhook"], "");
+
+    // The proxy: kept (and shown to the admin) while disconnected, refused while connected.
+    let proxy = r#"{"proxy_url":"socks5://127.0.0.1:1080","enable":true}"#;
+    let (status, value) = api.user("POST", "/session/proxy", "ivy", Some(proxy)).await;
+    assert_eq!(
+        (status, &value["data"]["ProxyURL"]),
+        (200, &Value::from("socks5://127.0.0.1:1080")),
+        "{value}"
+    );
+    let (_, one) = api.admin("GET", &format!("/admin/users/{id}"), None).await;
+    assert_eq!(one["data"][0]["proxy_url"], "socks5://127.0.0.1:1080");
+    assert_error(
+        &api.user(
+            "POST",
+            "/session/proxy",
+            "ivy",
+            Some(r#"{"proxy_url":"ftp://x","enable":true}"#),
+        )
+        .await,
+        400,
+        "invalid proxy_url",
+    );
+    let (status, value) =
+        api.user("POST", "/session/proxy", "ivy", Some(r#"{"enable":false}"#)).await;
+    assert_eq!(
+        (status, &value["data"]["Details"]),
+        (200, &Value::from("Proxy disabled successfully"))
+    );
+    let (status, _) = api.user("POST", "/session/connect", "ivy", None).await;
+    assert_eq!(status, 200);
+    assert_error(
+        &api.user("POST", "/session/proxy", "ivy", Some(proxy)).await,
+        409,
+        "disconnect first",
+    );
+
+    // /health needs no token.
+    let (status, health) = api.raw("GET", "/health", &[], None).await;
+    assert_eq!(
+        (status, &health["status"], &health["total_users"]),
+        (200, &Value::from("ok"), &Value::from(1))
+    );
+    assert_eq!(health["connected_users"], 1);
+
+    // Delete: wuzapi's bare `{"Details"}` and the envelope.
+    let (status, deleted) = api.admin("DELETE", &format!("/admin/users/{id}"), None).await;
+    assert_eq!((status, &deleted["Details"]), (200, &Value::from("User deleted successfully")));
+    assert_eq!(deleted["data"]["id"], id);
+    env.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn https_with_wuzapi_certificate_flags() {
+    let sandbox = wazap_sandbox::Sandbox::start(wazap_sandbox::SandboxConfig::ephemeral())
+        .await
+        .expect("sandbox starts");
+    let dir = common::temp_dir("tls");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let server = wazap_server::start(wazap_server::ServerConfig {
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: dir.clone(),
+        admin_token: Some(ADMIN.to_owned()),
+        client: common::client_config(&sandbox),
+        webhook: common::quick_policy(),
+        delivery: Default::default(),
+        tls: Some(wazap_server::TlsFiles {
+            certificate: fixtures.join("localhost.crt"),
+            private_key: fixtures.join("localhost.key"),
+        }),
+        media_body_limit: wazap_server::DEFAULT_MEDIA_BODY_LIMIT,
+    })
+    .await
+    .expect("server starts");
+    let pem = std::fs::read(fixtures.join("localhost.crt")).unwrap();
+    let http = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .build()
+        .unwrap();
+    let url = format!("https://127.0.0.1:{}/admin/users", server.local_addr().port());
+    let response = common::bounded(http.get(&url).header("Authorization", ADMIN).send())
+        .await
+        .expect("an HTTPS answer");
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["data"], serde_json::json!([]));
+    // Plain HTTP on the HTTPS port gets no API answer.
+    let plain = format!("http://127.0.0.1:{}/health", server.local_addr().port());
+    let refused = common::bounded(reqwest::Client::new().get(&plain).send()).await;
+    assert!(refused.map(|r| r.status() != 200).unwrap_or(true));
+    server.shutdown().await;
+    // Files that are not a certificate and key: the start fails saying which.
+    let bad = wazap_server::start(wazap_server::ServerConfig {
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: dir,
+        admin_token: Some(ADMIN.to_owned()),
+        client: common::client_config(&sandbox),
+        webhook: common::quick_policy(),
+        delivery: Default::default(),
+        tls: Some(wazap_server::TlsFiles {
+            certificate: fixtures.join("localhost.key"),
+            private_key: fixtures.join("localhost.key"),
+        }),
+        media_body_limit: wazap_server::DEFAULT_MEDIA_BODY_LIMIT,
+    })
+    .await;
+    let message = bad.err().expect("refused").to_string();
+    assert!(message.contains("localhost.key"), "{message}");
 }

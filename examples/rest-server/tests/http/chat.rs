@@ -160,7 +160,11 @@ async fn two_users_reply_read_type_and_react() {
     let received = bob_hook.message("3EB0A11CE0000001").await;
     assert_eq!(received["event"]["Info"]["Chat"], alice_jid);
     assert_eq!(received["event"]["Info"]["PushName"], "Alice");
-    assert_eq!(received["event"]["Message"], json!({ "conversation": "hi bob" }));
+    // As wuzapi sends every text: an extendedTextMessage.
+    assert_eq!(
+        received["event"]["Message"],
+        json!({ "extendedTextMessage": { "text": "hi bob" } })
+    );
     alice_hook.receipt("Delivered", "3EB0A11CE0000001").await;
 
     // Bob replies quoting Alice's message: Alice sees the quote in contextInfo.
@@ -234,7 +238,9 @@ async fn two_users_reply_read_type_and_react() {
 
     // Bob is not subscribed to ReadReceipt: the delivery receipts of his messages stayed home.
     post(&env, "alice", "/chat/send/text", json!({ "Phone": "15551130002", "Body": "last" })).await;
-    bob_hook.find("the last text", |b| b["event"]["Message"]["conversation"] == "last").await;
+    bob_hook
+        .find("the last text", |b| b["event"]["Message"]["extendedTextMessage"]["text"] == "last")
+        .await;
     assert!(bob_hook.seen.iter().all(|b| b["type"] != "ReadReceipt"), "{:#?}", bob_hook.seen);
     env.server.shutdown().await;
 }
@@ -269,30 +275,49 @@ async fn group_texts_read_receipts_and_reactions_name_the_sender() {
     assert_eq!((&info["Chat"], &info["IsGroup"]), (&json!(group), &json!(true)));
     let gail_sender = info["Sender"].as_str().unwrap().to_owned();
 
-    // Reading a group message names its sender; Gail sees the group's read receipt.
-    post(
-        &env,
-        "hal",
-        "/chat/markread",
-        json!({ "Id": [id], "Chat": group, "Sender": gail_sender }),
-    )
-    .await;
+    // Reading a group message with wuzapi's fields only (no Sender): the session knows who
+    // wrote it; Gail sees the group's read receipt.
+    post(&env, "hal", "/chat/markread", json!({ "Id": [id], "Chat": group })).await;
     let read = gail_hook.receipt("Read", &id).await;
     assert_eq!((&read["event"]["Chat"], &read["event"]["IsGroup"]), (&json!(group), &json!(true)));
 
-    // A reaction to Gail's group message names her as the key's participant.
+    // A reaction to Gail's group message, without Participant (as wuzapi's clients send it),
+    // names her as the key's participant; so does one that names her.
+    for participant in [None, Some(gail_sender.as_str())] {
+        let mut body = json!({ "Phone": group, "Body": "🔥", "Id": id });
+        if let Some(p) = participant {
+            body["Participant"] = json!(p);
+        }
+        let data = post(&env, "hal", "/chat/react", body).await;
+        let reaction = gail_hook.message(data["Id"].as_str().unwrap()).await;
+        let key = &reaction["event"]["Message"]["reactionMessage"]["key"];
+        assert_eq!((&key["ID"], &key["remoteJID"]), (&json!(id), &json!(group)));
+        let participant = key["participant"].as_str().unwrap();
+        assert_eq!(participant.split('@').next(), gail_sender.split([':', '@']).next());
+    }
+    // A message the session never saw: the caller must say who wrote it.
+    let unknown = json!({ "Phone": group, "Body": "🔥", "Id": "3EB0FFFFFFFFFFFF" }).to_string();
+    assert_error(
+        &env.api.user("POST", "/chat/react", "hal", Some(&unknown)).await,
+        400,
+        "missing Participant",
+    );
+
+    // Mentions (ContextInfo.MentionedJID) reach the group members in the contextInfo.
+    let hal_jid = "15551150002@s.whatsapp.net";
     let data = post(
         &env,
-        "hal",
-        "/chat/react",
-        json!({ "Phone": group, "Body": "🔥", "Id": id, "Participant": gail_sender }),
+        "gail",
+        "/chat/send/text",
+        json!({ "Phone": group, "Body": "hi @15551150002",
+                "ContextInfo": { "MentionedJID": [hal_jid] } }),
     )
     .await;
-    let reaction = gail_hook.message(data["Id"].as_str().unwrap()).await;
-    let key = &reaction["event"]["Message"]["reactionMessage"]["key"];
-    assert_eq!((&key["ID"], &key["remoteJID"]), (&json!(id), &json!(group)));
-    let participant = key["participant"].as_str().unwrap();
-    assert_eq!(participant.split('@').next(), gail_sender.split([':', '@']).next());
+    let mention = hal_hook.message(data["Id"].as_str().unwrap()).await;
+    assert_eq!(
+        mention["event"]["Message"]["extendedTextMessage"],
+        json!({ "text": "hi @15551150002", "contextInfo": { "mentionedJID": [hal_jid] } })
+    );
     env.server.shutdown().await;
 }
 
@@ -325,6 +350,8 @@ async fn chat_calls_check_their_fields_then_the_session() {
     assert_error(&call(text, bad_participant).await, 400, "ContextInfo.Participant");
     let mistyped = r#"{"Phone":"1555","Body":"x","ContextInfo":"A"}"#;
     assert_error(&call(text, mistyped).await, 400, "field `contextinfo`");
+    let bad_mention = r#"{"Phone":"1555","Body":"x","ContextInfo":{"MentionedJID":["x y"]}}"#;
+    assert_error(&call(text, bad_mention).await, 400, "ContextInfo.MentionedJID[0]");
 
     let read = "/chat/markread";
     assert_error(&call(read, r#"{"Chat":"1555"}"#).await, 400, "missing field `id`");
@@ -332,8 +359,9 @@ async fn chat_calls_check_their_fields_then_the_session() {
     assert_error(&call(read, r#"{"Id":[],"Chat":"1555"}"#).await, 400, "Id must list");
     assert_error(&call(read, r#"{"Id":["A"]}"#).await, 400, "missing field `chat`");
     assert_error(&call(read, r#"{"Id":["A"],"Chat":"?"}"#).await, 400, "invalid Chat");
+    // wuzapi's fields are enough in groups: no Sender needed (the session is not up here).
     let group = r#"{"Id":["A"],"Chat":"120363000000000001@g.us"}"#;
-    assert_error(&call(read, group).await, 400, "missing Sender");
+    assert_error(&call(read, group).await, 409, "not connected");
 
     let presence = "/chat/presence";
     assert_error(&call(presence, r#"{"Phone":"1555"}"#).await, 400, "missing field `state`");
@@ -355,7 +383,7 @@ async fn chat_calls_check_their_fields_then_the_session() {
     );
     assert_error(&call(react, r#"{"Phone":"1555","Body":1,"Id":"A"}"#).await, 400, "field `body`");
     let group = r#"{"Phone":"120363000000000001@g.us","Body":"x","Id":"A"}"#;
-    assert_error(&call(react, group).await, 400, "missing Participant");
+    assert_error(&call(react, group).await, 409, "not connected");
 
     // Valid requests before the session is up: 409, saying what to do.
     let valid: [(&str, &str); 4] = [

@@ -106,6 +106,13 @@ async fn a_group_is_created_described_changed_shared_and_left() {
     let picture_id = data["PictureID"].as_str().expect("PictureID").to_owned();
     let avatar = get(&env, "ann", "/user/avatar", json!({ "Phone": group })).await;
     assert_eq!(avatar["ID"], picture_id.as_str(), "{avatar}");
+    // Removed (wuzapi's /group/photo/remove): the group has no avatar; then set again.
+    let data = post(&env, "ann", "/group/photo/remove", json!({ "GroupJID": group })).await;
+    assert_eq!(data["Details"], "Group Photo removed successfully");
+    let body = json!({ "Phone": group }).to_string();
+    assert_error(&env.api.user("POST", "/user/avatar", "ann", Some(&body)).await, 404, "no avatar");
+    let data = post(&env, "ann", "/group/photo", json!({ "GroupJID": group, "Image": jpeg })).await;
+    assert!(data["PictureID"].as_str().is_some_and(|id| !id.is_empty()), "{data}");
     let info = get(&env, "ann", "/group/info", json!({ "GroupJID": group })).await;
     assert_eq!((&info["Name"], &info["Topic"]), (&json!("Crew"), &json!("Our plans")));
     assert_eq!(info["NameSetBy"], format!("{ann}@s.whatsapp.net"));
@@ -127,6 +134,15 @@ async fn a_group_is_created_described_changed_shared_and_left() {
     assert!(link.starts_with("https://chat.whatsapp.com/") && link.len() > 26, "{link}");
     let again = get(&env, "ann", "/group/invitelink", json!({ "GroupJID": group })).await;
     assert_eq!(again["InviteLink"], link);
+    // Before joining, Ben sees where the link leads (wuzapi's /group/inviteinfo).
+    let preview = post(&env, "ben", "/group/inviteinfo", json!({ "Code": link })).await;
+    assert_eq!((&preview["JID"], &preview["Name"]), (&json!(group), &json!("Crew")), "{preview}");
+    let unknown = json!({ "Code": "NoSuchInviteCode1" }).to_string();
+    assert_error(
+        &env.api.user("POST", "/group/inviteinfo", "ben", Some(&unknown)).await,
+        404,
+        "refused",
+    );
     let joined = post(&env, "ben", "/group/join", json!({ "Code": link })).await;
     assert_eq!(joined["Details"], "Group joined successfully");
     assert_eq!(joined["GroupJID"], group);

@@ -2,8 +2,10 @@
 //! all of them.
 
 mod api;
+mod binary;
 mod chat;
 mod common;
+mod dropin;
 mod groups;
 mod history;
 mod media;

@@ -193,6 +193,8 @@ async fn media_reach_a_contact_and_another_user_downloads_the_very_bytes() {
     );
     let (_, bytes) = download(&env, "noa", "/chat/downloadimage", sticker).await;
     assert_eq!(bytes, webp);
+    let (_, bytes) = download(&env, "noa", "/chat/downloadsticker", sticker).await;
+    assert_eq!(bytes, webp);
 
     // Fields that do not match the file: refused, naming what disagrees.
     let other = STANDARD.encode([9u8; 32]);

@@ -3,6 +3,7 @@
 
 pub mod messaging;
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -19,7 +20,7 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 use wazap::ClientConfig;
 use wazap_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
-use wazap_server::{start, ServerConfig, ServerHandle, WebhookPolicy};
+use wazap_server::{start, DeliveryOptions, ServerConfig, ServerHandle, WebhookPolicy};
 
 pub const ADMIN: &str = "admin-secret";
 /// Bound on any single expected step.
@@ -74,12 +75,25 @@ pub async fn start_server_limited(
     admin: Option<&str>,
     media_body_limit: usize,
 ) -> ServerHandle {
+    start_server_with(sandbox, dir, admin, media_body_limit, DeliveryOptions::default()).await
+}
+
+/// A server delivering events as `delivery` says (format, global webhook, media).
+pub async fn start_server_with(
+    sandbox: &SandboxHandle,
+    dir: &std::path::Path,
+    admin: Option<&str>,
+    media_body_limit: usize,
+    delivery: DeliveryOptions,
+) -> ServerHandle {
     start(ServerConfig {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         data_dir: dir.to_path_buf(),
         admin_token: admin.map(str::to_owned),
         client: client_config(sandbox),
         webhook: quick_policy(),
+        delivery,
+        tls: None,
         media_body_limit,
     })
     .await
@@ -96,13 +110,25 @@ pub struct Env {
 
 impl Env {
     pub async fn start(tag: &str) -> Env {
+        Self::start_with(tag, DeliveryOptions::default()).await
+    }
+
+    /// An environment whose server delivers events as `delivery` says.
+    pub async fn start_with(tag: &str, delivery: DeliveryOptions) -> Env {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
         let sandbox = Sandbox::start(SandboxConfig::ephemeral()).await.expect("sandbox starts");
         let dir = temp_dir(tag);
-        let server = start_server(&sandbox, &dir, Some(ADMIN)).await;
+        let server = start_server_with(
+            &sandbox,
+            &dir,
+            Some(ADMIN),
+            wazap_server::DEFAULT_MEDIA_BODY_LIMIT,
+            delivery,
+        )
+        .await;
         let api = Api::new(server.local_addr());
         Env { sandbox, server, dir, api }
     }
@@ -226,7 +252,11 @@ pub struct Delivery {
     /// The status the receiver answered.
     pub answered: u16,
     pub raw: Vec<u8>,
+    /// The event: the form's `jsonData` parsed (wuzapi's default format), or the JSON body.
     pub body: Value,
+    /// The form's fields (empty for a JSON body).
+    pub form: BTreeMap<String, String>,
+    pub content_type: String,
     pub signature: Option<String>,
 }
 
@@ -246,7 +276,11 @@ impl Receiver {
     pub async fn start(fail_first: usize) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         let state = Arc::new(ReceiverState { fail_first: AtomicUsize::new(fail_first), tx });
-        let app = Router::new().route("/hook", post(receive)).with_state(state);
+        // Message webhooks embed their files: room for the largest the tests send.
+        let app = Router::new()
+            .route("/hook", post(receive))
+            .layer(axum::extract::DefaultBodyLimit::max(64 << 20))
+            .with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let task = tokio::spawn(async move {
@@ -289,10 +323,22 @@ async fn receive(
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
         .is_ok();
     let answered = if fail { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK };
+    let content_type =
+        headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    // Parsed as a wuzapi receiver does: a form's `jsonData` field, or the body as JSON.
+    let (form, event) = if content_type.starts_with("application/x-www-form-urlencoded") {
+        let form: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+        let event = form.get("jsonData").and_then(|j| serde_json::from_str(j).ok());
+        (form, event.unwrap_or(Value::Null))
+    } else {
+        (BTreeMap::new(), serde_json::from_slice(&body).unwrap_or(Value::Null))
+    };
     let _ = state.tx.send(Delivery {
         answered: answered.as_u16(),
         raw: body.to_vec(),
-        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+        body: event,
+        form,
+        content_type,
         signature: headers.get("x-hmac-signature").and_then(|v| v.to_str().ok()).map(str::to_owned),
     });
     answered
