@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::args::{self, jid, jids, opt_bytes, opt_jid};
+use super::{EditMessage, PollResultsRequest, RevokeMessage, SendPoll, VotePoll};
 use super::{Error, Result};
 use crate::binary::Jid;
 use crate::client::{ChatState, ChatStateMedia, Presence, SendResult};
@@ -169,6 +170,11 @@ requests!(
     SendMedia,
     Download,
     SendReaction,
+    EditMessage,
+    RevokeMessage,
+    SendPoll,
+    VotePoll,
+    PollResultsRequest,
     MarkRead,
     SendReceipt,
     SendPresence,
@@ -375,7 +381,7 @@ impl SendText {
 }
 
 /// Starts a send now, so that sends leave in the order they were called.
-fn send(
+pub(super) fn send(
     client: &Client,
     to: Jid,
     message: Result<crate::proto::Message>,
