@@ -3,17 +3,18 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
-use super::args::{self, jid, opt_jid};
-use super::requests::{send, Request};
+use super::args::{self, jid, jids, opt_jid};
+use super::requests::{send, text_with_quote, Quote, Request};
 use super::{Error, Result};
 use crate::binary::Jid;
 use crate::client::SendResult;
-use crate::message::{edit_message, message_key, revoke, text};
+use crate::message::{edit_message, message_key, revoke};
 use crate::Client;
 
-/// `edit_message`: replaces the content of our message `id` in `chat` with `text` (or with
-/// `message`, an encoded `Message` protobuf in base64, e.g. a new caption); receivers show it
-/// edited. Answers the edit's own `{id, timestamp}`.
+/// `edit_message`: replaces the content of our message `id` in `chat` with `text` (replying
+/// to `reply_to` and mentioning `mentions`, as `send_text`), or with `message` (an encoded
+/// `Message` protobuf in base64, e.g. a new caption); receivers show it edited. Answers the
+/// edit's own `{id, timestamp}`.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EditMessage {
@@ -24,6 +25,24 @@ pub struct EditMessage {
     pub text: Option<String>,
     #[serde(default)]
     pub message: Option<String>,
+    #[serde(default)]
+    pub reply_to: Option<Quote>,
+    #[serde(default, deserialize_with = "jids")]
+    pub mentions: Vec<Jid>,
+}
+
+impl EditMessage {
+    /// The edit of message `id` in `chat` to `text`.
+    pub fn text(chat: Jid, id: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            chat,
+            id: id.into(),
+            text: Some(text.into()),
+            message: None,
+            reply_to: None,
+            mentions: Vec::new(),
+        }
+    }
 }
 
 impl Request for EditMessage {
@@ -32,11 +51,12 @@ impl Request for EditMessage {
     fn start(self, client: Client) -> impl Future<Output = Result<SendResult>> + Send + 'static {
         let content = match (&self.text, &self.message) {
             _ if self.id.trim().is_empty() => Err(Error::invalid("id must name the message")),
-            (Some(body), None) => Ok(text(body.as_str())),
-            (None, Some(b64)) => {
+            (Some(body), None) => text_with_quote(body, self.reply_to.as_ref(), &self.mentions),
+            (None, Some(b64)) if self.reply_to.is_none() && self.mentions.is_empty() => {
                 args::base64(b64, "message").and_then(|b| args::message(&b, "message"))
             }
-            _ => Err(Error::invalid("give the new content as text or as message, not both")),
+            (None, Some(_)) => Err(Error::invalid("reply_to and mentions go with text")),
+            _ => Err(Error::invalid("give the new content as text or as message (one of them)")),
         };
         let now = crate::client::unix_now_ms();
         let message = content.map(|c| edit_message(&self.chat, &self.id, c, now));

@@ -395,21 +395,27 @@ impl Request for SendText {
     const NAME: &'static str = "send_text";
     type Answer = SendResult;
     fn start(self, client: Client) -> impl Future<Output = Result<SendResult>> + Send + 'static {
-        let message = (|| {
-            let Some(quote) = &self.reply_to else {
-                return Ok(compose_text(&self.text, None, &self.mentions));
-            };
-            let quoted = match &quote.message {
-                Some(b64) => {
-                    args::message(&args::base64(b64, "reply_to message")?, "reply_to message")?
-                }
-                None => text(""),
-            };
-            let q = QuotedMessage { id: &quote.id, sender: &quote.sender, message: &quoted };
-            Ok(compose_text(&self.text, Some(&q), &self.mentions))
-        })();
+        let message = text_with_quote(&self.text, self.reply_to.as_ref(), &self.mentions);
         send(&client, self.to, message, self.id)
     }
+}
+
+/// A text as [`compose_text`] writes it, quoting `quote` (its message decoded, or an empty
+/// text when not given).
+pub(super) fn text_with_quote(
+    body: &str,
+    quote: Option<&Quote>,
+    mentions: &[Jid],
+) -> Result<crate::proto::Message> {
+    let Some(quote) = quote else {
+        return Ok(compose_text(body, None, mentions));
+    };
+    let quoted = match &quote.message {
+        Some(b64) => args::message(&args::base64(b64, "reply_to message")?, "reply_to message")?,
+        None => text(""),
+    };
+    let q = QuotedMessage { id: &quote.id, sender: &quote.sender, message: &quoted };
+    Ok(compose_text(body, Some(&q), mentions))
 }
 
 /// `send_message`: any message, as an encoded `Message` protobuf (base64).

@@ -2,6 +2,7 @@
 //! all of them.
 
 mod api;
+mod changes;
 mod chat;
 mod common;
 mod groups;

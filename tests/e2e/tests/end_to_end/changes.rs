@@ -41,12 +41,7 @@ async fn edits_and_revokes_reach_the_other_side_tied_to_the_original() {
     // The client edits, then deletes, its message: bob's companion and phone see both.
     let sent = a.client.send_text(bob_jid.clone(), "helo").await.expect("send");
     next_of(&mut b, MessageKind::Text).await;
-    let edit = EditMessage {
-        chat: bob_jid.clone(),
-        id: sent.id.clone(),
-        text: Some("hello".into()),
-        message: None,
-    };
+    let edit = EditMessage::text(bob_jid.clone(), sent.id.clone(), "hello");
     a.client.call(edit).await.expect("edit");
     let (info, content) = next_of(&mut b, MessageKind::Edit).await;
     assert_eq!(info.edit.as_deref(), Some("1"));
@@ -120,12 +115,7 @@ async fn a_group_admin_deletes_a_members_message_for_everyone() {
     assert!(!target.from_me);
     assert_eq!(target.participant.as_deref(), Some(&member_jid.to_string()[..]));
     // The member's own edit in the group reaches the admin's phone.
-    let edit = EditMessage {
-        chat: group.clone(),
-        id: sent.id.clone(),
-        text: Some("on topic".into()),
-        message: None,
-    };
+    let edit = EditMessage::text(group.clone(), sent.id.clone(), "on topic");
     m.client.call(edit).await.expect("edit");
     let entry = wait_for_inbox(&sandbox, admin, |e| e["kind"] == "edit").await;
     assert_eq!((&entry["target"], &entry["chat"]), (&json!(sent.id), &json!(group.to_string())));
