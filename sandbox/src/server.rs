@@ -58,6 +58,7 @@ fn load(config: &SandboxConfig) -> Result<(Durable, Option<JsonStore>), StartErr
         sender_key_holders: Default::default(),
         app_state_keys: Default::default(),
         app_state: Default::default(),
+        polls: Default::default(),
     };
     let Some(dir) = &config.data_dir else { return Ok((fresh(), None)) };
     let store = JsonStore::open(dir)?;

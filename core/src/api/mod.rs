@@ -2,11 +2,15 @@
 //! name with serde arguments and answers, enums with one spelling, [`ClientOptions`],
 //! [`ErrorKind`] and the JSON view of events.
 pub mod args;
+mod edits;
 mod error;
 pub mod names;
 mod options;
+mod polls;
 pub mod requests;
 
+pub use edits::{EditMessage, RevokeMessage};
 pub use error::{Error, ErrorKind, Result};
 pub use options::{ClientOptions, DEFAULT_ACCOUNT, IN_MEMORY};
+pub use polls::{PollResultsRequest, SendPoll, VotePoll};
 pub use requests::*;

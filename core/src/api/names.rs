@@ -133,6 +133,8 @@ spelled!(BlocklistAction, "blocklist action", {
 spelled!(MessageKind, "message kind", {
     MessageKind::Text => "text",
     MessageKind::Reaction => "reaction",
+    MessageKind::Edit => "edit",
+    MessageKind::Revoke => "revoke",
     MessageKind::Protocol => "protocol",
     MessageKind::Image => "image",
     MessageKind::Video => "video",
@@ -142,6 +144,7 @@ spelled!(MessageKind, "message kind", {
     MessageKind::Location => "location",
     MessageKind::Contact => "contact",
     MessageKind::Poll => "poll",
+    MessageKind::PollVote => "poll_vote",
     MessageKind::Other => "other",
 });
 

@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::args::{self, jid, jids, opt_bytes, opt_jid};
+use super::{EditMessage, PollResultsRequest, RevokeMessage, SendPoll, VotePoll};
 use super::{Error, Result};
 use crate::binary::Jid;
 use crate::client::{ChatState, ChatStateMedia, Presence, SendResult};
@@ -171,6 +172,11 @@ requests!(
     SendMedia,
     Download,
     SendReaction,
+    EditMessage,
+    RevokeMessage,
+    SendPoll,
+    VotePoll,
+    PollResultsRequest,
     MarkRead,
     SendReceipt,
     SendPresence,
@@ -390,7 +396,7 @@ impl SendText {
 }
 
 /// Starts a send now, so that sends leave in the order they were called.
-fn send(
+pub(super) fn send(
     client: &Client,
     to: Jid,
     message: Result<crate::proto::Message>,
@@ -405,21 +411,28 @@ impl Request for SendText {
     type Answer = SendResult;
     fn start(self, client: Client) -> impl Future<Output = Result<SendResult>> + Send + 'static {
         let compose = if self.extended { compose_extended_text } else { compose_text };
-        let message = (|| {
-            let Some(quote) = &self.reply_to else {
-                return Ok(compose(&self.text, None, &self.mentions));
-            };
-            let quoted = match &quote.message {
-                Some(b64) => {
-                    args::message(&args::base64(b64, "reply_to message")?, "reply_to message")?
-                }
-                None => text(""),
-            };
-            let q = QuotedMessage { id: &quote.id, sender: &quote.sender, message: &quoted };
-            Ok(compose(&self.text, Some(&q), &self.mentions))
-        })();
+        let message = text_with_quote(compose, &self.text, self.reply_to.as_ref(), &self.mentions);
         send(&client, self.to, message, self.id)
     }
+}
+
+/// A text as [`compose_text`] writes it, quoting `quote` (its message decoded, or an empty
+/// text when not given).
+pub(super) fn text_with_quote(
+    compose: fn(&str, Option<&QuotedMessage<'_>>, &[Jid]) -> crate::proto::Message,
+    body: &str,
+    quote: Option<&Quote>,
+    mentions: &[Jid],
+) -> Result<crate::proto::Message> {
+    let Some(quote) = quote else {
+        return Ok(compose(body, None, mentions));
+    };
+    let quoted = match &quote.message {
+        Some(b64) => args::message(&args::base64(b64, "reply_to message")?, "reply_to message")?,
+        None => text(""),
+    };
+    let q = QuotedMessage { id: &quote.id, sender: &quote.sender, message: &quoted };
+    Ok(compose(body, Some(&q), mentions))
 }
 
 /// `send_message`: any message, as an encoded `Message` protobuf (base64).

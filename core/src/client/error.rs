@@ -52,6 +52,10 @@ pub enum ClientError {
     /// Building or reading a message stanza failed (no session, bad input…).
     #[error("message: {0}")]
     Message(#[from] crate::message::MessageError),
+    /// A poll or a vote the arguments describe cannot be sent (see the poll rules), or the
+    /// poll voted in is not known to this device.
+    #[error("poll: {0}")]
+    Poll(#[from] crate::message::PollError),
     /// A media upload or download failed (no host answered, the file is gone or does not
     /// verify…).
     #[error("media: {0}")]

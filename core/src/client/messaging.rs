@@ -14,7 +14,9 @@ use crate::binary::Jid;
 use crate::crypto::PublicKey;
 use crate::message::participant_hash;
 use crate::proto;
-use crate::store::{DeviceList, MessagingStore, SentRecord, SignalStore, StoreError};
+use crate::store::{
+    DeviceList, MessagingStore, PollRecord, PollVoteRecord, SentRecord, SignalStore, StoreError,
+};
 
 /// Outgoing messages kept in memory for answering retry receipts (the store keeps as many).
 pub(crate) const RETRY_BUFFER: usize = crate::store::RETRY_BUFFER_SIZE;
@@ -224,6 +226,29 @@ impl MessagingState {
                 None
             }
         }
+    }
+
+    /// Keeps a poll (polls live in the store only: their votes may come long after).
+    pub(crate) fn put_poll(&self, poll: &PollRecord) {
+        if let Some(store) = self.persist() {
+            logged("save poll", store.put_poll(poll));
+        }
+    }
+
+    pub(crate) fn poll(&self, id: &str) -> Option<PollRecord> {
+        logged("read poll", self.persist()?.poll(id))?
+    }
+
+    pub(crate) fn put_poll_vote(&self, poll_id: &str, vote: &PollVoteRecord) {
+        if let Some(store) = self.persist() {
+            logged("save poll vote", store.put_poll_vote(poll_id, vote));
+        }
+    }
+
+    pub(crate) fn poll_votes(&self, poll_id: &str) -> Vec<PollVoteRecord> {
+        self.persist()
+            .and_then(|s| logged("read poll votes", s.poll_votes(poll_id)))
+            .unwrap_or_default()
     }
 
     /// The holders of `group`, loaded from the store on first use.

@@ -82,6 +82,7 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
                     history_sync::on_notification(inner, &decrypted.info, notification);
                 }
                 let content = MessageContent::new(decrypted.message, decrypted.flags);
+                let content = inner.on_poll_message(&decrypted.info, content);
                 inner.emit(Event::Message {
                     info: Box::new(decrypted.info),
                     message: Box::new(content),

@@ -135,6 +135,9 @@ impl Inner {
             }
             (out.node, out.phash, vec![to.clone(), own_user])
         };
+        // A poll's votes derive their key from us as the chat addresses us.
+        let sender = own.lid.as_ref().filter(|_| to.is_lid()).unwrap_or(&own.pn);
+        self.remember_poll(&to, sender, &id, &message);
         self.messaging.remember_sent(id.clone(), SentMessage { chat: to.clone(), message });
         let expected = self.send_expecting(node, &id).await?;
         // The next message may be encrypted and sent while the server acks this one.

@@ -31,6 +31,7 @@ mod address;
 mod compose;
 mod content;
 mod decrypt;
+mod edits;
 mod encrypt;
 mod error;
 #[cfg(feature = "server")]
@@ -40,6 +41,7 @@ mod info;
 mod outgoing;
 mod overlay;
 mod phash;
+mod poll;
 mod prekeys;
 mod receipt;
 mod retry;
@@ -58,6 +60,7 @@ pub use compose::{
 };
 pub use content::{edit, edit_attribute, media_type, message_type};
 pub use decrypt::{decrypt_message, decrypt_with_info, DecryptedMessage};
+pub use edits::{edit_message, edit_of, revoke, revoke_of, EditOf};
 pub use encrypt::{
     devices_needing_sessions, encrypt_for_device, encrypt_for_devices, has_session, start_session,
     EncryptedParticipants, OutgoingDevice,
@@ -73,6 +76,10 @@ pub use outgoing::{
     GroupMessage, OutgoingMessage,
 };
 pub use phash::participant_hash;
+pub use poll::{
+    option_names, poll_creation, poll_of, poll_sender, poll_vote, tally, OptionVotes, PollCreation,
+    PollError, MAX_POLL_OPTIONS,
+};
 #[cfg(feature = "server")]
 pub use prekeys::build_bundle_node;
 pub use prekeys::{build_prekey_request, parse_bundle, parse_prekey_response, BundleResult};

@@ -31,6 +31,34 @@ pub struct SentRecord {
     pub message: Vec<u8>,
 }
 
+/// A poll we sent or received, kept to open (and cast) its votes: the message secret they are
+/// sealed under, and the options they choose by hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PollRecord {
+    pub id: String,
+    /// The chat it was sent in (a user or a group, no device).
+    pub chat: Jid,
+    /// Who sent it (no device), as its votes' keys derive from.
+    pub sender: Jid,
+    /// `messageContextInfo.messageSecret`.
+    pub secret: Vec<u8>,
+    pub name: String,
+    pub options: Vec<String>,
+    /// How many options a voter may choose; 0: any number.
+    pub selectable: u32,
+}
+
+/// A voter's current choice in a poll.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PollVoteRecord {
+    /// The voter (no device).
+    pub voter: Jid,
+    /// SHA-256 of each chosen option's name; empty: the vote was withdrawn.
+    pub selected: Vec<[u8; 32]>,
+    /// The vote's `senderTimestampMs`: a later vote of the same voter replaces it.
+    pub timestamp_ms: i64,
+}
+
 /// One account's persistent messaging caches. Calls may touch the disk.
 pub trait MessagingStore: Send + Sync {
     /// Records that phone-number user `pn_user` has the LID user `lid_user` (bare users, no
@@ -59,6 +87,16 @@ pub trait MessagingStore: Send + Sync {
         reset: bool,
         holders: &[Jid],
     ) -> Result<(), StoreError>;
+
+    /// Keeps a poll; the first record of an id stays (a later message reusing the id cannot
+    /// take its secret over).
+    fn put_poll(&self, poll: &PollRecord) -> Result<(), StoreError>;
+    fn poll(&self, id: &str) -> Result<Option<PollRecord>, StoreError>;
+    /// Records `vote` in poll `poll_id`, replacing the voter's earlier vote unless that one is
+    /// newer.
+    fn put_poll_vote(&self, poll_id: &str, vote: &PollVoteRecord) -> Result<(), StoreError>;
+    /// The current vote of each voter of poll `poll_id`, in no particular order.
+    fn poll_votes(&self, poll_id: &str) -> Result<Vec<PollVoteRecord>, StoreError>;
 
     /// Deletes everything (the device was logged out).
     fn clear(&self) -> Result<(), StoreError>;
@@ -112,7 +150,43 @@ pub(crate) fn check_store(store: &dyn MessagingStore) {
     assert_eq!(store.sender_key_holders(&group).unwrap(), vec![d3]);
     assert!(store.sender_key_holders(&jid("9-9@g.us")).unwrap().is_empty());
 
+    let poll = PollRecord {
+        id: "P1".into(),
+        chat: group.clone(),
+        sender: jid("111@s.whatsapp.net"),
+        secret: vec![7; 32],
+        name: "Lunch?".into(),
+        options: vec!["Pizza".into(), "Sushi".into()],
+        selectable: 1,
+    };
+    assert_eq!(store.poll("P1").unwrap(), None);
+    store.put_poll(&poll).unwrap();
+    store.put_poll(&PollRecord { secret: vec![0; 32], ..poll.clone() }).unwrap();
+    assert_eq!(store.poll("P1").unwrap(), Some(poll), "the first record stays");
+    let vote = |voter: &str, selected: Vec<[u8; 32]>, timestamp_ms| PollVoteRecord {
+        voter: jid(voter),
+        selected,
+        timestamp_ms,
+    };
+    store.put_poll_vote("P1", &vote("222@s.whatsapp.net", vec![[1; 32]], 10)).unwrap();
+    store.put_poll_vote("P1", &vote("222@s.whatsapp.net", vec![[2; 32], [3; 32]], 20)).unwrap();
+    store.put_poll_vote("P1", &vote("222@s.whatsapp.net", vec![[4; 32]], 15)).unwrap();
+    store.put_poll_vote("P1", &vote("333@s.whatsapp.net", vec![], 5)).unwrap();
+    let mut votes = store.poll_votes("P1").unwrap();
+    votes.sort_by_key(|v| v.voter.to_string());
+    assert_eq!(
+        votes,
+        vec![
+            vote("222@s.whatsapp.net", vec![[2; 32], [3; 32]], 20),
+            vote("333@s.whatsapp.net", vec![], 5)
+        ],
+        "an older vote does not replace a newer one"
+    );
+    assert!(store.poll_votes("P2").unwrap().is_empty());
+
     store.clear().unwrap();
+    assert!(store.poll("P1").unwrap().is_none());
+    assert!(store.poll_votes("P1").unwrap().is_empty());
     assert!(store.lid_mappings().unwrap().is_empty());
     assert!(store.sent_message("m0").unwrap().is_none());
     assert!(store.sender_key_holders(&group).unwrap().is_empty());

@@ -19,5 +19,7 @@ pub use crate::signal::store::{
 };
 pub use device::{Device, DeviceStore};
 pub use memory::{MemoryDeviceStore, MemoryMessagingStore, MemorySignalStore};
-pub use messaging::{DeviceList, MessagingStore, SentRecord, RETRY_BUFFER_SIZE};
+pub use messaging::{
+    DeviceList, MessagingStore, PollRecord, PollVoteRecord, SentRecord, RETRY_BUFFER_SIZE,
+};
 pub use sqlite::{SqliteDeviceStore, SqliteMessagingStore, SqliteSignalStore, SqliteStore};

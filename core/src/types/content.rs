@@ -15,7 +15,12 @@ pub enum MessageKind {
     /// `conversation` or `extendedTextMessage`.
     Text,
     Reaction,
-    /// A `protocolMessage` (app state keys, history sync notifications, revokes, edits…).
+    /// An edit of an earlier message (`protocolMessage` `MESSAGE_EDIT`; see `edit`).
+    Edit,
+    /// A deletion for everyone of an earlier message (`protocolMessage` `REVOKE`; see
+    /// `revoke`).
+    Revoke,
+    /// Any other `protocolMessage` (app state keys, history sync notifications…).
     Protocol,
     Image,
     Video,
@@ -25,6 +30,8 @@ pub enum MessageKind {
     Location,
     Contact,
     Poll,
+    /// A vote in a poll (`pollUpdateMessage`; see `poll_vote`).
+    PollVote,
     /// Anything this version does not name.
     Other,
 }
@@ -36,6 +43,10 @@ impl MessageKind {
             Self::Text
         } else if message.reaction_message.is_some() {
             Self::Reaction
+        } else if crate::message::edit_of(message).is_some() {
+            Self::Edit
+        } else if crate::message::revoke_of(message).is_some() {
+            Self::Revoke
         } else if message.protocol_message.is_some() {
             Self::Protocol
         } else if message.image_message.is_some() {
@@ -52,8 +63,10 @@ impl MessageKind {
             Self::Location
         } else if message.contact_message.is_some() {
             Self::Contact
-        } else if message.poll_creation_message.is_some() {
+        } else if crate::message::poll_of(message).is_some() {
             Self::Poll
+        } else if message.poll_update_message.is_some() {
+            Self::PollVote
         } else {
             Self::Other
         }
@@ -74,6 +87,59 @@ pub struct Reaction {
     pub emoji: String,
 }
 
+/// The message an edit, a revoke or a vote is about (its `MessageKey`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRef {
+    /// The chat (MessageKey `remoteJid`).
+    pub chat: Option<String>,
+    pub id: String,
+    /// Whether the sender of this message sent that one too (MessageKey `fromMe`).
+    pub from_me: bool,
+    /// In groups, who sent that message (MessageKey `participant`).
+    pub participant: Option<String>,
+}
+
+impl MessageRef {
+    fn of(key: &proto::MessageKey) -> Self {
+        Self {
+            chat: key.remote_jid.clone(),
+            id: key.id.clone().unwrap_or_default(),
+            from_me: key.from_me.unwrap_or(false),
+            participant: key.participant.clone(),
+        }
+    }
+}
+
+/// An edit: the message edited and its new text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    #[serde(flatten)]
+    pub target: MessageRef,
+    /// The new text (or caption); the new content whole is the protobuf's.
+    pub text: Option<String>,
+    /// When the sender edited it, unix milliseconds.
+    pub timestamp_ms: Option<i64>,
+}
+
+/// A poll as created.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Poll {
+    pub name: String,
+    pub options: Vec<String>,
+    /// How many options a voter may choose; 0: any number.
+    pub selectable: u32,
+}
+
+/// A vote: the poll voted in and, when the client could open the vote (it knows the poll's
+/// secret), the options chosen (empty: the vote was withdrawn).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollVote {
+    #[serde(flatten)]
+    pub poll: MessageRef,
+    pub selected: Option<Vec<String>>,
+    pub sender_timestamp_ms: Option<i64>,
+}
+
 /// What a received message says: the unwrapped `Message` and the wrappers it came in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageContent {
@@ -81,11 +147,19 @@ pub struct MessageContent {
     pub proto: proto::Message,
     /// The wrappers it came in.
     pub flags: MessageFlags,
+    /// For a vote the client opened: the names of the options chosen.
+    pub poll_selection: Option<Vec<String>>,
 }
 
 impl MessageContent {
     pub fn new(proto: proto::Message, flags: MessageFlags) -> Self {
-        Self { proto, flags }
+        Self { proto, flags, poll_selection: None }
+    }
+
+    /// With the options a vote chose, once opened.
+    pub fn with_poll_selection(mut self, selected: Vec<String>) -> Self {
+        self.poll_selection = Some(selected);
+        self
     }
 
     pub fn kind(&self) -> MessageKind {
@@ -105,6 +179,38 @@ impl MessageContent {
             MessageKind::Document => m.document_message.as_ref()?.caption.as_deref(),
             _ => None,
         }
+    }
+
+    /// For an edit: the message edited and its new text.
+    pub fn edit(&self) -> Option<Edit> {
+        let of = crate::message::edit_of(&self.proto)?;
+        let new = MessageContent::new(of.message.clone(), MessageFlags::default());
+        Some(Edit {
+            target: MessageRef::of(of.key),
+            text: new.text().map(str::to_owned),
+            timestamp_ms: of.timestamp_ms,
+        })
+    }
+
+    /// For a revoke: the message deleted for everyone.
+    pub fn revoke(&self) -> Option<MessageRef> {
+        crate::message::revoke_of(&self.proto).map(MessageRef::of)
+    }
+
+    /// For a poll: its question and options.
+    pub fn poll(&self) -> Option<Poll> {
+        let (poll, _) = crate::message::poll_of(&self.proto)?;
+        Some(Poll { name: poll.name, options: poll.options, selectable: poll.selectable })
+    }
+
+    /// For a vote: the poll and, when opened, the options chosen.
+    pub fn poll_vote(&self) -> Option<PollVote> {
+        let update = self.proto.poll_update_message.as_ref()?;
+        Some(PollVote {
+            poll: update.poll_creation_message_key.as_ref().map(MessageRef::of)?,
+            selected: self.poll_selection.clone(),
+            sender_timestamp_ms: update.sender_timestamp_ms,
+        })
     }
 
     fn context(&self) -> Option<&proto::ContextInfo> {
@@ -149,6 +255,10 @@ struct View<'a> {
     reply_to_sender: Option<&'a str>,
     mentions: &'a [String],
     reaction: Option<Reaction>,
+    edit: Option<Edit>,
+    revoke: Option<MessageRef>,
+    poll: Option<Poll>,
+    poll_vote: Option<PollVote>,
     flags: &'a MessageFlags,
     #[serde(serialize_with = "base64_bytes::serialize")]
     raw: Vec<u8>,
@@ -164,6 +274,10 @@ impl Serialize for MessageContent {
             reply_to_sender: self.reply_to_sender(),
             mentions: self.mentions(),
             reaction: self.reaction(),
+            edit: self.edit(),
+            revoke: self.revoke(),
+            poll: self.poll(),
+            poll_vote: self.poll_vote(),
             flags: &self.flags,
             raw: self.proto.encode_to_vec(),
         }
@@ -178,12 +292,15 @@ struct Wire {
     flags: MessageFlags,
     #[serde(with = "super::proto_base64")]
     raw: proto::Message,
+    #[serde(default)]
+    poll_vote: Option<PollVote>,
 }
 
 impl<'de> Deserialize<'de> for MessageContent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let wire = Wire::deserialize(deserializer)?;
-        Ok(Self { proto: wire.raw, flags: wire.flags })
+        let poll_selection = wire.poll_vote.and_then(|v| v.selected);
+        Ok(Self { proto: wire.raw, flags: wire.flags, poll_selection })
     }
 }
 

@@ -255,7 +255,8 @@ mod tests {
                 r#""timestamp":5,"message_type":"text","category":null,"edit":null,"#,
                 r#""media_type":null,"server_id":null,"multicast":false},"#,
                 r#""message":{"kind":"text","text":"hi","reply_to":null,"reply_to_sender":null,"#,
-                r#""mentions":[],"reaction":null,"flags":{"device_sent":null,"ephemeral":false,"#,
+                r#""mentions":[],"reaction":null,"edit":null,"revoke":null,"poll":null,"#,
+                r#""poll_vote":null,"flags":{"device_sent":null,"ephemeral":false,"#,
                 r#""view_once":false,"view_once_v2":false,"view_once_v2_extension":false,"#,
                 r#""document_with_caption":false,"lottie_sticker":false,"edit":false},"#,
                 r#""raw":"CgJoaQ=="}}"#

@@ -11,7 +11,7 @@ mod proto_base64;
 mod receipt;
 mod user;
 
-pub use content::{MessageContent, MessageKind, Reaction};
+pub use content::{Edit, MessageContent, MessageKind, MessageRef, Poll, PollVote, Reaction};
 pub use events::Event;
 pub use group::{
     GroupChange, GroupInfo, GroupName, GroupParticipant, GroupTopic, JoinedGroup,

@@ -19,6 +19,7 @@ pub mod event_types;
 pub mod group_json;
 pub mod history_json;
 pub mod message_json;
+pub mod message_json_changes;
 pub mod phone;
 pub mod qr;
 pub mod recent;

@@ -127,6 +127,7 @@ pub fn message(message: &proto::Message) -> Value {
         with_context(&mut o, &m.context_info);
         out.insert("contactMessage".into(), Value::Object(o));
     }
+    crate::message_json_changes::add(&mut out, message);
     Value::Object(out)
 }
 

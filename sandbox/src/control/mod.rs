@@ -3,6 +3,7 @@
 mod accounts;
 mod app_state;
 mod body;
+mod changes;
 mod devices;
 mod error;
 mod groups;
@@ -30,6 +31,10 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/groups", post(groups::create_group))
         .route("/send", post(phone::send_text))
         .route("/inbox", get(phone::inbox))
+        .route("/edit", post(changes::edit))
+        .route("/revoke", post(changes::revoke_message))
+        .route("/poll", post(changes::poll))
+        .route("/vote", post(changes::vote))
         .route("/reinstall", post(phone::reinstall))
         .route("/app-state", post(app_state::mutate).get(app_state::view))
         .fallback(|| async { ControlError::not_found("no such control endpoint") })

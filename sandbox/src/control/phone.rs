@@ -32,7 +32,7 @@ pub struct InboxQuery {
     pub phone: String,
 }
 
-fn phone(text: &str, what: &str) -> Result<String, ControlError> {
+pub(super) fn phone(text: &str, what: &str) -> Result<String, ControlError> {
     parse_phone(text)
         .ok_or_else(|| ControlError::bad_request(format!("{what} must be an international number")))
 }

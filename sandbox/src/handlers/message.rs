@@ -253,6 +253,9 @@ fn group(
             .attr("id", id.to_owned())
             .attr("t", t)
             .attr("notify", push_name.clone());
+        if let Some(edit) = node.attr_str("edit") {
+            copy.set_attr("edit", edit.to_owned());
+        }
         if let Some((_, enc)) = own_encs.iter().find(|(j, _)| *j == target_jid) {
             copy.push_child((*enc).clone());
         }

@@ -1,4 +1,5 @@
-//! What a phone received and decrypted, as `GET /control/inbox` lists it.
+//! What a phone received and decrypted, as `GET /control/inbox` lists it: texts and media
+//! with their captions, reactions, edits (the new text), revokes, polls and votes (opened).
 use serde::{Deserialize, Serialize};
 
 /// Most entries kept per phone (oldest dropped first).
@@ -15,6 +16,13 @@ pub struct InboxEntry {
     /// The text (captions for media; the receipt type for receipts).
     pub text: String,
     pub timestamp: u64,
-    /// text, image, video, audio, document, sticker, reaction, receipt, other.
+    /// text, image, video, audio, document, sticker, reaction, edit, revoke, poll, poll_vote,
+    /// receipt, other.
     pub kind: String,
+    /// The message an edit, revoke, reaction or vote is about.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// A poll's options, or the options a vote chose.
+    #[serde(default)]
+    pub options: Vec<String>,
 }

@@ -14,6 +14,7 @@ pub mod history;
 pub mod inbox;
 pub mod keys;
 pub mod new_companion;
+pub mod polls;
 pub mod receive;
 pub mod reinstall;
 pub mod retry;

@@ -3,6 +3,7 @@
 //! receipt, and echoes texts back when the account has `echo` set. Receipts are recorded too.
 use prost::Message as _;
 use wazap::binary::{Node, Server};
+use wazap::message::{edit_of, poll_of, revoke_of, unwrap_message};
 use wazap::proto::Message;
 use wazap::signal::{
     decrypt_message, decrypt_pre_key_message, group_decrypt, process_sender_key_distribution,
@@ -46,6 +47,8 @@ pub fn process(shared: &Shared, phone: &str) {
                     text: node.attr_str("type").unwrap_or("delivery").to_owned(),
                     timestamp: node.opt_u64("t").ok().flatten().unwrap_or_else(unix_now),
                     kind: "receipt".into(),
+                    target: None,
+                    options: Vec::new(),
                 };
                 shared.record(phone, entry);
             }
@@ -54,34 +57,56 @@ pub fn process(shared: &Shared, phone: &str) {
     }
 }
 
-/// The text and kind of a decrypted message (device-sent wrappers unwrapped).
-fn content(message: &Message) -> Option<(String, &'static str)> {
-    if let Some(inner) = message.device_sent_message.as_ref().and_then(|d| d.message.as_deref()) {
-        return content(inner);
+/// What the inbox records of a message: its text, kind, the message it is about, options.
+struct Seen {
+    text: String,
+    kind: &'static str,
+    target: Option<String>,
+    options: Vec<String>,
+}
+
+impl Seen {
+    fn new(text: impl Into<String>, kind: &'static str) -> Self {
+        Self { text: text.into(), kind, target: None, options: Vec::new() }
+    }
+}
+
+/// What an (unwrapped) decrypted message says; votes are opened by the caller.
+fn content(message: &Message) -> Option<Seen> {
+    if let Some(edit) = edit_of(message) {
+        let text = content(edit.message).map(|s| s.text).unwrap_or_default();
+        return Some(Seen { target: edit.key.id.clone(), ..Seen::new(text, "edit") });
+    }
+    if let Some(key) = revoke_of(message) {
+        return Some(Seen { target: key.id.clone(), ..Seen::new("", "revoke") });
+    }
+    if let Some((poll, _)) = poll_of(message) {
+        return Some(Seen { options: poll.options, ..Seen::new(poll.name, "poll") });
     }
     if let Some(text) = &message.conversation {
-        return Some((text.clone(), "text"));
+        return Some(Seen::new(text.clone(), "text"));
     }
     if let Some(m) = &message.extended_text_message {
-        return Some((m.text.clone().unwrap_or_default(), "text"));
+        return Some(Seen::new(m.text.clone().unwrap_or_default(), "text"));
     }
     if let Some(m) = &message.image_message {
-        return Some((m.caption.clone().unwrap_or_default(), "image"));
+        return Some(Seen::new(m.caption.clone().unwrap_or_default(), "image"));
     }
     if let Some(m) = &message.video_message {
-        return Some((m.caption.clone().unwrap_or_default(), "video"));
+        return Some(Seen::new(m.caption.clone().unwrap_or_default(), "video"));
     }
     if message.audio_message.is_some() {
-        return Some((String::new(), "audio"));
+        return Some(Seen::new("", "audio"));
     }
     if let Some(m) = &message.document_message {
-        return Some((m.file_name.clone().unwrap_or_default(), "document"));
+        return Some(Seen::new(m.file_name.clone().unwrap_or_default(), "document"));
     }
     if message.sticker_message.is_some() {
-        return Some((String::new(), "sticker"));
+        return Some(Seen::new("", "sticker"));
     }
     if let Some(m) = &message.reaction_message {
-        return Some((m.text.clone().unwrap_or_default(), "reaction"));
+        let target = m.key.as_ref().and_then(|k| k.id.clone());
+        return Some(Seen { target, ..Seen::new(m.text.clone().unwrap_or_default(), "reaction") });
     }
     None
 }
@@ -173,21 +198,38 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
     }
     let mut echo = None;
     for message in &decrypted {
-        let Some((text, kind)) = content(message) else { continue };
+        let (message, _) = unwrap_message(message.clone());
+        super::polls::remember(shared, phone, &chat, &sender, &id, &message);
+        let seen = match &message.poll_update_message {
+            Some(update) => {
+                let opened = super::polls::open_vote(shared, phone, &chat, &sender, update);
+                let target = update.poll_creation_message_key.as_ref().and_then(|k| k.id.clone());
+                match opened {
+                    Some((_, options)) => Seen { target, options, ..Seen::new("", "poll_vote") },
+                    None => Seen { target, ..Seen::new("unopened", "poll_vote") },
+                }
+            }
+            None => match content(&message) {
+                Some(seen) => seen,
+                None => continue,
+            },
+        };
+        if seen.kind == "text" {
+            echo = Some(seen.text.clone());
+        }
         shared.record(
             phone,
             InboxEntry {
                 id: id.clone(),
                 chat: chat.to_string(),
                 sender: sender.to_string(),
-                text: text.clone(),
+                text: seen.text,
                 timestamp,
-                kind: kind.into(),
+                kind: seen.kind.into(),
+                target: seen.target,
+                options: seen.options,
             },
         );
-        if kind == "text" {
-            echo = Some(text);
-        }
     }
     if decrypted.is_empty() {
         return;

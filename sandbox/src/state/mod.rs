@@ -69,6 +69,10 @@ pub struct Durable {
     /// Each account's app state collections (the patches its devices uploaded), by phone number.
     #[serde(default)]
     pub app_state: BTreeMap<String, app_state::Collections>,
+    /// The polls each phone sent or received (so it can open their votes and vote), by phone
+    /// number, then poll id.
+    #[serde(default)]
+    pub polls: BTreeMap<String, BTreeMap<String, crate::phone::polls::PhonePoll>>,
 }
 
 /// A profile or group picture: its id (a timestamp, as the real server's) and the media blob.

@@ -221,8 +221,10 @@ class Reaction(Record):
 class MessageContent(Record):
     """What a message says. ``raw`` is the ``Message`` protobuf (for everything else)."""
 
-    #: ``text``, ``reaction``, ``protocol``, ``image``, ``video``, ``audio``, ``document``,
-    #: ``sticker``, ``location``, ``contact``, ``poll`` or ``other``.
+    #: ``text``, ``reaction``, ``edit``, ``revoke``, ``protocol``, ``image``, ``video``,
+    #: ``audio``, ``document``, ``sticker``, ``location``, ``contact``, ``poll``, ``poll_vote``
+    #: or ``other`` (the JSON's ``edit``, ``revoke``, ``poll`` and ``poll_vote`` keys, see
+    #: EVENTS.md, describe the last four).
     kind: str
     text: Optional[str]
     reply_to: Optional[str]

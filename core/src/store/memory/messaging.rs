@@ -3,7 +3,10 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 
 use crate::binary::Jid;
-use crate::store::{DeviceList, MessagingStore, SentRecord, StoreError, RETRY_BUFFER_SIZE};
+use crate::store::{
+    DeviceList, MessagingStore, PollRecord, PollVoteRecord, SentRecord, StoreError,
+    RETRY_BUFFER_SIZE,
+};
 
 /// An in-memory [`MessagingStore`].
 #[derive(Default)]
@@ -18,6 +21,9 @@ struct MemoryMessaging {
     sent: HashMap<String, SentRecord>,
     sent_order: VecDeque<String>,
     holders: HashMap<Jid, HashSet<Jid>>,
+    polls: HashMap<String, PollRecord>,
+    /// Votes by poll id, then voter.
+    votes: HashMap<String, HashMap<Jid, PollVoteRecord>>,
 }
 
 impl MemoryMessagingStore {
@@ -94,6 +100,32 @@ impl MessagingStore for MemoryMessagingStore {
         }
         set.extend(holders.iter().cloned());
         Ok(())
+    }
+
+    fn put_poll(&self, poll: &PollRecord) -> Result<(), StoreError> {
+        self.lock()?.polls.entry(poll.id.clone()).or_insert_with(|| poll.clone());
+        Ok(())
+    }
+
+    fn poll(&self, id: &str) -> Result<Option<PollRecord>, StoreError> {
+        Ok(self.lock()?.polls.get(id).cloned())
+    }
+
+    fn put_poll_vote(&self, poll_id: &str, vote: &PollVoteRecord) -> Result<(), StoreError> {
+        let mut inner = self.lock()?;
+        let votes = inner.votes.entry(poll_id.to_owned()).or_default();
+        match votes.get(&vote.voter) {
+            Some(old) if old.timestamp_ms > vote.timestamp_ms => {}
+            _ => {
+                votes.insert(vote.voter.clone(), vote.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn poll_votes(&self, poll_id: &str) -> Result<Vec<PollVoteRecord>, StoreError> {
+        let inner = self.lock()?;
+        Ok(inner.votes.get(poll_id).map(|v| v.values().cloned().collect()).unwrap_or_default())
     }
 
     fn clear(&self) -> Result<(), StoreError> {

@@ -109,6 +109,7 @@ impl SqliteStore {
     fn from_connection(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
         migrate(&mut conn)?;
         super::edge_routing::migrate(&mut conn)?;
+        super::polls::migrate(&mut conn)?;
         Ok(Self {
             shared: Arc::new(Shared {
                 conn: Mutex::new(conn),

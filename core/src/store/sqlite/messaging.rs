@@ -7,7 +7,9 @@ use rusqlite::{params, OptionalExtension};
 use super::device::Shared;
 use crate::binary::Jid;
 use crate::signal::store::StoreError;
-use crate::store::{DeviceList, MessagingStore, SentRecord, RETRY_BUFFER_SIZE};
+use crate::store::{
+    DeviceList, MessagingStore, PollRecord, PollVoteRecord, SentRecord, RETRY_BUFFER_SIZE,
+};
 
 /// One account's messaging caches in a [`super::SqliteStore`].
 pub struct SqliteMessagingStore {
@@ -174,6 +176,22 @@ impl MessagingStore for SqliteMessagingStore {
         Ok(())
     }
 
+    fn put_poll(&self, poll: &PollRecord) -> Result<(), StoreError> {
+        super::polls::put(&*self.shared.lock()?, &self.account, poll)
+    }
+
+    fn poll(&self, id: &str) -> Result<Option<PollRecord>, StoreError> {
+        super::polls::get(&*self.shared.lock()?, &self.account, id)
+    }
+
+    fn put_poll_vote(&self, poll_id: &str, vote: &PollVoteRecord) -> Result<(), StoreError> {
+        super::polls::put_vote(&*self.shared.lock()?, &self.account, poll_id, vote)
+    }
+
+    fn poll_votes(&self, poll_id: &str) -> Result<Vec<PollVoteRecord>, StoreError> {
+        super::polls::votes(&*self.shared.lock()?, &self.account, poll_id)
+    }
+
     fn clear(&self) -> Result<(), StoreError> {
         let mut conn = self.shared.lock()?;
         let tx = conn.transaction()?;
@@ -185,6 +203,7 @@ impl MessagingStore for SqliteMessagingStore {
         ] {
             tx.execute(&format!("DELETE FROM {table} WHERE account = ?1"), [&self.account])?;
         }
+        super::polls::clear(&tx, &self.account)?;
         tx.commit()?;
         Ok(())
     }

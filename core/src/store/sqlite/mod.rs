@@ -2,7 +2,8 @@
 //! one database file: [`SqliteStore`] opens it and hands out the accounts it holds
 //! ([`SqliteDeviceStore`], `device.rs`), each with its Signal state ([`SqliteSignalStore`],
 //! `signal.rs`; its tables' migrations in `migrations.rs`), messaging caches
-//! ([`SqliteMessagingStore`], `messaging.rs`) and edge-routing info (`edge_routing.rs`).
+//! ([`SqliteMessagingStore`], `messaging.rs`; its polls and votes in `polls.rs`) and
+//! edge-routing info (`edge_routing.rs`).
 //! `open.rs` opens the file (WAL, `synchronous = FULL`, busy retries), `schema.rs` versions
 //! each component's tables.
 mod device;
@@ -10,6 +11,7 @@ mod edge_routing;
 mod messaging;
 mod migrations;
 pub(crate) mod open;
+mod polls;
 pub(crate) mod schema;
 mod signal;
 

@@ -1,5 +1,6 @@
 //! The HTTP routes, one file per group of endpoints.
 pub mod admin;
+pub mod changes;
 pub mod chat;
 pub mod download;
 pub mod groups;
@@ -49,6 +50,9 @@ pub fn router(state: AppState, media_body_limit: usize) -> Router {
         .route("/chat/markread", post(chat::mark_read))
         .route("/chat/presence", post(chat::presence))
         .route("/chat/react", post(chat::react))
+        .route("/chat/send/edit", post(changes::edit))
+        .route("/chat/delete", post(changes::delete))
+        .route("/chat/send/poll", post(changes::poll))
         .route("/chat/send/location", post(share::location))
         .route("/chat/send/contact", post(share::contact))
         .route("/chat/downloadimage", post(download::image))

@@ -3,6 +3,7 @@
 
 mod api;
 mod binary;
+mod changes;
 mod chat;
 mod common;
 mod dropin;
