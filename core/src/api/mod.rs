@@ -1,12 +1,14 @@
 //! The one surface every binding wraps (C, Python, Node and the REST server): requests by
 //! name with serde arguments and answers, enums with one spelling, [`ClientOptions`],
 //! [`ErrorKind`] and the JSON view of events.
+mod app_state;
 pub mod args;
 mod error;
 pub mod names;
 mod options;
 pub mod requests;
 
+pub use app_state::*;
 pub use error::{Error, ErrorKind, Result};
 pub use options::{ClientOptions, DEFAULT_ACCOUNT, IN_MEMORY};
 pub use requests::*;

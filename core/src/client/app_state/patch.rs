@@ -33,6 +33,10 @@ pub(crate) async fn send(inner: &Arc<Inner>, specs: Vec<MutationSpec>) -> Result
             "the mutations belong to different collections".into(),
         )));
     }
+    inner.own_jids()?;
+    if inner.current_conn().is_none() {
+        return Err(ClientError::NotConnected);
+    }
     let _guard = inner.app_state.lock.lock().await;
     let store = inner.app_state_store().await?;
     // A collection never synced is synced first: the patch must build on the server's state.
