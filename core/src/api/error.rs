@@ -141,9 +141,14 @@ impl ClientError {
             ClientError::Disconnected => ErrorKind::Disconnected,
             ClientError::IqTimeout => ErrorKind::Timeout,
             ClientError::ServerError { .. } => ErrorKind::Server,
-            ClientError::BadResponse(_) | ClientError::Group(_) | ClientError::User(_) => {
-                ErrorKind::BadResponse
+            ClientError::AppState(crate::appstate::AppStateError::NoKeys) => ErrorKind::NotPaired,
+            ClientError::AppState(crate::appstate::AppStateError::Malformed(_)) => {
+                ErrorKind::InvalidArgument
             }
+            ClientError::BadResponse(_)
+            | ClientError::Group(_)
+            | ClientError::User(_)
+            | ClientError::AppState(_) => ErrorKind::BadResponse,
             ClientError::NoDevice => ErrorKind::NoDevice,
             ClientError::AlreadyPaired => ErrorKind::AlreadyPaired,
             ClientError::NotPaired => ErrorKind::NotPaired,

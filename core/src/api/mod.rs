@@ -1,6 +1,7 @@
 //! The one surface every binding wraps (C, Python, Node and the REST server): requests by
 //! name with serde arguments and answers, enums with one spelling, [`ClientOptions`],
 //! [`ErrorKind`] and the JSON view of events.
+mod app_state;
 pub mod args;
 mod edits;
 mod error;
@@ -9,6 +10,7 @@ mod options;
 mod polls;
 pub mod requests;
 
+pub use app_state::*;
 pub use edits::{EditMessage, RevokeMessage};
 pub use error::{Error, ErrorKind, Result};
 pub use options::{ClientOptions, DEFAULT_ACCOUNT, IN_MEMORY};

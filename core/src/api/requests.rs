@@ -202,6 +202,19 @@ requests!(
     SetProfilePicture,
     GetBlocklist,
     UpdateBlocklist,
+    super::app_state::Contacts,
+    super::app_state::ChatSettingsRequest,
+    super::app_state::Labels,
+    super::app_state::SyncAppState,
+    super::app_state::MuteChat,
+    super::app_state::PinChat,
+    super::app_state::ArchiveChat,
+    super::app_state::MarkChatRead,
+    super::app_state::DeleteChat,
+    super::app_state::StarMessage,
+    super::app_state::SetContact,
+    super::app_state::EditLabel,
+    super::app_state::LabelChat,
 );
 
 /// A request with no arguments.
@@ -1071,6 +1084,9 @@ mod tests {
             ("set_profile_picture", r#"{"image":"/9j/"}"#),
             ("send_presence", r#"{"presence":"available"}"#),
             ("get_blocklist", ""),
+            ("archive_chat", r#"{"chat":"15550001"}"#),
+            ("mute_chat", r#"{"chat":"15550001","until_ms":5}"#),
+            ("label_chat", r#"{"label":"1","chat":"15550001","labeled":false}"#),
         ] {
             let result = client().request(method, args).await;
             let kind = result.as_ref().map_err(|e| e.kind());

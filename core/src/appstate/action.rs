@@ -372,6 +372,15 @@ impl Change {
         Some(Self::typed(&m.index, &m.value).unwrap_or_else(other))
     }
 
+    /// The change one of our own mutations makes (what the other devices will decode).
+    pub fn from_spec(spec: &MutationSpec) -> Option<Change> {
+        if spec.operation != Operation::Set {
+            return None;
+        }
+        let other = || Change::Other { index: spec.index.clone() };
+        Some(Self::typed(&spec.index, &spec.value).unwrap_or_else(other))
+    }
+
     fn typed(ix: &[String], v: &proto::SyncActionValue) -> Option<Change> {
         let jid = |i: usize| ix.get(i).and_then(|s| s.parse::<Jid>().ok());
         let text = |i: usize| ix.get(i).cloned();

@@ -18,6 +18,9 @@ pub enum AppStateError {
     LtHash { collection: String, version: u64 },
     #[error("the patch MAC of {collection} version {version} does not match")]
     PatchMac { collection: String, version: u64 },
+    /// No app state sync key was shared yet (the phone sends them after linking).
+    #[error("no app state key yet: the phone has not shared one")]
+    NoKeys,
     /// A record that cannot be read (short blob, bad padding, bad protobuf or index JSON).
     #[error("malformed app state: {0}")]
     Malformed(String),

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use super::connection::{Conn, EndReason};
 use super::session::Session;
 use super::{
-    devices, edge_routing, groups, identity, login, pair_code, pairing, prekeys, presence, receipt,
-    receive, Inner,
+    app_state, devices, edge_routing, groups, identity, login, pair_code, pairing, prekeys,
+    presence, receipt, receive, Inner,
 };
 use crate::binary::{Jid, Node, Server};
 use crate::message::{build_ack, build_clean, build_pong, is_ping};
@@ -134,6 +134,7 @@ async fn handle_notification(inner: &Arc<Inner>, session: &mut Session, node: &N
             }
         }
         "devices" => devices::handle_notification(inner, node),
+        "server_sync" => app_state::on_server_sync(inner, node),
         "w:gp2" => groups::handle_notification(inner, node),
         "link_code_companion_reg" => {
             let inner = inner.clone();

@@ -66,6 +66,9 @@ pub enum ClientError {
     /// A user answer (usync, profile picture) is malformed.
     #[error("user: {0}")]
     User(#[from] crate::user::UserError),
+    /// App state (contacts, chat settings) could not be read or sent.
+    #[error("app state: {0}")]
+    AppState(#[from] crate::appstate::AppStateError),
     /// The task panicked on the shared runtime (a bug: the message is the panic's).
     #[error("wazap panicked: {0}")]
     Panicked(String),

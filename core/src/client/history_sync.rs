@@ -2,7 +2,7 @@
 //! (`HISTORY_SYNC_NOTIFICATION`, right after linking, then now and then). We acknowledge each
 //! with a `hist_sync` receipt, then one task per client downloads them in the order they came
 //! (whatsmeow `handleHistorySyncNotificationLoop`), saves their phone-number↔LID pairs and
-//! emits [`Event::HistorySync`]. A failed download is logged; the phone's notification stays
+//! emits [`Event::HistorySync`]; its push names go to the contacts. A failed download is logged; the phone's notification stays
 //! in the message event, so the application can call `download_history_sync` later.
 use std::sync::{Arc, Weak};
 
@@ -90,7 +90,23 @@ pub(crate) async fn fetch(
         "history sync received"
     );
     save_lid_pairs(inner, &sync).await?;
+    save_push_names(inner, &sync).await?;
     Ok(sync)
+}
+
+/// Saves the push names to the contacts (see `app_state`).
+async fn save_push_names(inner: &Arc<Inner>, sync: &HistorySync) -> Result<(), ClientError> {
+    let names: Vec<(Jid, String)> = sync
+        .push_names
+        .iter()
+        .filter(|p| !p.name.is_empty())
+        .filter_map(|p| Some((p.jid.parse::<Jid>().ok()?, p.name.clone())))
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let store = inner.app_state_store().await?;
+    super::blocking(move || store.put_push_names(&names)).await?.map_err(ClientError::from)
 }
 
 /// Saves the pairs to the LID map (and its store, on the blocking pool).

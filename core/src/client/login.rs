@@ -50,6 +50,7 @@ pub(crate) async fn handle_success(inner: &Arc<Inner>, session: &mut Session, no
         }
         inner.announce_available().await;
         inner.emit(Event::Connected);
+        super::app_state::on_login(&inner);
     });
 }
 

@@ -13,12 +13,15 @@
 //!   receipt, ack), `receipt` (receipt events, answering retry receipts), `devices` (usync
 //!   device lists, group participants, prekey bundles), `messaging` (their caches and the
 //!   retry buffer), `presence`; `api` holds the public methods.
+//! - App state: `app_state` (keys, syncing the five collections, our own mutations, the
+//!   contacts and chat settings methods).
 //! - Groups and users: `groups` (the `w:g2` methods, the participants cache, `w:gp2`
 //!   notifications), `users` (on-WhatsApp checks, user info, profile pictures).
 //!
 //! Everything runs on the core's shared runtime ([`crate::runtime`]); the public async methods
 //! only exchange messages with it, so they work from any executor.
 mod api;
+mod app_state;
 pub mod config;
 mod connection;
 mod devices;
@@ -108,6 +111,8 @@ pub(crate) struct Inner {
     /// Feeds the history-sync download task (started by the first notification).
     history_queue:
         Mutex<Option<tokio::sync::mpsc::UnboundedSender<crate::proto::HistorySyncNotification>>>,
+    /// App state sync: its lock, the keys asked for, the collections waiting for one.
+    app_state: app_state::AppStateSync,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -377,6 +382,7 @@ impl Client {
             http: OnceLock::new(),
             media_conn: tokio::sync::Mutex::new(None),
             history_queue: Mutex::new(None),
+            app_state: app_state::AppStateSync::default(),
         });
         Self { _owner: Arc::new(Owner { inner: inner.clone() }), inner }
     }

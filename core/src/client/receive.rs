@@ -10,9 +10,9 @@ use rand::rngs::OsRng;
 
 use super::connection::Conn;
 use super::dispatch::send_ack;
-use super::history_sync;
 use super::identity::{changed_identity, trust_new_identity};
 use super::session::Session;
+use super::{app_state, history_sync};
 use super::{ClientError, Inner};
 use crate::binary::Node;
 use crate::crypto::KeyPair;
@@ -81,6 +81,7 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
                 if let Some(notification) = history_sync::notification_of(&decrypted.message) {
                     history_sync::on_notification(inner, &decrypted.info, notification);
                 }
+                app_state::on_key_share_message(inner, &decrypted.info, &decrypted.message);
                 let content = MessageContent::new(decrypted.message, decrypted.flags);
                 let content = inner.on_poll_message(&decrypted.info, content);
                 inner.emit(Event::Message {

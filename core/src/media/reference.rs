@@ -81,6 +81,19 @@ impl MediaRef {
         Self::from_fields(fields, MediaType::History)
     }
 
+    /// An app state blob (a snapshot, or a patch's external mutations): media type
+    /// `md-app-state`.
+    pub fn from_blob_reference(r: &proto::ExternalBlobReference) -> Result<Self, TransferError> {
+        let fields = Fields {
+            direct_path: &r.direct_path,
+            media_key: &r.media_key,
+            file_enc_sha256: &r.file_enc_sha256,
+            file_sha256: &r.file_sha256,
+            file_length: r.file_size_bytes,
+        };
+        Self::from_fields(fields, MediaType::AppState)
+    }
+
     /// The file of an image, video, audio, document or sticker message.
     pub fn from_message(message: &proto::Message) -> Result<Self, TransferError> {
         macro_rules! fields {

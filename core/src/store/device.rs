@@ -7,6 +7,7 @@ use std::sync::Arc;
 use prost::Message;
 use rand::{CryptoRng, RngCore};
 
+use super::app_state::AppStateStore;
 use super::messaging::MessagingStore;
 use crate::binary::Jid;
 use crate::crypto::KeyPair;
@@ -116,6 +117,9 @@ pub trait DeviceStore: Send + Sync {
     /// The account's messaging caches (LID map, device lists, retry buffer, sender key
     /// holders); deleting the device clears them.
     fn messaging_store(&self) -> Result<Arc<dyn MessagingStore>, StoreError>;
+    /// The account's app state (keys, collection versions, contacts, chat settings);
+    /// deleting the device clears it.
+    fn app_state_store(&self) -> Result<Arc<dyn AppStateStore>, StoreError>;
 }
 
 #[cfg(test)]

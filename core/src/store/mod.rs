@@ -1,6 +1,6 @@
 //! Persistence. The store traits are split by concern: the Signal ones live beside the
 //! protocol ([`crate::signal::store`], with [`StoreError`]), the device's and the messaging
-//! caches' here ([`device`], [`messaging`]). Their backends: [`memory`] and [`sqlite`], one file
+//! caches' and app state's here ([`device`], [`messaging`], [`app_state`]). Their backends: [`memory`] and [`sqlite`], one file
 //! per concern each. Store code depends on `signal`, never the reverse.
 //!
 //! The traits are synchronous and every implementation is `Send + Sync` (`&self` methods,
@@ -8,6 +8,7 @@
 //! and from `tokio::task::spawn_blocking` (or a dedicated thread) for SQLite, whose calls touch
 //! the disk.
 
+pub mod app_state;
 pub mod device;
 pub mod memory;
 pub mod messaging;
@@ -17,9 +18,12 @@ pub use crate::signal::store::{
     IdentityStore, PreKeyStore, SenderKeyStore, SessionStore, SignalStore, SignedPreKeyStore,
     StoreChanges, StoreError,
 };
+pub use app_state::{AppStateKey, AppStateStore, ChatSettings, CollectionUpdate, Contact, Label};
 pub use device::{Device, DeviceStore};
-pub use memory::{MemoryDeviceStore, MemoryMessagingStore, MemorySignalStore};
+pub use memory::{MemoryAppStateStore, MemoryDeviceStore, MemoryMessagingStore, MemorySignalStore};
 pub use messaging::{
     DeviceList, MessagingStore, PollRecord, PollVoteRecord, SentRecord, RETRY_BUFFER_SIZE,
 };
-pub use sqlite::{SqliteDeviceStore, SqliteMessagingStore, SqliteSignalStore, SqliteStore};
+pub use sqlite::{
+    SqliteAppStateStore, SqliteDeviceStore, SqliteMessagingStore, SqliteSignalStore, SqliteStore,
+};

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::binary::Jid;
 
 use super::{
-    ChatState, ChatStateMedia, GroupChange, HistorySync, JoinedGroup, MessageContent, MessageInfo,
-    ReceiptType,
+    AppStateChange, AppStateRecovery, ChatState, ChatStateMedia, GroupChange, HistorySync,
+    JoinedGroup, MessageContent, MessageInfo, ReceiptType,
 };
 
 /// An event of a [`crate::client::Client`].
@@ -85,6 +85,15 @@ pub enum Event {
     /// We are in a new group: created by someone with us in it (whatsmeow
     /// `events.JoinedGroup`). Its fields sit beside `type` in JSON.
     JoinedGroup(Box<JoinedGroup>),
+    /// A contact or chat setting changed (on the phone, another companion, or here): a
+    /// contact, our push name, mute, pin, archive, star, read/unread, a deleted chat or
+    /// message, a label… Its fields, with the change's `kind`, sit beside `type` in JSON.
+    AppState(Box<AppStateChange>),
+    /// A collection is synced up to `version` (after a full sync when `full_sync`).
+    AppStateSyncComplete { collection: String, version: u64, full_sync: bool },
+    /// A collection could not be synced; `recovery` says what the client does about it
+    /// (never a logout).
+    AppStateSyncError { collection: String, reason: String, recovery: AppStateRecovery },
 }
 
 #[cfg(test)]
@@ -214,6 +223,42 @@ mod tests {
                     r#""locked":null,"ephemeral_secs":null,"join":["4@s.whatsapp.net"],"#,
                     r#""join_reason":null,"leave":[],"promote":[],"demote":[],"#,
                     r#""new_invite_link":null,"deleted":null,"unknown":[]}"#
+                ),
+            ),
+            (
+                Event::AppState(Box::new(AppStateChange {
+                    collection: "regular_high".into(),
+                    change: crate::appstate::Change::Mute {
+                        chat: "1@s.whatsapp.net".parse().unwrap(),
+                        muted: true,
+                        until_ms: Some(-1),
+                    },
+                    timestamp_ms: Some(5),
+                    full_sync: false,
+                })),
+                concat!(
+                    r#"{"type":"app_state","collection":"regular_high","kind":"mute","#,
+                    r#""chat":"1@s.whatsapp.net","muted":true,"until_ms":-1,"timestamp_ms":5,"#,
+                    r#""full_sync":false}"#
+                ),
+            ),
+            (
+                Event::AppStateSyncComplete {
+                    collection: "regular".into(),
+                    version: 3,
+                    full_sync: true,
+                },
+                r#"{"type":"app_state_sync_complete","collection":"regular","version":3,"full_sync":true}"#,
+            ),
+            (
+                Event::AppStateSyncError {
+                    collection: "regular_low".into(),
+                    reason: "bad MAC".into(),
+                    recovery: AppStateRecovery::SnapshotRefetched,
+                },
+                concat!(
+                    r#"{"type":"app_state_sync_error","collection":"regular_low","#,
+                    r#""reason":"bad MAC","recovery":"snapshot_refetched"}"#
                 ),
             ),
         ];

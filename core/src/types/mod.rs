@@ -1,5 +1,6 @@
 //! Plain data types shared by the protocol layers and the public API (serde-serializable; as JSON
 //! they are what the C, Python, Node and REST layers receive).
+mod app_state;
 mod base64_bytes;
 mod content;
 pub mod events;
@@ -11,6 +12,7 @@ mod proto_base64;
 mod receipt;
 mod user;
 
+pub use app_state::{AppStateChange, AppStateRecovery};
 pub use content::{Edit, MessageContent, MessageKind, MessageRef, Poll, PollVote, Reaction};
 pub use events::Event;
 pub use group::{

@@ -2,9 +2,9 @@
 //! clients).
 use std::sync::{Arc, Mutex};
 
-use super::{MemoryMessagingStore, MemorySignalStore};
+use super::{MemoryAppStateStore, MemoryMessagingStore, MemorySignalStore};
 use crate::store::{
-    Device, DeviceStore, MessagingStore, SignalStore, SignedPreKeyStore, StoreError,
+    AppStateStore, Device, DeviceStore, MessagingStore, SignalStore, SignedPreKeyStore, StoreError,
 };
 
 /// An in-memory [`DeviceStore`] (tests, short-lived clients). Deleting the device also drops
@@ -20,6 +20,7 @@ struct MemoryInner {
     signal: Option<Arc<MemorySignalStore>>,
     edge_routing: Option<Vec<u8>>,
     messaging: Option<Arc<MemoryMessagingStore>>,
+    app_state: Option<Arc<MemoryAppStateStore>>,
 }
 
 impl MemoryDeviceStore {
@@ -58,6 +59,9 @@ impl DeviceStore for MemoryDeviceStore {
         if let Some(messaging) = inner.messaging.take() {
             messaging.clear()?;
         }
+        if let Some(app_state) = inner.app_state.take() {
+            app_state.clear()?;
+        }
         Ok(())
     }
 
@@ -90,6 +94,13 @@ impl DeviceStore for MemoryDeviceStore {
         let mut inner = self.lock()?;
         let store: Arc<dyn MessagingStore> =
             inner.messaging.get_or_insert_with(|| Arc::new(MemoryMessagingStore::new())).clone();
+        Ok(store)
+    }
+
+    fn app_state_store(&self) -> Result<Arc<dyn AppStateStore>, StoreError> {
+        let mut inner = self.lock()?;
+        let store: Arc<dyn AppStateStore> =
+            inner.app_state.get_or_insert_with(|| Arc::new(MemoryAppStateStore::new())).clone();
         Ok(store)
     }
 }

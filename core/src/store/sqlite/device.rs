@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use prost::Message;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::app_state::SqliteAppStateStore;
 use super::messaging::SqliteMessagingStore;
 use super::signal::SqliteSignalStore;
 use crate::binary::Jid;
@@ -18,7 +19,7 @@ use crate::crypto::KeyPair;
 use crate::proto::AdvSignedDeviceIdentity;
 use crate::signal::store::{SignalStore, SignedPreKeyStore, StoreError};
 use crate::signal::SignedPreKeyRecord;
-use crate::store::{Device, DeviceStore, MessagingStore};
+use crate::store::{AppStateStore, Device, DeviceStore, MessagingStore};
 
 const COMPONENT: &str = "device";
 
@@ -110,6 +111,7 @@ impl SqliteStore {
         migrate(&mut conn)?;
         super::edge_routing::migrate(&mut conn)?;
         super::polls::migrate(&mut conn)?;
+        super::app_state::migrate(&mut conn)?;
         Ok(Self {
             shared: Arc::new(Shared {
                 conn: Mutex::new(conn),
@@ -288,6 +290,7 @@ impl DeviceStore for SqliteDeviceStore {
             (None, None) => {}
         }
         SqliteMessagingStore::new(self.shared.clone(), self.name.clone()).clear()?;
+        super::app_state::delete(&mut *self.shared.lock()?, &self.name)?;
         let conn = self.shared.lock()?;
         super::edge_routing::delete(&conn, &self.name)?;
         conn.execute("DELETE FROM wazap_devices WHERE account = ?1", [&self.name])?;
@@ -326,6 +329,10 @@ impl DeviceStore for SqliteDeviceStore {
 
     fn messaging_store(&self) -> Result<Arc<dyn MessagingStore>, StoreError> {
         Ok(Arc::new(SqliteMessagingStore::new(self.shared.clone(), self.name.clone())))
+    }
+
+    fn app_state_store(&self) -> Result<Arc<dyn AppStateStore>, StoreError> {
+        Ok(Arc::new(SqliteAppStateStore::new(self.shared.clone(), self.name.clone())))
     }
 }
 

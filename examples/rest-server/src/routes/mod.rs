@@ -1,5 +1,6 @@
 //! The HTTP routes, one file per group of endpoints.
 pub mod admin;
+pub mod app_state;
 pub mod changes;
 pub mod chat;
 pub mod download;
@@ -79,6 +80,12 @@ pub fn router(state: AppState, media_body_limit: usize) -> Router {
         .route("/group/join", post(groups::join))
         .route("/group/inviteinfo", post(groups::invite_info))
         .route("/group/updateparticipants", post(groups::update_participants))
+        .route("/user/contacts", get(app_state::contacts))
+        .route("/chat/archive", post(app_state::archive))
+        .route("/chat/pin", post(app_state::pin))
+        .route("/chat/mute", post(app_state::mute))
+        .route("/label/edit", post(app_state::edit_label))
+        .route("/label/chat", post(app_state::label_chat))
         .merge(media)
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .method_not_allowed_fallback(|| async {

@@ -2,6 +2,7 @@
 //! all of them.
 
 mod api;
+mod app_state;
 mod binary;
 mod changes;
 mod chat;

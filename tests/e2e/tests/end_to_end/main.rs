@@ -1,5 +1,6 @@
 //! Real clients against the sandbox: every feature end to end. One test binary for all of them.
 
+mod app_state;
 mod changes;
 mod client;
 mod groups;
