@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, watch};
 use wazap::store::SqliteSignalStore;
 
 use crate::conn::ConnHandle;
+use crate::faults::{FaultSpec, Faults};
 use crate::handlers::edge_routing::EdgeRouting;
 use crate::media::MediaStore;
 use crate::phone::{signal_store, InboxEntry, MAX_INBOX};
@@ -50,6 +51,8 @@ pub struct Shared {
     pub latency: Duration,
     /// [`crate::SandboxConfig::login_time`].
     pub login_time: Duration,
+    /// The faults in force ([`crate::faults`]).
+    pub faults: Faults,
 }
 
 /// What [`Shared::new`] needs besides the state.
@@ -61,6 +64,7 @@ pub struct SharedParts {
     pub phone_wake: mpsc::UnboundedSender<String>,
     pub latency: Duration,
     pub login_time: Duration,
+    pub faults: FaultSpec,
 }
 
 impl Shared {
@@ -79,6 +83,7 @@ impl Shared {
             edge_routing: EdgeRouting::default(),
             latency: parts.latency,
             login_time: parts.login_time,
+            faults: Faults::new(parts.faults),
         }
     }
 

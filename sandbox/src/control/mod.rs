@@ -5,6 +5,7 @@ mod app_state;
 mod body;
 mod devices;
 mod error;
+mod faults;
 mod groups;
 mod pair;
 mod phone;
@@ -32,5 +33,6 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/inbox", get(phone::inbox))
         .route("/reinstall", post(phone::reinstall))
         .route("/app-state", post(app_state::mutate).get(app_state::view))
+        .route("/faults", post(faults::set).get(faults::view).delete(faults::clear))
         .fallback(|| async { ControlError::not_found("no such control endpoint") })
 }

@@ -6,7 +6,7 @@ use wazap::binary::{Node, Server};
 use wazap::proto::Message;
 use wazap::signal::{
     decrypt_message, decrypt_pre_key_message, group_decrypt, process_sender_key_distribution,
-    unpad_message, RandomKeys, SenderKeyDistributionMessage, SenderKeyName,
+    unpad_message, RandomKeys, SenderKeyDistributionMessage, SenderKeyName, SignalError,
 };
 use wazap::store::{SignalStore, StoreChanges};
 
@@ -132,6 +132,9 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
                 changes.merge(d.changes);
                 d.plaintext
             }
+            // Delivered before (a copy written twice, or sent again after a lost ack): the
+            // phone had it; no retry.
+            Err(SignalError::DuplicateMessage { .. }) => continue,
             Err(e) => {
                 tracing::warn!(%phone, %sender, error = %e, "the phone cannot decrypt a message");
                 failed = true;
