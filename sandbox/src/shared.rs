@@ -41,6 +41,10 @@ pub struct Shared {
     shutdown: watch::Sender<bool>,
     /// The phones' Signal stores, opened on first use.
     phones: Mutex<HashMap<String, Arc<SqliteSignalStore>>>,
+    /// One lock per phone, held while it encrypts or decrypts: its Signal sessions are read,
+    /// advanced and written back whole, so two at once would lose one's update (a counter used
+    /// twice, a chain step forgotten).
+    phone_crypto: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Where phone stores live (`DIR/phones`), `None` in memory.
     phones_dir: Option<PathBuf>,
     /// Wakes the phone worker.
@@ -78,6 +82,7 @@ impl Shared {
             media: parts.media,
             shutdown: watch::channel(false).0,
             phones: Mutex::new(HashMap::new()),
+            phone_crypto: Mutex::new(HashMap::new()),
             phones_dir: parts.phones_dir,
             phone_wake: parts.phone_wake,
             edge_routing: EdgeRouting::default(),
@@ -106,6 +111,12 @@ impl Shared {
                 None
             }
         }
+    }
+
+    /// The lock of `phone`'s Signal work (see the field); hold the returned guard's owner.
+    pub fn phone_crypto_lock(&self, phone: &str) -> Arc<Mutex<()>> {
+        let mut locks = self.phone_crypto.lock().unwrap_or_else(|p| p.into_inner());
+        locks.entry(phone.to_owned()).or_default().clone()
     }
 
     /// Throws away the phone's Signal store (a reinstall): the next [`Shared::phone_store`]

@@ -110,6 +110,8 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
     let mut decrypted: Vec<Message> = Vec::new();
     let mut changes = StoreChanges::default();
     let mut failed = false;
+    let lock = shared.phone_crypto_lock(phone);
+    let crypto = lock.lock().unwrap_or_else(|p| p.into_inner());
     for enc in node.children_by_tag("enc") {
         let Some(bytes) = enc.content_bytes() else { continue };
         let result = match enc.attr_str("type") {
@@ -161,6 +163,7 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
     if let Err(e) = store.commit(changes) {
         tracing::warn!(error = %e, "phone store commit failed");
     }
+    drop(crypto);
     if failed {
         super::retry::ask_again(shared, phone, &store, node);
     }
