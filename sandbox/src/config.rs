@@ -3,6 +3,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::faults::FaultSpec;
+
 /// Settings of [`crate::Sandbox::start`].
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
@@ -21,6 +23,8 @@ pub struct SandboxConfig {
     /// transport mode (Baileys) is safe only if the server takes one: see
     /// [`SandboxConfig::LOGIN_TIME`].
     pub login_time: Duration,
+    /// The faults in force from the start (`--faults JSON`; `POST /control/faults` later).
+    pub faults: FaultSpec,
 }
 
 impl SandboxConfig {
@@ -44,6 +48,7 @@ impl SandboxConfig {
             data_dir: None,
             latency: Duration::ZERO,
             login_time: Duration::ZERO,
+            faults: FaultSpec::default(),
         }
     }
 
@@ -55,6 +60,11 @@ impl SandboxConfig {
 
     pub fn with_latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
+        self
+    }
+
+    pub fn with_faults(mut self, faults: FaultSpec) -> Self {
+        self.faults = faults;
         self
     }
 

@@ -10,10 +10,12 @@
 //! [`ws`] (axum websocket as a byte stream), [`conn`] (one task per connection: handshake, frames,
 //! dispatch), [`handlers`] (one file per stanza family), [`control`] (HTTP handlers), [`state`]
 //! (accounts, devices, prekeys, pending pairings; JSON persistence), [`media`] (the media host),
-//! [`phone`] (the simulated primary device of each account).
+//! [`phone`] (the simulated primary device of each account), [`faults`] (what the server does
+//! wrong on purpose, for tests of recovery).
 pub mod config;
 pub mod conn;
 pub mod control;
+pub mod faults;
 pub mod handlers;
 pub mod jids;
 pub mod media;
@@ -25,4 +27,5 @@ pub mod state;
 pub mod ws;
 
 pub use config::SandboxConfig;
+pub use faults::{FaultSpec, FaultsView, StreamErrorFault};
 pub use server::{Sandbox, SandboxHandle, StartError};

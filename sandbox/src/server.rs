@@ -111,6 +111,7 @@ impl Sandbox {
             phone_wake,
             latency: config.latency,
             login_time: config.login_time,
+            faults: config.faults.clone(),
         };
         let shared = Arc::new(Shared::new(state, parts));
         tokio::spawn(phone::worker::run(shared.clone(), woken));

@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, watch};
 use wazap::store::SqliteSignalStore;
 
 use crate::conn::ConnHandle;
+use crate::faults::{FaultSpec, Faults};
 use crate::handlers::edge_routing::EdgeRouting;
 use crate::media::MediaStore;
 use crate::phone::{signal_store, InboxEntry, MAX_INBOX};
@@ -40,6 +41,10 @@ pub struct Shared {
     shutdown: watch::Sender<bool>,
     /// The phones' Signal stores, opened on first use.
     phones: Mutex<HashMap<String, Arc<SqliteSignalStore>>>,
+    /// One lock per phone, held while it encrypts or decrypts: its Signal sessions are read,
+    /// advanced and written back whole, so two at once would lose one's update (a counter used
+    /// twice, a chain step forgotten).
+    phone_crypto: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Where phone stores live (`DIR/phones`), `None` in memory.
     phones_dir: Option<PathBuf>,
     /// Wakes the phone worker.
@@ -50,6 +55,8 @@ pub struct Shared {
     pub latency: Duration,
     /// [`crate::SandboxConfig::login_time`].
     pub login_time: Duration,
+    /// The faults in force ([`crate::faults`]).
+    pub faults: Faults,
 }
 
 /// What [`Shared::new`] needs besides the state.
@@ -61,6 +68,7 @@ pub struct SharedParts {
     pub phone_wake: mpsc::UnboundedSender<String>,
     pub latency: Duration,
     pub login_time: Duration,
+    pub faults: FaultSpec,
 }
 
 impl Shared {
@@ -74,11 +82,13 @@ impl Shared {
             media: parts.media,
             shutdown: watch::channel(false).0,
             phones: Mutex::new(HashMap::new()),
+            phone_crypto: Mutex::new(HashMap::new()),
             phones_dir: parts.phones_dir,
             phone_wake: parts.phone_wake,
             edge_routing: EdgeRouting::default(),
             latency: parts.latency,
             login_time: parts.login_time,
+            faults: Faults::new(parts.faults),
         }
     }
 
@@ -101,6 +111,12 @@ impl Shared {
                 None
             }
         }
+    }
+
+    /// The lock of `phone`'s Signal work (see the field); hold the returned guard's owner.
+    pub fn phone_crypto_lock(&self, phone: &str) -> Arc<Mutex<()>> {
+        let mut locks = self.phone_crypto.lock().unwrap_or_else(|p| p.into_inner());
+        locks.entry(phone.to_owned()).or_default().clone()
     }
 
     /// Throws away the phone's Signal store (a reinstall): the next [`Shared::phone_store`]

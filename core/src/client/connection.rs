@@ -355,6 +355,7 @@ async fn serve(
     let logged_in = session.logged_in;
     session.finish();
     keepalive_task.abort();
+    inner.outbox.offline(conn.id);
     inner.clear_conn(conn.id);
     inner.set_logged_in(false);
     inner.iq.fail_all();

@@ -104,6 +104,7 @@ impl Inner {
             let Some(device) = missing.iter().find(|d| d.jid == jid) else { continue };
             match bundle {
                 Ok(bundle) => {
+                    let _signal = self.messaging.signal_guard();
                     let mut result = start_session(&**store, device, &bundle);
                     // The device has a new identity key: trust it and start over.
                     if let Some((address, received)) =

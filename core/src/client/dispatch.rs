@@ -21,7 +21,16 @@ pub(crate) async fn dispatch(
     node: Node,
 ) -> Option<EndReason> {
     tracing::trace!(%node, "recv");
-    // Answers to our iqs (and acks of our stanzas) go to whoever waits for them.
+    // Acks of what the outbox keeps end its wait; answers to our iqs (and other acks) go to
+    // whoever waits for them.
+    let node = if node.tag == "ack" {
+        match inner.outbox.complete(node) {
+            Ok(()) => return None,
+            Err(node) => node,
+        }
+    } else {
+        node
+    };
     let node = if matches!(&*node.tag, "iq" | "ack")
         && (node.tag == "ack" || matches!(node.attr_str("type"), Some("result" | "error")))
     {

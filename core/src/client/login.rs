@@ -42,6 +42,9 @@ pub(crate) async fn handle_success(inner: &Arc<Inner>, session: &mut Session, no
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "success with a malformed lid"),
     }
+    // What the last connection left unacked goes out again, before anything new.
+    let (flushing, conn) = (inner.clone(), session.conn.clone());
+    tokio::spawn(async move { flushing.flush_outbox(conn).await });
     let inner = inner.clone();
     tokio::spawn(async move {
         prekeys::refill(&inner, true).await;

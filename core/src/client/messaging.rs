@@ -66,6 +66,11 @@ pub(crate) struct MessagingState {
     /// Serialises encryption: sessions of one address must not advance concurrently, and
     /// stanzas leave in the order the callers sent them.
     pub(crate) send_lock: tokio::sync::Mutex<()>,
+    /// Held around every synchronous use of the Signal sessions and sender keys (encrypt,
+    /// decrypt and commit): a session record is read, advanced and written back whole, so a
+    /// receive committing while a send encrypts would write back a stale sending chain (the
+    /// next message reuses a counter; its receiver drops it as a duplicate).
+    pub(crate) signal_lock: Mutex<()>,
     /// The order sends were called in.
     pub(crate) order: Arc<super::order::SendOrder>,
     /// Whether delivery receipts are active or `inactive`.
@@ -297,6 +302,11 @@ impl MessagingState {
         *count
     }
 
+    /// Whether a retry receipt was sent for `id` and its message has not come since.
+    pub(crate) fn retrying(&self, id: &str) -> bool {
+        lock(&self.retries_sent).contains_key(id)
+    }
+
     pub(crate) fn clear_retry(&self, id: &str) {
         lock(&self.retries_sent).remove(id);
     }
@@ -327,6 +337,16 @@ impl MessagingState {
             }
         }
         true
+    }
+
+    /// Whether a message was recorded by [`MessagingState::first_sighting`].
+    pub(crate) fn was_seen(&self, chat: &Jid, sender: &Jid, id: &str) -> bool {
+        lock(&self.seen).0.contains(&(chat.clone(), sender.clone(), id.to_owned()))
+    }
+
+    /// [`MessagingState::signal_lock`].
+    pub(crate) fn signal_guard(&self) -> MutexGuard<'_, ()> {
+        lock(&self.signal_lock)
     }
 
     pub(crate) fn cached_signal(&self, identity: &PublicKey) -> Option<Arc<dyn SignalStore>> {

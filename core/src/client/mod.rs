@@ -9,7 +9,8 @@
 //!   `stream:error`; `pairing` and `pair_code` link the device; `prekeys` keeps one-time
 //!   prekeys on the server.
 //! - `events`: the event subscriptions ([`Events`]).
-//! - Messaging: `send` (encrypt and send, wait for the ack), `receive` (decrypt, commit, emit,
+//! - Messaging: `send` (encrypt and send, wait for the ack), `outbox` (what is written and
+//!   not acked yet, written again after a reconnect), `receive` (decrypt, commit, emit,
 //!   receipt, ack), `receipt` (receipt events, answering retry receipts), `devices` (usync
 //!   device lists, group participants, prekey bundles), `messaging` (their caches and the
 //!   retry buffer), `presence`; `api` holds the public methods.
@@ -39,6 +40,7 @@ mod login;
 mod media_conn;
 mod messaging;
 mod order;
+mod outbox;
 mod pair_code;
 mod pairing;
 mod polls;
@@ -105,6 +107,8 @@ pub(crate) struct Inner {
     pub(crate) pre_key_lock: tokio::sync::Mutex<()>,
     /// Device lists, LIDs, retry buffer, sender key holders (see `messaging`).
     pub(crate) messaging: messaging::MessagingState,
+    /// Stanzas written and not acked yet, written again after a reconnect.
+    pub(crate) outbox: outbox::Outbox,
     /// Media downloads: the HTTP client (made on first use) and the cached media hosts.
     http: OnceLock<reqwest::Client>,
     media_conn: tokio::sync::Mutex<Option<media_conn::MediaConn>>,
@@ -379,6 +383,7 @@ impl Client {
             code_pairing: Mutex::new(None),
             pre_key_lock: tokio::sync::Mutex::new(()),
             messaging: messaging::MessagingState::default(),
+            outbox: outbox::Outbox::default(),
             http: OnceLock::new(),
             media_conn: tokio::sync::Mutex::new(None),
             history_queue: Mutex::new(None),

@@ -66,6 +66,7 @@ async fn answer_retry(inner: &Arc<Inner>, node: &Node) -> Result<(), ClientError
         inner.ensure_sessions(&store, &[device]).await?;
     }
     let group_sender = sent.chat.is_group().then(|| own.pn.clone());
+    let signal = inner.messaging.signal_guard();
     let stanza = build_retry_message(
         &*store,
         &own,
@@ -76,10 +77,11 @@ async fn answer_retry(inner: &Arc<Inner>, node: &Node) -> Result<(), ClientError
         identity.as_deref(),
     )
     .map_err(bad)?;
+    drop(signal);
     if sent.chat.is_group() {
         inner.messaging.add_sender_key_holders(&sent.chat, false, &[requester]);
     }
-    inner.send_node(stanza).await
+    inner.send_until_acked(stanza).await
 }
 
 impl Inner {

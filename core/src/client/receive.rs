@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use rand::rngs::OsRng;
 
-use super::connection::Conn;
 use super::dispatch::send_ack;
 use super::identity::{changed_identity, trust_new_identity};
 use super::session::Session;
@@ -49,7 +48,9 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
     let info_for_decrypt = info.clone();
     let sender_jid = encryption_jid.clone();
     // Decrypt and commit on the blocking pool (SQLite touches the disk).
+    let locked = inner.clone();
     let (outcome, identity_changed) = super::blocking(move || {
+        let _signal = locked.messaging.signal_guard();
         let mut result =
             decrypt_with_info(&*store, info_for_decrypt.clone(), &stanza, &encryption_jid);
         // The sender's identity key changed: trust the new one, drop the old session, and
@@ -98,12 +99,25 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
             }
         }
         Err(MessageError::Duplicate) => tracing::debug!(id = %info.id, "redelivered message"),
+        // A copy of a message already emitted that does not decrypt (a second answer to our
+        // retry receipt, under a session the first one replaced): nothing is missing.
+        Err(e) if inner.messaging.was_seen(&info.chat, &info.sender, &info.id) => {
+            tracing::debug!(id = %info.id, error = %e, "undecryptable copy of a message already had");
+        }
         Err(MessageError::Unavailable(kind)) => {
             inner.emit(Event::UndecryptableMessage {
                 info: Box::new(info),
                 reason: kind,
                 unavailable: true,
             });
+        }
+        // Another copy of a message we already asked for again (delivered twice): the retry
+        // receipt is on its way (the outbox keeps it until the server acks it); a second one
+        // would only make the sender start a new session.
+        Err(e)
+            if e.wants_retry() && !is_retry_answer(node) && inner.messaging.retrying(&info.id) =>
+        {
+            tracing::debug!(id = %info.id, error = %e, "copy of a message already asked for again");
         }
         Err(e) if e.wants_retry() => {
             tracing::info!(id = %info.id, error = %e, "cannot decrypt; asking for a retry");
@@ -119,9 +133,10 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
                 // Off the read loop: the receipt needs a fresh prekey, whose lock a prekey
                 // refill may hold while it waits for an iq answer only this loop can read
                 // (offline messages arrive right after login, when the refill runs).
-                let (inner, conn, node) = (inner.clone(), session.conn.clone(), node.clone());
+                let with_keys = count > 1 || matches!(e, MessageError::NoSession(_));
+                let (inner, node) = (inner.clone(), node.clone());
                 tokio::spawn(async move {
-                    if let Err(e) = send_retry_receipt(&inner, &conn, &node, count).await {
+                    if let Err(e) = send_retry_receipt(&inner, &node, count, with_keys).await {
                         tracing::warn!(error = %e, "retry receipt not sent");
                     }
                 });
@@ -139,6 +154,11 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
     Ok(())
 }
 
+/// Whether `node` answers a retry receipt (its `<enc>` carries the retry `count`).
+fn is_retry_answer(node: &Node) -> bool {
+    node.children_by_tag("enc").any(|enc| enc.attr_str("count").is_some())
+}
+
 /// Remembers the LID↔phone pairs a stanza reveals.
 fn learn_lids(inner: &Inner, info: &MessageInfo) {
     if let Some(alt) = &info.sender_alt {
@@ -149,34 +169,43 @@ fn learn_lids(inner: &Inner, info: &MessageInfo) {
     }
 }
 
-/// Asks the sender to encrypt `node` again, with a fresh one-time prekey so it can start a
-/// new session when ours is gone.
+/// Asks the sender to encrypt `node` again. The first retry asks only that: the sender
+/// encrypts again under the session it has (a lost sender key or a message key that went
+/// missing do not need a new session). From the second retry on, or when we have no session
+/// with the sender, the receipt carries a fresh one-time prekey so the sender can start a new
+/// session (whatsmeow `sendRetryReceipt`: keys when `retryCount > 1 || forceIncludeIdentity`).
 async fn send_retry_receipt(
     inner: &Arc<Inner>,
-    conn: &Conn,
     node: &Node,
     count: u32,
+    with_keys: bool,
 ) -> Result<(), ClientError> {
     let device = inner.device()?;
-    let store = inner.signal().await?;
-    let pre_key = {
-        let _guard = inner.pre_key_lock.lock().await;
-        let id = inner.device()?.next_pre_key_id;
-        let record = PreKeyRecord::new(id, KeyPair::generate(&mut OsRng));
-        let stored = record.clone();
-        let signal = store.clone();
-        super::blocking(move || signal.store_pre_key(&stored)).await??;
-        inner.update_device(|d| d.advance_pre_key_id(1)).await?;
-        record
-    };
-    let identity = device.account_bytes().unwrap_or_default();
-    let keys = RetryKeys {
-        identity: device.identity_key.public,
-        pre_key: &pre_key,
-        signed_pre_key: &device.signed_pre_key,
-        device_identity: &identity,
-    };
-    let receipt = build_retry_receipt(node, count, device.registration_id, Some(&keys))
-        .map_err(|e| ClientError::BadResponse(e.to_string()))?;
-    conn.send(&receipt).await
+    let receipt = if with_keys {
+        let store = inner.signal().await?;
+        let pre_key = {
+            let _guard = inner.pre_key_lock.lock().await;
+            let id = inner.device()?.next_pre_key_id;
+            let record = PreKeyRecord::new(id, KeyPair::generate(&mut OsRng));
+            let stored = record.clone();
+            let signal = store.clone();
+            super::blocking(move || signal.store_pre_key(&stored)).await??;
+            inner.update_device(|d| d.advance_pre_key_id(1)).await?;
+            record
+        };
+        let identity = device.account_bytes().unwrap_or_default();
+        let keys = RetryKeys {
+            identity: device.identity_key.public,
+            pre_key: &pre_key,
+            signed_pre_key: &device.signed_pre_key,
+            device_identity: &identity,
+        };
+        build_retry_receipt(node, count, device.registration_id, Some(&keys))
+    } else {
+        build_retry_receipt(node, count, device.registration_id, None)
+    }
+    .map_err(|e| ClientError::BadResponse(e.to_string()))?;
+    // Through the outbox: a retry receipt lost with its connection would lose the message.
+    let _guard = inner.messaging.send_lock.lock().await;
+    inner.send_until_acked(receipt).await
 }

@@ -24,8 +24,21 @@ pub struct SendResult {
     pub timestamp: u64,
 }
 
-/// How long to wait for the server's ack of a message.
+/// How long a send may take, reconnections included, until the server's ack.
 const ACK_TIMEOUT: Duration = Duration::from_secs(60);
+/// The pause between two attempts to prepare a send that failed for want of a connection.
+const RETRY_PAUSE: Duration = Duration::from_millis(50);
+
+/// Errors that a later connection may not meet: the send tries again.
+fn is_transient(e: &ClientError) -> bool {
+    matches!(
+        e,
+        ClientError::NotConnected
+            | ClientError::Disconnected
+            | ClientError::IqTimeout
+            | ClientError::Socket(_)
+    )
+}
 
 pub(crate) fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
@@ -60,6 +73,10 @@ impl Inner {
     }
 
     /// Encrypts and sends `message` to `to` (a user or a group); waits for the server's ack.
+    /// A connection that drops meanwhile costs only time: device lists and sessions are
+    /// fetched again once a connection is back, and a stanza already written stays in the
+    /// outbox until the server acks it (written again on the next connection), all within
+    /// [`ACK_TIMEOUT`].
     pub(crate) async fn send_message(
         &self,
         to: Jid,
@@ -68,82 +85,29 @@ impl Inner {
         ticket: Ticket,
     ) -> Result<SendResult, ClientError> {
         ticket.turn().await;
-        let own = self.own_jids()?;
+        let deadline = tokio::time::Instant::now() + ACK_TIMEOUT;
         let id = id.unwrap_or_else(|| self.new_message_id());
         let to = to.to_non_ad();
-        let store = self.signal().await?;
-        let identity = self.device()?.account_bytes();
-        let guard = self.messaging.send_lock.lock().await;
-        let (node, phash, users) = if to.is_group() {
-            let participants = self.group_participants(&to).await?;
-            let devices = self.user_devices(&participants).await?;
-            let devices: Vec<Jid> =
-                devices.into_iter().filter(|d| !own.is_this_device(d)).collect();
-            let devices = self.outgoing(devices, false);
-            let holders = self.messaging.sender_key_holders(&to);
-            let msg = GroupMessage {
-                id: &id,
-                group: &to,
-                message: &message,
-                sender: &own.pn,
-                devices: &devices,
-                devices_with_sender_key: &holders,
-                device_identity: identity.as_deref(),
-            };
-            let targets = sender_key_targets(&*store, &own, &msg)?;
-            self.ensure_sessions(&store, &targets).await?;
-            let out = build_group_message(&*store, &own, &msg)?;
-            self.messaging.add_sender_key_holders(
-                &to,
-                out.new_sender_key,
-                &out.sender_key_recipients,
-            );
-            for (jid, e) in &out.failed {
-                tracing::warn!(%jid, error = %e, "group message not encrypted for a device");
+        let (node, phash, users, rx) = loop {
+            match self.encrypt_and_write(&to, &message, &id).await {
+                Ok(written) => break written,
+                Err(e) if is_transient(&e) => {
+                    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                    if left.is_zero() {
+                        return Err(e);
+                    }
+                    tracing::debug!(%id, error = %e, "send waits for a connection");
+                    self.outbox.wait_online(left).await?;
+                    // An iq that timed out on a live connection: do not spin.
+                    tokio::time::sleep(RETRY_PAUSE.min(left)).await;
+                }
+                Err(e) => return Err(e),
             }
-            (out.node, out.phash, participants)
-        } else {
-            let lid_addressed = to.is_lid();
-            let own_user = if lid_addressed {
-                own.lid.clone().map(|l| l.to_non_ad()).unwrap_or_else(|| own.pn.to_non_ad())
-            } else {
-                own.pn.to_non_ad()
-            };
-            let recipient =
-                self.outgoing(self.user_devices(std::slice::from_ref(&to)).await?, lid_addressed);
-            let own_devices: Vec<Jid> = self
-                .user_devices(&[own.pn.to_non_ad()])
-                .await?
-                .into_iter()
-                .filter(|d| !own.is_this_device(d))
-                .collect();
-            let own_devices = self.outgoing(own_devices, lid_addressed);
-            let all: Vec<OutgoingDevice> =
-                recipient.iter().chain(own_devices.iter()).cloned().collect();
-            self.ensure_sessions(&store, &all).await?;
-            let msg = DirectMessage {
-                id: &id,
-                to: &to,
-                message: &message,
-                recipient_devices: &recipient,
-                own_devices: &own_devices,
-                device_identity: identity.as_deref(),
-            };
-            let out = build_direct_message(&*store, &own, &msg)?;
-            for (jid, e) in &out.failed {
-                tracing::warn!(%jid, error = %e, "message not encrypted for a device");
-            }
-            (out.node, out.phash, vec![to.clone(), own_user])
         };
-        // A poll's votes derive their key from us as the chat addresses us.
-        let sender = own.lid.as_ref().filter(|_| to.is_lid()).unwrap_or(&own.pn);
-        self.remember_poll(&to, sender, &id, &message);
-        self.messaging.remember_sent(id.clone(), SentMessage { chat: to.clone(), message });
-        let expected = self.send_expecting(node, &id).await?;
         // The next message may be encrypted and sent while the server acks this one.
-        drop(guard);
         drop(ticket);
-        let ack = expected.answer(ACK_TIMEOUT).await?;
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let ack = self.reliable_ack(&node, rx, left).await?;
         let ack = parse_server_ack(&ack).map_err(|e| ClientError::BadResponse(e.to_string()))?;
         if ack.phash_mismatch(&phash) {
             // Our device lists are stale: fetch them again next time.
@@ -166,6 +130,101 @@ impl Inner {
             });
         }
         Ok(SendResult { id, timestamp: ack.timestamp.unwrap_or_else(unix_now) })
+    }
+
+    /// Device lists, sessions, encryption, then the write into the outbox (under the send
+    /// lock, so stanzas leave in order). Errors before the encryption leave nothing behind.
+    async fn encrypt_and_write(
+        &self,
+        to: &Jid,
+        message: &proto::Message,
+        id: &str,
+    ) -> Result<(Node, String, Vec<Jid>, tokio::sync::oneshot::Receiver<Node>), ClientError> {
+        if self.outbox.len() >= super::outbox::MAX_PENDING {
+            // Back-pressure: the caller waits (a transient error) until the outbox drains.
+            return Err(ClientError::NotConnected);
+        }
+        let own = self.own_jids()?;
+        let store = self.signal().await?;
+        let identity = self.device()?.account_bytes();
+        let guard = self.messaging.send_lock.lock().await;
+        let (node, phash, users) = if to.is_group() {
+            let participants = self.group_participants(to).await?;
+            let devices = self.user_devices(&participants).await?;
+            let devices: Vec<Jid> =
+                devices.into_iter().filter(|d| !own.is_this_device(d)).collect();
+            let devices = self.outgoing(devices, false);
+            let holders = self.messaging.sender_key_holders(to);
+            let msg = GroupMessage {
+                id,
+                group: to,
+                message,
+                sender: &own.pn,
+                devices: &devices,
+                devices_with_sender_key: &holders,
+                device_identity: identity.as_deref(),
+            };
+            let targets = sender_key_targets(&*store, &own, &msg)?;
+            self.ensure_sessions(&store, &targets).await?;
+            let out = {
+                let _signal = self.messaging.signal_guard();
+                build_group_message(&*store, &own, &msg)?
+            };
+            self.messaging.add_sender_key_holders(
+                to,
+                out.new_sender_key,
+                &out.sender_key_recipients,
+            );
+            for (jid, e) in &out.failed {
+                tracing::warn!(%jid, error = %e, "group message not encrypted for a device");
+            }
+            (out.node, out.phash, participants)
+        } else {
+            let lid_addressed = to.is_lid();
+            let own_user = if lid_addressed {
+                own.lid.clone().map(|l| l.to_non_ad()).unwrap_or_else(|| own.pn.to_non_ad())
+            } else {
+                own.pn.to_non_ad()
+            };
+            let recipient =
+                self.outgoing(self.user_devices(std::slice::from_ref(to)).await?, lid_addressed);
+            let own_devices: Vec<Jid> = self
+                .user_devices(&[own.pn.to_non_ad()])
+                .await?
+                .into_iter()
+                .filter(|d| !own.is_this_device(d))
+                .collect();
+            let own_devices = self.outgoing(own_devices, lid_addressed);
+            let all: Vec<OutgoingDevice> =
+                recipient.iter().chain(own_devices.iter()).cloned().collect();
+            self.ensure_sessions(&store, &all).await?;
+            let msg = DirectMessage {
+                id,
+                to,
+                message,
+                recipient_devices: &recipient,
+                own_devices: &own_devices,
+                device_identity: identity.as_deref(),
+            };
+            let out = {
+                let _signal = self.messaging.signal_guard();
+                build_direct_message(&*store, &own, &msg)?
+            };
+            for (jid, e) in &out.failed {
+                tracing::warn!(%jid, error = %e, "message not encrypted for a device");
+            }
+            (out.node, out.phash, vec![to.clone(), own_user])
+        };
+        // A poll's votes derive their key from us as the chat addresses us.
+        let sender = own.lid.as_ref().filter(|_| to.is_lid()).unwrap_or(&own.pn);
+        self.remember_poll(to, sender, id, message);
+        self.messaging.remember_sent(
+            id.to_owned(),
+            SentMessage { chat: to.clone(), message: message.clone() },
+        );
+        let rx = self.send_reliably(&node).await?;
+        drop(guard);
+        Ok((node, phash, users, rx))
     }
 }
 

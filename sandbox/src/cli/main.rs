@@ -1,21 +1,26 @@
-//! `wazap-sandbox --listen 127.0.0.1:0 [--data DIR] [--latency-ms N] [--login-ms N]`: prints one JSON line with
-//! the sandbox's addresses and root key on stdout when ready, then logs to stderr (`RUST_LOG`
-//! filters).
+//! `wazap-sandbox --listen 127.0.0.1:0 [--data DIR] [--latency-ms N] [--login-ms N] [--faults
+//! JSON]`: prints one JSON line with the sandbox's addresses and root key on stdout when ready,
+//! then logs to stderr (`RUST_LOG` filters).
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use wazap_sandbox::{Sandbox, SandboxConfig};
+use wazap_sandbox::{FaultSpec, Sandbox, SandboxConfig};
 
 const USAGE: &str =
-    "usage: wazap-sandbox [--listen ADDR] [--data DIR] [--latency-ms N] [--login-ms N]\n  \
+    "usage: wazap-sandbox [--listen ADDR] [--data DIR] [--latency-ms N] [--login-ms N] \
+    [--faults JSON]\n  \
     --listen ADDR   address to listen on (default 127.0.0.1:0, a free port)\n  \
     --data DIR      keep accounts, devices and keys in DIR (default: in memory)\n  \
     --latency-ms N  delay each stanza sent to a client by N ms, as a server at network \
     distance (default 20; 0 for none)\n  \
-    --login-ms N    take N ms to log a client in after its handshake (default 200; 0 for none)";
+    --login-ms N    take N ms to log a client in after its handshake (default 200; 0 for none)\n  \
+    --faults JSON   inject faults from the start, as POST /control/faults takes them: \
+    {\"drop_every_ms\":N, \"delay_ms\":M, \"handshake_fail_ratio\":R, \"stream_error\":\
+    \"515|conflict|401|503|none\", \"media_5xx_ratio\":Q, \"duplicate_delivery_ratio\":D, \
+    \"seed\":S}";
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<SandboxConfig, String> {
     let mut config = SandboxConfig::ephemeral().at_network_distance();
@@ -43,6 +48,13 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<SandboxConfig, Strin
                 let v = value()?;
                 let ms = v.parse::<u64>().map_err(|e| format!("--login-ms {v}: {e}"))?;
                 config.login_time = Duration::from_millis(ms);
+            }
+            "--faults" => {
+                let v = value()?;
+                let spec: FaultSpec =
+                    serde_json::from_str(&v).map_err(|e| format!("--faults {v}: {e}"))?;
+                spec.validate().map_err(|e| format!("--faults: {e}"))?;
+                config.faults = spec;
             }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),

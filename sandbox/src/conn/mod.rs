@@ -46,6 +46,11 @@ pub async fn serve(shared: Arc<Shared>, socket: WebSocket) {
 }
 
 async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
+    if shared.faults.fail_handshake() {
+        tracing::info!("fault: handshake fails");
+        drop(socket);
+        return;
+    }
     let config =
         ServerHandshakeConfig::new(shared.pki.server_static.clone(), shared.pki.cert_chain.clone());
     let (noise, accepted) = match server_handshake(
@@ -67,7 +72,7 @@ async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
     };
     let (mut reader, writer) = noise.split();
     let (handle, outbound) = ConnHandle::new(id);
-    let writer = tokio::spawn(writer::run(writer, outbound, Encoder::new(dict), shared.latency));
+    let writer = tokio::spawn(writer::run(writer, outbound, Encoder::new(dict), shared.clone()));
 
     let payload = match ClientPayload::decode(accepted.payload.as_slice()) {
         Ok(payload) => payload,
@@ -89,12 +94,39 @@ async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
     if let Session::LoggedIn { phone, device } = &session {
         edge_routing::after_login(&shared, &handle, phone, *device, accepted.header.routing_info);
     }
+    let logged_in = matches!(session, Session::LoggedIn { .. });
+    if logged_in {
+        shared.faults.count_login();
+    }
     let mut ctx =
         ConnCtx { shared: shared.clone(), handle: handle.clone(), session, active: false };
     let decoder = Decoder::new(dict);
     let mut shutdown = shared.shutdown_signal();
+    let mut faults = shared.faults.subscribe();
+    let mut drop_at = None;
+    faults.mark_changed();
+    let mut dropped = false;
     loop {
         tokio::select! {
+            changed = faults.changed() => {
+                if changed.is_err() {
+                    continue;
+                }
+                faults.borrow_and_update();
+                drop_at = shared.faults.drop_after().map(|after| tokio::time::Instant::now() + after);
+                if logged_in && !handle.is_ending() {
+                    if let Some(error) = shared.faults.take_stream_error() {
+                        tracing::info!(node = %error, "fault: stream error");
+                        handle.close(Some(error));
+                    }
+                }
+            }
+            _ = until(drop_at) => {
+                tracing::info!("fault: connection dropped");
+                shared.faults.count_drop();
+                dropped = true;
+                break;
+            }
             frame = reader.recv_frame() => match frame {
                 // The session is over (a stream error went out): the client's last words are
                 // not handled.
@@ -117,9 +149,25 @@ async fn run(shared: Arc<Shared>, id: u64, socket: WebSocket) {
             _ = shutdown.changed() => break,
         }
     }
+    if dropped {
+        // Cut, as a network failure does: what the writer had not sent is lost (the stanzas
+        // in flight are handed back below, as for any closed connection).
+        writer.abort();
+        let _ = writer.await;
+        ctx.end();
+        return;
+    }
     handle.close(None);
     ctx.end();
     let _ = writer.await;
+}
+
+/// Completes at `deadline`, never without one.
+async fn until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// After a refused login: reads (and ignores) the client's frames until it closes or the writer

@@ -1,6 +1,7 @@
 //! The writer task: encodes queued nodes with the connection's dictionary and sends them, each
 //! `latency` after it was queued (a server at network distance: frames stay in order and
-//! pipelined, only later).
+//! pipelined, only later), plus the `delay_ms` of the faults in force.
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::Sink;
@@ -10,6 +11,7 @@ use wazap::binary::Encoder;
 use wazap::socket::{NoiseWriter, SocketError};
 
 use super::handle::Outbound;
+use crate::shared::Shared;
 
 /// How long a connection that got its last node (a stream error or failure) stays open for the
 /// client to close it first.
@@ -19,11 +21,12 @@ pub async fn run<W>(
     mut writer: NoiseWriter<W>,
     mut queue: mpsc::UnboundedReceiver<(Instant, Outbound)>,
     encoder: Encoder,
-    latency: Duration,
+    shared: Arc<Shared>,
 ) where
     W: Sink<Vec<u8>, Error = SocketError> + Unpin,
 {
     while let Some((queued, next)) = queue.recv().await {
+        let latency = shared.latency + shared.faults.frame_delay();
         if !latency.is_zero() {
             tokio::time::sleep_until(queued + latency).await;
         }

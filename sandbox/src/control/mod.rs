@@ -6,6 +6,7 @@ mod body;
 mod changes;
 mod devices;
 mod error;
+mod faults;
 mod groups;
 mod pair;
 mod phone;
@@ -37,5 +38,6 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/vote", post(changes::vote))
         .route("/reinstall", post(phone::reinstall))
         .route("/app-state", post(app_state::mutate).get(app_state::view))
+        .route("/faults", post(faults::set).get(faults::view).delete(faults::clear))
         .fallback(|| async { ControlError::not_found("no such control endpoint") })
 }

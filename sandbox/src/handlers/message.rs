@@ -35,6 +35,7 @@ pub fn handle(ctx: &mut ConnCtx, node: &Node) {
 /// (device 0) — and returns the server ack for the sender (`None` without a message id).
 pub fn route(shared: &Shared, phone: &str, device: u16, node: &Node) -> Option<Node> {
     let id = node.attr_str("id")?.to_owned();
+    shared.faults.note_routed(&format!("{phone}:{device}"), &id);
     let to = match node.req_jid("to") {
         Ok(to) => to,
         Err(e) => {

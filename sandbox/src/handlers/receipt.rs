@@ -20,6 +20,9 @@ pub fn handle(ctx: &mut ConnCtx, node: &Node) {
 /// Relays a receipt sent by (phone, device) — a companion, or the simulated phone — to the
 /// devices of the user it names.
 pub fn relay(shared: &Shared, phone: &str, device: u16, node: &Node) {
+    if node.attr_str("type") == Some("retry") {
+        shared.faults.count_retry_receipt();
+    }
     let Ok(Some(to)) = node.opt_jid("to") else { return };
     if to.server == Server::Group {
         group(shared, phone, device, &to, node);

@@ -18,6 +18,9 @@ pub fn deliver(shared: &Shared, phone: &str, device: u16, node: Node) {
             // in flight.
             let mut state = shared.state();
             if conn.send(node.clone()) {
+                if shared.faults.duplicate_delivery() {
+                    conn.send(node.clone());
+                }
                 if needs_ack(&node) {
                     state.in_flight.push(conn.id, node);
                 }
@@ -48,6 +51,9 @@ pub fn flush_offline(shared: &Shared, phone: &str, device: u16, conn: &ConnHandl
         let count = queued.len();
         for node in queued {
             conn.send(node.clone());
+            if shared.faults.duplicate_delivery() {
+                conn.send(node.clone());
+            }
             if needs_ack(&node) {
                 state.in_flight.push(conn.id, node);
             }

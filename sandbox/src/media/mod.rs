@@ -42,6 +42,11 @@ fn valid_kind(kind: &str) -> bool {
         && kind.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// A media request failed on purpose (`media_5xx_ratio`).
+fn unavailable() -> ControlError {
+    ControlError::new(StatusCode::SERVICE_UNAVAILABLE, "media host unavailable (injected fault)")
+}
+
 /// The direct path of a blob.
 pub fn direct_path(id: &str) -> String {
     format!("/v/sandbox/{id}.enc?ccb=11-4")
@@ -53,6 +58,9 @@ async fn upload(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Result<Json<serde_json::Value>, ControlError> {
+    if shared.faults.fail_media() {
+        return Err(unavailable());
+    }
     if !valid_kind(&kind) {
         return Err(ControlError::bad_request("unknown media type"));
     }
@@ -88,6 +96,9 @@ async fn upload(
 }
 
 async fn download(State(shared): State<Arc<Shared>>, Path(file): Path<String>) -> Response {
+    if shared.faults.fail_media() {
+        return unavailable().into_response();
+    }
     let id = file.strip_suffix(".enc").unwrap_or(&file);
     match shared.media.get(id).await {
         Some(blob) => ([(header::CONTENT_TYPE, "application/octet-stream")], blob.as_ref().clone())

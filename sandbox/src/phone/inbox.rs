@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Most entries kept per phone (oldest dropped first).
-pub const MAX_INBOX: usize = 1000;
+pub const MAX_INBOX: usize = 20_000;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxEntry {

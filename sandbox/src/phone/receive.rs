@@ -7,7 +7,7 @@ use wazap::message::{edit_of, poll_of, revoke_of, unwrap_message};
 use wazap::proto::Message;
 use wazap::signal::{
     decrypt_message, decrypt_pre_key_message, group_decrypt, process_sender_key_distribution,
-    unpad_message, RandomKeys, SenderKeyDistributionMessage, SenderKeyName,
+    unpad_message, RandomKeys, SenderKeyDistributionMessage, SenderKeyName, SignalError,
 };
 use wazap::store::{SignalStore, StoreChanges};
 
@@ -135,6 +135,8 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
     let mut decrypted: Vec<Message> = Vec::new();
     let mut changes = StoreChanges::default();
     let mut failed = false;
+    let lock = shared.phone_crypto_lock(phone);
+    let crypto = lock.lock().unwrap_or_else(|p| p.into_inner());
     for enc in node.children_by_tag("enc") {
         let Some(bytes) = enc.content_bytes() else { continue };
         let result = match enc.attr_str("type") {
@@ -157,6 +159,9 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
                 changes.merge(d.changes);
                 d.plaintext
             }
+            // Delivered before (a copy written twice, or sent again after a lost ack): the
+            // phone had it; no retry.
+            Err(SignalError::DuplicateMessage { .. }) => continue,
             Err(e) => {
                 tracing::warn!(%phone, %sender, error = %e, "the phone cannot decrypt a message");
                 failed = true;
@@ -183,6 +188,7 @@ fn message(shared: &Shared, phone: &str, node: &Node) {
     if let Err(e) = store.commit(changes) {
         tracing::warn!(error = %e, "phone store commit failed");
     }
+    drop(crypto);
     if failed {
         super::retry::ask_again(shared, phone, &store, node);
     }

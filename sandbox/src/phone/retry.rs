@@ -89,6 +89,8 @@ pub fn answer(shared: &Shared, phone: &str, node: &Node) {
     let Ok(requester) = request.requester().cloned() else { return };
     let encryption = session_jid(&shared.state(), &requester);
     let group_sender: Option<&Jid> = chat.is_group().then_some(&own.pn);
+    let lock = shared.phone_crypto_lock(phone);
+    let _crypto = lock.lock().unwrap_or_else(|p| p.into_inner());
     match build_retry_message(&*store, &own, &request, &sent, group_sender, Some(&encryption), None)
     {
         Ok(resend) => {

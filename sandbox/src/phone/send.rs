@@ -54,6 +54,10 @@ pub fn send_message(
     message: &Message,
 ) -> Result<String, ControlError> {
     let to = to.to_non_ad();
+    // Encrypted and routed in one go: sessions advance one message at a time, and messages
+    // are routed in the order of their counters.
+    let lock = shared.phone_crypto_lock(phone);
+    let _crypto = lock.lock().unwrap_or_else(|p| p.into_inner());
     let node = match to.server {
         Server::Pn | Server::Lid => direct(shared, phone, &to, message)?,
         Server::Group => group(shared, phone, &to, message)?,

@@ -5,6 +5,7 @@ mod app_state;
 mod binary;
 mod common;
 mod control_api;
+mod faults;
 mod groups;
 mod interop;
 mod iq;

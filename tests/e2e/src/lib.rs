@@ -1,5 +1,7 @@
 //! Helpers of the end-to-end suites: start a sandbox, point a client at it, play the phone over
 //! the sandbox's control API (plain HTTP/1.1 on loopback), wait for events with a bound.
+pub mod soak;
+
 use std::future::Future;
 use std::time::Duration;
 

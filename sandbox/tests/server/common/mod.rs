@@ -158,6 +158,19 @@ impl TestConn {
         }
     }
 
+    /// The nodes that come until the connection ends, cleanly or cut (a reset, no close
+    /// frame): for tests of injected drops.
+    pub async fn recv_until_cut(&mut self) -> Vec<Node> {
+        let mut nodes = Vec::new();
+        loop {
+            match tokio::time::timeout(WAIT, self.socket.recv_frame()).await {
+                Err(_) => panic!("the connection was not ended within {WAIT:?}"),
+                Ok(Err(_)) => return nodes,
+                Ok(Ok(frame)) => nodes.push(self.decoder.decode(&frame).expect("decodable node")),
+            }
+        }
+    }
+
     pub async fn recv(&mut self) -> Node {
         self.recv_or_closed().await.expect("a node, not a closed connection")
     }

@@ -13,4 +13,5 @@ mod messaging_restart;
 mod phone;
 mod quick_start;
 mod readme;
+mod soak;
 mod users;
