@@ -541,13 +541,23 @@ impl Client {
     }
 
     /// Sets and saves the push name (sent with the next login and with presence updates); when
-    /// logged in, announces it at once with an available presence.
+    /// logged in, writes it to the account's app state (every device shows it) and announces it
+    /// at once with an available presence.
     pub async fn set_push_name(&self, name: &str) -> Result<(), ClientError> {
         let name = name.to_owned();
         self.on_runtime(|inner| async move {
             inner.ensure_device().await?;
+            let logged_in = inner.logged_in.load(Ordering::SeqCst);
+            if logged_in {
+                // The account's name lives in its app state: uploaded, the other devices and our
+                // own next sync agree with it (a sync would otherwise bring the old one back).
+                // Before the phone shared the app state keys it stays on this device.
+                if let Err(e) = app_state::upload_push_name(&inner, &name).await {
+                    tracing::info!(error = %e, "push name not written to the account's app state");
+                }
+            }
             inner.update_device(|d| d.push_name = name).await?;
-            if inner.logged_in.load(Ordering::SeqCst) {
+            if logged_in {
                 inner.announce_available().await;
             }
             Ok(())

@@ -41,6 +41,12 @@ pub(crate) struct AppStateSync {
     waiting: Mutex<HashSet<Collection>>,
 }
 
+/// Sets the account's push name in app state (`critical_block`, `setting_pushName`), where
+/// every device of the account reads it from, ours included on its next sync.
+pub(crate) async fn upload_push_name(inner: &Arc<Inner>, name: &str) -> Result<(), ClientError> {
+    patch::send(inner, vec![crate::appstate::MutationSpec::push_name(name)]).await
+}
+
 impl Inner {
     /// The account's app state store.
     pub(crate) async fn app_state_store(&self) -> Result<Arc<dyn AppStateStore>, ClientError> {
