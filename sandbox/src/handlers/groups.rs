@@ -233,7 +233,7 @@ pub fn handle(ctx: &mut ConnCtx, id: &str, kind: &str, iq: &Node) -> IqResult {
                 notify(&shared, &group_id, &phone, &members, add);
                 Ok(reply.child(Node::new("group").attr("jid", Jid::group(group_id))))
             }
-            _ => Err(IqError::NotImplemented),
+            (kind, tag) => Err(IqError::BadRequest(format!("unknown w:g2 {kind} <{tag}>"))),
         };
     }
     group_iq(&shared, &phone, &to.user, kind, child, reply)
@@ -308,7 +308,7 @@ fn group_iq(
             notify(shared, group_id, phone, &members, notice);
             Ok(reply)
         }
-        _ => Err(IqError::NotImplemented),
+        (kind, tag) => Err(IqError::BadRequest(format!("unknown w:g2 {kind} <{tag}> for a group"))),
     }
 }
 
@@ -377,7 +377,7 @@ fn setting(
             group.ephemeral = 0;
             Node::new("not_ephemeral")
         }
-        _ => return Err(IqError::NotImplemented),
+        other => return Err(IqError::BadRequest(format!("unknown group setting <{other}>"))),
     };
     let members = group.members.keys().cloned().collect();
     state.save();

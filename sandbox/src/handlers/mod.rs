@@ -24,6 +24,7 @@ pub mod props;
 pub mod receipt;
 pub mod routing;
 pub mod stanza;
+pub mod status;
 pub mod usync;
 
 use thiserror::Error;
@@ -100,6 +101,8 @@ pub async fn handle_iq(ctx: &mut ConnCtx, iq: &Node) {
         ("w:m", "set") => media_conn::handle(ctx, &id, iq).map(Some),
         ("w:sync:app:state", "set") => app_state::handle(ctx, &id, iq).await.map(Some),
         ("passive", "set") => passive::handle(ctx, &id, iq).map(Some),
+        ("status", "set") => status::handle(ctx, &id, iq).map(Some),
+        ("urn:xmpp:whatsapp:dirty", "set") => status::clean(ctx, &id, iq).map(Some),
         ("w:profile:picture", "get") => profile_picture::get(ctx, &id, iq).map(Some),
         ("w:profile:picture", "set") => profile_picture::set(ctx, &id, iq).await.map(Some),
         _ => Err(IqError::NotImplemented),
@@ -123,6 +126,6 @@ async fn md(ctx: &mut ConnCtx, id: &str, iq: &Node) -> Result<Option<Node>, IqEr
     match child.tag.as_ref() {
         "remove-companion-device" => logout::handle(ctx, id, child).map(Some),
         "link_code_companion_reg" => pair_code::handle(ctx, id, child).await,
-        _ => Err(IqError::NotImplemented),
+        other => Err(IqError::BadRequest(format!("unknown md request <{other}>"))),
     }
 }

@@ -62,7 +62,7 @@ pub fn handle(ctx: &mut ConnCtx, id: &str, kind: &str, iq: &Node) -> IqResult {
         ("get", Some("count")) => count(ctx, id, &phone, device),
         ("get", Some("key")) => fetch(ctx, id, iq.req_child("key")?),
         ("get", Some("digest")) => digest(ctx, id, &phone, device),
-        _ => Err(IqError::NotImplemented),
+        (_, other) => Err(IqError::BadRequest(format!("unknown encrypt request {other:?}"))),
     }
 }
 

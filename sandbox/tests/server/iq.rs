@@ -479,3 +479,39 @@ async fn ask_picture(conn: &mut TestConn, target: &Jid, existing: Option<String>
         }
     }
 }
+
+#[tokio::test]
+async fn status_text_dirty_bits_and_unknown_requests() {
+    let sandbox = start().await;
+    create_account(&sandbox, "15554450000", "Eve").await;
+    let eve = pair_new_device(&sandbox, "15554450000").await;
+    let (mut conn, _) = login(&sandbox, &eve).await;
+
+    // The about text set by a companion is what usync's status protocol answers.
+    let reply = conn.iq("status", "set", vec![Node::new("status").text("on holiday")]).await;
+    assert_eq!(reply.attr_str("type"), Some("result"));
+    let reply = conn
+        .iq(
+            "usync",
+            "get",
+            usync_query(
+                vec![Node::new("status")],
+                vec![Node::new("user").attr("jid", Jid::pn("15554450000"))],
+            ),
+        )
+        .await;
+    let status = reply.child_by_path(&["usync", "list", "user", "status"]).expect("status");
+    assert_eq!(status.content_str(), Some("on holiday"));
+
+    let clean = Node::new("clean").attr("type", "account_sync").attr("timestamp", "1");
+    let reply = conn.iq("urn:xmpp:whatsapp:dirty", "set", vec![clean]).await;
+    assert_eq!(reply.attr_str("type"), Some("result"));
+
+    // A request of a served namespace that the server does not know is a bad request.
+    for (xmlns, kind, child) in
+        [("encrypt", "get", "nonsense"), ("md", "set", "nonsense"), ("w:g2", "set", "nonsense")]
+    {
+        let reply = conn.iq(xmlns, kind, vec![Node::new(child)]).await;
+        assert_eq!(iq_error_code(&reply), Some(400), "{xmlns}: {reply:?}");
+    }
+}
