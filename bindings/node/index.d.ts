@@ -146,6 +146,55 @@ export interface ChatPresenceEvent {
   media: 'audio' | null;
 }
 
+/** A change of the account's app state (made on the phone, another companion or here); the
+ * store is already updated. Only the fields of its `kind` are present. */
+export interface AppStateEvent {
+  type: 'app_state';
+  collection: 'critical_block' | 'critical_unblock_low' | 'regular_high' | 'regular' | 'regular_low' | string;
+  kind:
+    | 'contact' | 'push_name' | 'locale' | 'mute' | 'pin' | 'archive' | 'star'
+    | 'mark_chat_as_read' | 'delete_chat' | 'clear_chat' | 'delete_message_for_me'
+    | 'unarchive_chats_setting' | 'label_edit' | 'label_chat' | 'label_message' | 'other';
+  /** When the device that made it made it (unix ms), if it says. */
+  timestamp_ms: number | null;
+  /** It came with a snapshot rather than as a new patch. */
+  full_sync: boolean;
+  chat?: string;
+  jid?: string;
+  full_name?: string | null;
+  first_name?: string | null;
+  lid?: string | null;
+  name?: string;
+  locale?: string;
+  muted?: boolean;
+  /** Unix ms; -1 for ever; null when unmuted. */
+  until_ms?: number | null;
+  pinned?: boolean;
+  archived?: boolean;
+  sender?: string | null;
+  message_id?: string;
+  from_me?: boolean;
+  starred?: boolean;
+  read?: boolean;
+  delete_media?: boolean;
+  unarchive_chats?: boolean;
+  label_id?: string;
+  color?: number;
+  deleted?: boolean;
+  labeled?: boolean;
+  /** For kind 'other': the action's index, not interpreted by this version. */
+  index?: string[];
+}
+/** A collection is up to date. */
+export interface AppStateSyncCompleteEvent { type: 'app_state_sync_complete'; collection: string; version: number; full_sync: boolean }
+/** A collection could not be synced; never a logout. */
+export interface AppStateSyncErrorEvent {
+  type: 'app_state_sync_error';
+  collection: string;
+  reason: string;
+  recovery: 'key_requested' | 'snapshot_refetched' | 'gave_up';
+}
+
 /** One stored message of a chat in a history sync. */
 export interface HistoryMessage {
   id: string;
@@ -354,6 +403,9 @@ export interface ClientEvents {
   history_sync: HistorySyncEvent;
   group_info: GroupInfoEvent;
   joined_group: JoinedGroupEvent;
+  app_state: AppStateEvent;
+  app_state_sync_complete: AppStateSyncCompleteEvent;
+  app_state_sync_error: AppStateSyncErrorEvent;
 }
 
 /** Any event (also emitted as 'event'). */

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import threading
+from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
@@ -301,3 +303,35 @@ def test_a_history_sync_is_built_from_the_core_json() -> None:
     assert other.messages == [] and other.archived and other.name is None
     assert sync.push_names == [wazap.PushName(jid="1555@s.whatsapp.net", name="Ann")]
     assert sync.lid_mappings == [wazap.LidMapping(pn="1555@s.whatsapp.net", lid="901@lid")]
+
+
+def core_event_types() -> set:
+    """The snake_case names of the core's `enum Event` variants (its JSON `type`)."""
+    source = (Path(__file__).parents[3] / "core" / "src" / "types" / "events.rs").read_text()
+    start = source.index("pub enum Event {")
+    body = source[start : source.index("\n}", start)]
+    names = re.findall(r"^ {4}([A-Z]\w*)\b", body, re.M)
+    return {re.sub(r"(?<!^)([A-Z])", r"_\1", n).lower() for n in names}
+
+
+def test_every_core_event_type_has_a_class() -> None:
+    assert set(wazap.EVENT_TYPES) == core_event_types()
+
+
+def test_an_app_state_change_is_built_from_the_core_json() -> None:
+    mute = wazap.parse_event(
+        '{"type":"app_state","collection":"regular_high","kind":"mute",'
+        '"chat":"1555@s.whatsapp.net","muted":true,"until_ms":-1,"timestamp_ms":1700000000000,'
+        '"full_sync":false}'
+    )
+    assert isinstance(mute, wazap.AppStateEvent)
+    assert (mute.kind, mute.chat, mute.muted, mute.until_ms) == (
+        "mute", "1555@s.whatsapp.net", True, -1
+    )
+    assert mute.pinned is None and mute.index is None
+    error = wazap.parse_event(
+        '{"type":"app_state_sync_error","collection":"regular","reason":"mismatching LTHash",'
+        '"recovery":"snapshot_refetched"}'
+    )
+    assert isinstance(error, wazap.AppStateSyncErrorEvent)
+    assert error.recovery == "snapshot_refetched"

@@ -45,6 +45,9 @@ _EventName = Literal[
     "history_sync",
     "group_info",
     "joined_group",
+    "app_state",
+    "app_state_sync_complete",
+    "app_state_sync_error",
     "*",
 ]
 _ClientType = Literal[
@@ -317,6 +320,48 @@ class JoinedGroupEvent(Event):
     notify: Optional[str]
     reason: Optional[str]
     group: GroupInfo
+
+@dataclass(frozen=True)
+class AppStateEvent(Event):
+    collection: str
+    kind: str
+    timestamp_ms: Optional[int]
+    full_sync: bool
+    chat: Optional[str]
+    jid: Optional[str]
+    full_name: Optional[str]
+    first_name: Optional[str]
+    lid: Optional[str]
+    name: Optional[str]
+    locale: Optional[str]
+    muted: Optional[bool]
+    until_ms: Optional[int]
+    pinned: Optional[bool]
+    archived: Optional[bool]
+    sender: Optional[str]
+    message_id: Optional[str]
+    from_me: Optional[bool]
+    starred: Optional[bool]
+    read: Optional[bool]
+    delete_media: Optional[bool]
+    unarchive_chats: Optional[bool]
+    label_id: Optional[str]
+    color: Optional[int]
+    deleted: Optional[bool]
+    labeled: Optional[bool]
+    index: Optional[List[str]]
+
+@dataclass(frozen=True)
+class AppStateSyncCompleteEvent(Event):
+    collection: str
+    version: int
+    full_sync: bool
+
+@dataclass(frozen=True)
+class AppStateSyncErrorEvent(Event):
+    collection: str
+    reason: str
+    recovery: str
 
 @dataclass(frozen=True)
 class UnknownEvent(Event):

@@ -434,6 +434,62 @@ class JoinedGroupEvent(Event, type="joined_group"):
     group: GroupInfo
 
 
+# -- app state -------------------------------------------------------------------------------
+class AppStateEvent(Event, type="app_state"):
+    """A change of the account's app state (made on the phone, another companion or here);
+    the store is already updated."""
+
+    collection: str
+    #: What changed: ``contact``, ``push_name``, ``locale``, ``mute``, ``pin``, ``archive``,
+    #: ``star``, ``mark_chat_as_read``, ``delete_chat``, ``clear_chat``,
+    #: ``delete_message_for_me``, ``unarchive_chats_setting``, ``label_edit``, ``label_chat``,
+    #: ``label_message`` or ``other``; only that kind's fields are set, the others are None.
+    kind: str
+    timestamp_ms: Optional[int]
+    full_sync: bool
+    chat: Optional[str]
+    jid: Optional[str]
+    full_name: Optional[str]
+    first_name: Optional[str]
+    lid: Optional[str]
+    name: Optional[str]
+    locale: Optional[str]
+    muted: Optional[bool]
+    until_ms: Optional[int]
+    pinned: Optional[bool]
+    archived: Optional[bool]
+    sender: Optional[str]
+    message_id: Optional[str]
+    from_me: Optional[bool]
+    starred: Optional[bool]
+    read: Optional[bool]
+    delete_media: Optional[bool]
+    unarchive_chats: Optional[bool]
+    label_id: Optional[str]
+    color: Optional[int]
+    deleted: Optional[bool]
+    labeled: Optional[bool]
+    #: For ``other``: the action's index, which this version does not interpret.
+    index: Optional[List[str]]
+
+
+class AppStateSyncCompleteEvent(Event, type="app_state_sync_complete"):
+    """A collection is up to date."""
+
+    collection: str
+    version: int
+    full_sync: bool
+
+
+class AppStateSyncErrorEvent(Event, type="app_state_sync_error"):
+    """A collection could not be synced; ``recovery`` says what the client does about it
+    (``key_requested``, ``snapshot_refetched`` or ``gave_up``). Never a logout."""
+
+    collection: str
+    reason: str
+    recovery: str
+
+
 class UnknownEvent(Event, type="unknown", register=False):
     """An event type this version of the package has no class for."""
 
@@ -493,6 +549,9 @@ __all__ = [
     "GroupTopic",
     "GroupInfoEvent",
     "JoinedGroupEvent",
+    "AppStateEvent",
+    "AppStateSyncCompleteEvent",
+    "AppStateSyncErrorEvent",
     "UnknownEvent",
     "EVENT_TYPES",
     "parse_event",
