@@ -105,8 +105,7 @@ async fn save_push_names(inner: &Arc<Inner>, sync: &HistorySync) -> Result<(), C
     if names.is_empty() {
         return Ok(());
     }
-    let store = inner.app_state_store().await?;
-    super::blocking(move || store.put_push_names(&names)).await?.map_err(ClientError::from)
+    super::app_state::store_push_names(inner, names).await
 }
 
 /// Saves the pairs to the LID map (and its store, on the blocking pool).

@@ -83,6 +83,7 @@ async fn receive(inner: &Arc<Inner>, session: &Session, node: &Node) -> Result<(
                     history_sync::on_notification(inner, &decrypted.info, notification);
                 }
                 app_state::on_key_share_message(inner, &decrypted.info, &decrypted.message);
+                app_state::learn_push_name(inner, &decrypted.info).await;
                 let content = MessageContent::new(decrypted.message, decrypted.flags);
                 let content = inner.on_poll_message(&decrypted.info, content);
                 inner.emit(Event::Message {

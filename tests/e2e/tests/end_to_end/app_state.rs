@@ -260,3 +260,26 @@ async fn broken_patches_and_missing_keys_recover_without_logout() {
         "no logout"
     );
 }
+
+#[tokio::test]
+async fn a_senders_push_name_is_kept_in_the_contacts() {
+    let sandbox = wazap_e2e::sandbox().await;
+    let (alice, bob) = ("15550401101", "15550401102");
+    create_account(&sandbox, alice).await;
+    let body = json!({ "phone": bob, "push_name": "Bob the Builder" });
+    let (status, value) =
+        http(sandbox.local_addr(), "POST", "/control/accounts", Some(&body)).await;
+    assert_eq!(status, 201, "{value}");
+    let (mut a, _sync) = link(&sandbox, alice).await;
+
+    let body = json!({ "from": bob, "to": alice, "text": "hello from Bob" });
+    let (status, value) = http(sandbox.local_addr(), "POST", "/control/send", Some(&body)).await;
+    assert_eq!(status, 200, "{value}");
+    let got = wait_for(&mut a.events, |e| matches!(e, Event::Message { .. })).await;
+    let Event::Message { info, .. } = got else { unreachable!() };
+    assert_eq!(info.push_name.as_deref(), Some("Bob the Builder"));
+    // Stored before the message was emitted (and acked).
+    let contacts = a.client.contacts().await.unwrap();
+    let stored = contacts.iter().find(|c| c.jid == pn(bob)).expect("Bob is in the contacts");
+    assert_eq!(stored.push_name.as_deref(), Some("Bob the Builder"));
+}
