@@ -13,6 +13,7 @@
 pub mod app_state;
 #[cfg(test)]
 mod conformance;
+pub(crate) mod decode;
 pub mod device;
 pub mod memory;
 pub mod messaging;

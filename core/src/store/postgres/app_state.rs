@@ -17,6 +17,7 @@ use crate::appstate::{Collection, HashState, LtHash};
 use crate::binary::Jid;
 use crate::signal::store::StoreError;
 use crate::store::app_state::{fold, fold_push_name, is_default, Rows};
+use crate::store::decode::parse_jid;
 use crate::store::{AppStateKey, AppStateStore, ChatSettings, CollectionUpdate, Contact, Label};
 
 pub struct PostgresAppStateStore {
@@ -189,10 +190,6 @@ impl Rows for Cache {
         self.labels.insert(label.id.clone(), label.clone());
         Ok(())
     }
-}
-
-fn parse_jid(text: &str, what: &'static str) -> Result<Jid, StoreError> {
-    text.parse().map_err(|_| StoreError::Corrupt(what))
 }
 
 fn mac32(bytes: Vec<u8>) -> Result<[u8; 32], StoreError> {

@@ -17,6 +17,7 @@ use crate::crypto::KeyPair;
 use crate::proto::AdvSignedDeviceIdentity;
 use crate::signal::store::{SignalStore, StoreError};
 use crate::signal::SignedPreKeyRecord;
+use crate::store::decode::key32;
 use crate::store::{AppStateStore, Device, DeviceStore, MessagingStore};
 
 /// A PostgreSQL database holding the devices of many accounts. Cheap to clone (one pool).
@@ -119,10 +120,6 @@ impl PostgresDeviceStore {
     pub fn name(&self) -> &str {
         &self.name
     }
-}
-
-fn key32(bytes: Vec<u8>, what: &'static str) -> Result<[u8; 32], StoreError> {
-    bytes.try_into().map_err(|_| StoreError::Corrupt(what))
 }
 
 fn opt_jid(text: Option<String>) -> Result<Option<Jid>, StoreError> {

@@ -8,6 +8,7 @@ use tokio_postgres::Row;
 use super::Db;
 use crate::binary::Jid;
 use crate::signal::store::StoreError;
+use crate::store::decode::{option_hashes, parse_jid};
 use crate::store::{
     DeviceList, MessagingStore, PollRecord, PollVoteRecord, SentRecord, RETRY_BUFFER_SIZE,
 };
@@ -54,10 +55,6 @@ impl PostgresMessagingStore {
             Ok(())
         })
     }
-}
-
-fn parse_jid(text: &str, what: &'static str) -> Result<Jid, StoreError> {
-    text.parse().map_err(|_| StoreError::Corrupt(what))
 }
 
 impl MessagingStore for PostgresMessagingStore {
@@ -246,14 +243,7 @@ impl MessagingStore for PostgresMessagingStore {
         )?
         .iter()
         .map(|r| {
-            let selected: Vec<u8> = r.try_get(1)?;
-            if selected.len() % 32 != 0 {
-                return Err(StoreError::Corrupt("poll vote"));
-            }
-            let selected = selected
-                .chunks_exact(32)
-                .map(|c| <[u8; 32]>::try_from(c).expect("32-byte chunks"))
-                .collect();
+            let selected = option_hashes(r.try_get(1)?)?;
             Ok(PollVoteRecord {
                 voter: parse_jid(&r.try_get::<_, String>(0)?, "poll voter")?,
                 selected,
