@@ -33,6 +33,11 @@ use crate::crypto::{KeyPair, PublicKey};
 pub enum StoreError {
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The PostgreSQL backend's driver or pool failed (the server's message, with its SQLSTATE
+    /// when it sent one). Not feature-gated, so matches on the kinds stay the same in every
+    /// build.
+    #[error("postgres: {0}")]
+    Postgres(String),
     /// A stored record does not decode (damaged database or a bug).
     #[error("stored record is corrupt: {0}")]
     Corrupt(&'static str),

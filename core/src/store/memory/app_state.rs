@@ -154,13 +154,3 @@ impl AppStateStore for MemoryAppStateStore {
         Ok(())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn memory_store_keeps_app_state() {
-        crate::store::app_state::check_store(&MemoryAppStateStore::new());
-    }
-}

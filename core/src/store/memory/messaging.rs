@@ -133,13 +133,3 @@ impl MessagingStore for MemoryMessagingStore {
         Ok(())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn memory_store_keeps_and_bounds_the_caches() {
-        crate::store::messaging::check_store(&MemoryMessagingStore::new());
-    }
-}

@@ -455,14 +455,7 @@ impl AppStateStore for SqliteAppStateStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::app_state::check_store;
     use crate::store::{DeviceStore, SqliteStore};
-
-    #[test]
-    fn sqlite_store_keeps_app_state() {
-        let store = SqliteStore::open_in_memory().unwrap();
-        check_store(&*store.account("a").app_state_store().unwrap());
-    }
 
     #[test]
     fn app_state_survives_reopening_and_accounts_are_separate() {

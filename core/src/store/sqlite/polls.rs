@@ -128,13 +128,7 @@ pub(super) fn votes(
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()
         .map(|(voter, selected, timestamp_ms)| {
-            if selected.len() % 32 != 0 {
-                return Err(StoreError::Corrupt("poll vote"));
-            }
-            let selected = selected
-                .chunks_exact(32)
-                .map(|c| <[u8; 32]>::try_from(c).expect("32-byte chunks"))
-                .collect();
+            let selected = crate::store::decode::option_hashes(selected)?;
             Ok(PollVoteRecord { voter: jid(&voter, "poll voter")?, selected, timestamp_ms })
         })
         .collect()

@@ -21,6 +21,7 @@ use crate::signal::{
     PreKeyRecord, ProtocolAddress, SenderKeyName, SenderKeyRecord, SessionRecord,
     SignedPreKeyRecord,
 };
+use crate::store::decode::{key32, key_pair};
 
 pub struct SqliteSignalStore {
     conn: Mutex<Connection>,
@@ -29,18 +30,6 @@ pub struct SqliteSignalStore {
     account: String,
     /// Our identity, read once: it is needed on every session start.
     local: Mutex<Option<(KeyPair, u32)>>,
-}
-
-fn key32(bytes: Vec<u8>, what: &'static str) -> Result<[u8; 32], StoreError> {
-    bytes.try_into().map_err(|_| StoreError::Corrupt(what))
-}
-
-fn key_pair(public: Vec<u8>, private: Vec<u8>) -> Result<KeyPair, StoreError> {
-    let pair = KeyPair::from_private(key32(private, "private key")?);
-    if pair.public.0 != key32(public, "public key")? {
-        return Err(StoreError::Corrupt("key pair does not match"));
-    }
-    Ok(pair)
 }
 
 impl SqliteSignalStore {
