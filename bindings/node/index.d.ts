@@ -195,6 +195,25 @@ export interface AppStateSyncErrorEvent {
   recovery: 'key_requested' | 'snapshot_refetched' | 'gave_up';
 }
 
+/** Our privacy settings changed: the settings that changed hold their new value. */
+export interface PrivacySettingsEvent {
+  type: 'privacy_settings';
+  last_seen?: string | null;
+  online?: string | null;
+  profile?: string | null;
+  status?: string | null;
+  read_receipts?: string | null;
+  group_add?: string | null;
+  call_add?: string | null;
+  messages?: string | null;
+}
+/** Our blocklist changed on another device of ours. */
+export interface BlocklistEvent {
+  type: 'blocklist';
+  dhash: string;
+  changes: { jid: string; action: 'block' | 'unblock' }[];
+}
+
 /** One stored message of a chat in a history sync. */
 export interface HistoryMessage {
   id: string;
@@ -406,6 +425,8 @@ export interface ClientEvents {
   app_state: AppStateEvent;
   app_state_sync_complete: AppStateSyncCompleteEvent;
   app_state_sync_error: AppStateSyncErrorEvent;
+  privacy_settings: PrivacySettingsEvent;
+  blocklist: BlocklistEvent;
 }
 
 /** Any event (also emitted as 'event'). */

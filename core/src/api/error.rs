@@ -152,7 +152,9 @@ impl ClientError {
             ClientError::NoDevice => ErrorKind::NoDevice,
             ClientError::AlreadyPaired => ErrorKind::AlreadyPaired,
             ClientError::NotPaired => ErrorKind::NotPaired,
-            ClientError::InvalidPhone(_) | ClientError::Poll(_) => ErrorKind::InvalidArgument,
+            ClientError::InvalidPhone(_)
+            | ClientError::InvalidArgument(_)
+            | ClientError::Poll(_) => ErrorKind::InvalidArgument,
             ClientError::Adv(_) | ClientError::CodePairing(_) => ErrorKind::Pairing,
             ClientError::Message(_) => ErrorKind::Message,
             ClientError::Media(e) if e.is_network() => ErrorKind::MediaUnreachable,

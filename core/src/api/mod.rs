@@ -8,6 +8,7 @@ mod error;
 pub mod names;
 mod options;
 mod polls;
+mod privacy;
 pub mod requests;
 
 pub use app_state::*;
@@ -15,4 +16,5 @@ pub use edits::{EditMessage, RevokeMessage};
 pub use error::{Error, ErrorKind, Result};
 pub use options::{ClientOptions, DEFAULT_ACCOUNT, IN_MEMORY};
 pub use polls::{PollResultsRequest, SendPoll, VotePoll};
+pub use privacy::{GetPrivacySettings, SetPrivacySetting};
 pub use requests::*;

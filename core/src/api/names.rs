@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::client::{ChatState, ChatStateMedia, Presence};
 use crate::pair::CompanionClientType;
-use crate::types::{BlocklistAction, MessageKind, ParticipantAction, ReceiptType};
+use crate::types::{
+    BlocklistAction, MessageKind, ParticipantAction, PrivacyCategory, PrivacyValue, ReceiptType,
+};
 
 /// A name that none of an enum's spellings match.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -130,6 +132,29 @@ spelled!(BlocklistAction, "blocklist action", {
     BlocklistAction::Unblock => "unblock",
 });
 
+spelled!(PrivacyCategory, "privacy setting", {
+    PrivacyCategory::LastSeen => "last",
+    PrivacyCategory::Online => "online",
+    PrivacyCategory::Profile => "profile",
+    PrivacyCategory::Status => "status",
+    PrivacyCategory::ReadReceipts => "readreceipts",
+    PrivacyCategory::GroupAdd => "groupadd",
+    PrivacyCategory::CallAdd => "calladd",
+    PrivacyCategory::Messages => "messages",
+});
+
+spelled!(PrivacyValue, "privacy value", {
+    PrivacyValue::All => "all",
+    PrivacyValue::Contacts => "contacts",
+    PrivacyValue::ContactAllowlist => "contact_allowlist",
+    PrivacyValue::ContactBlacklist => "contact_blacklist",
+    PrivacyValue::MatchLastSeen => "match_last_seen",
+    PrivacyValue::Known => "known",
+    PrivacyValue::None => "none",
+    PrivacyValue::OnStandard => "on_standard",
+    PrivacyValue::Off => "off",
+});
+
 spelled!(MessageKind, "message kind", {
     MessageKind::Text => "text",
     MessageKind::Reaction => "reaction",
@@ -243,6 +268,8 @@ mod tests {
         round_trip::<ParticipantAction>(ParticipantAction::NAMES);
         round_trip::<MessageKind>(MessageKind::NAMES);
         round_trip::<BlocklistAction>(BlocklistAction::NAMES);
+        round_trip::<PrivacyCategory>(PrivacyCategory::NAMES);
+        round_trip::<PrivacyValue>(PrivacyValue::NAMES);
         round_trip::<ReceiptType>(&["delivered", "read", "read-self", "played", "sender", "x-new"]);
     }
 

@@ -18,7 +18,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::args::{self, jid, jids, opt_bytes, opt_jid};
-use super::{EditMessage, PollResultsRequest, RevokeMessage, SendPoll, VotePoll};
+use super::{
+    EditMessage, GetPrivacySettings, PollResultsRequest, RevokeMessage, SendPoll,
+    SetPrivacySetting, VotePoll,
+};
 use super::{Error, Result};
 use crate::binary::Jid;
 use crate::client::{ChatState, ChatStateMedia, Presence, SendResult};
@@ -202,6 +205,8 @@ requests!(
     SetProfilePicture,
     GetBlocklist,
     UpdateBlocklist,
+    GetPrivacySettings,
+    SetPrivacySetting,
     super::app_state::Contacts,
     super::app_state::ChatSettingsRequest,
     super::app_state::Labels,

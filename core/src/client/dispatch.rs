@@ -145,12 +145,32 @@ async fn handle_notification(inner: &Arc<Inner>, session: &mut Session, node: &N
         "devices" => devices::handle_notification(inner, node),
         "server_sync" => app_state::on_server_sync(inner, node),
         "w:gp2" => groups::handle_notification(inner, node),
+        "account_sync" => account_sync(inner, node),
         "link_code_companion_reg" => {
             let inner = inner.clone();
             let node = node.clone();
             tokio::spawn(async move { pair_code::handle_notification(&inner, &node).await });
         }
         other => tracing::debug!(kind = other, "notification"),
+    }
+}
+
+/// What another device of ours changed on the account (whatsmeow
+/// `handleAccountSyncNotification`): privacy settings and the blocklist become events.
+fn account_sync(inner: &Inner, node: &Node) {
+    for child in node.get_children() {
+        match &*child.tag {
+            "privacy" => {
+                let changed = crate::user::parse_privacy_settings(child);
+                inner.emit(Event::PrivacySettings(Box::new(changed)));
+            }
+            "blocklist" => {
+                let changes = crate::user::parse_blocklist_change(child);
+                let dhash = child.attr_str("dhash").unwrap_or_default().to_owned();
+                inner.emit(Event::Blocklist { dhash, changes });
+            }
+            other => tracing::debug!(item = other, "account sync item"),
+        }
     }
 }
 

@@ -45,6 +45,10 @@ pub enum ClientError {
     InvalidDeviceJid(String),
     #[error("invalid phone number: {0}")]
     InvalidPhone(&'static str),
+    /// An argument WhatsApp would refuse (a privacy value a setting does not take…), caught
+    /// before anything is sent.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
     #[error("pairing: {0}")]
     Adv(#[from] AdvError),
     #[error("code pairing: {0}")]

@@ -4,7 +4,10 @@ use std::collections::HashMap;
 
 use super::{Client, ClientError};
 use crate::binary::Jid;
-use crate::types::{Blocklist, BlocklistAction, IsOnWhatsApp, ProfilePicture, UserInfo};
+use crate::types::{
+    Blocklist, BlocklistAction, IsOnWhatsApp, PrivacyCategory, PrivacySettings, PrivacyValue,
+    ProfilePicture, UserInfo,
+};
 use crate::user;
 
 impl Client {
@@ -147,6 +150,34 @@ impl Client {
         self.on_runtime(|inner| async move {
             let answer = inner.send_iq(query, None).await?;
             Ok(user::parse_blocklist(&answer)?)
+        })
+        .await
+    }
+
+    /// Our privacy settings, as the server keeps them (whatsmeow `TryFetchPrivacySettings`).
+    pub async fn privacy_settings(&self) -> Result<PrivacySettings, ClientError> {
+        self.on_runtime(|inner| async move {
+            let answer = inner.send_iq(user::privacy_query(), None).await?;
+            Ok(user::parse_privacy_answer(&answer)?)
+        })
+        .await
+    }
+
+    /// Sets one privacy setting (whatsmeow `SetPrivacySetting`); returns the settings after
+    /// the change, read back from the server. A value the setting does not take is
+    /// [`ClientError::InvalidArgument`], and nothing is sent. Our other devices are told by
+    /// the server ([`crate::types::Event::PrivacySettings`]).
+    pub async fn set_privacy_setting(
+        &self,
+        category: PrivacyCategory,
+        value: PrivacyValue,
+    ) -> Result<PrivacySettings, ClientError> {
+        let query =
+            user::set_privacy_query(category, value).map_err(ClientError::InvalidArgument)?;
+        self.on_runtime(|inner| async move {
+            inner.send_iq(query, None).await?;
+            let answer = inner.send_iq(user::privacy_query(), None).await?;
+            Ok(user::parse_privacy_answer(&answer)?)
         })
         .await
     }

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::binary::Jid;
 
 use super::{
-    AppStateChange, AppStateRecovery, ChatState, ChatStateMedia, GroupChange, HistorySync,
-    JoinedGroup, MessageContent, MessageInfo, ReceiptType,
+    AppStateChange, AppStateRecovery, BlocklistChange, ChatState, ChatStateMedia, GroupChange,
+    HistorySync, JoinedGroup, MessageContent, MessageInfo, PrivacySettings, ReceiptType,
 };
 
 /// An event of a [`crate::client::Client`].
@@ -94,6 +94,13 @@ pub enum Event {
     /// A collection could not be synced; `recovery` says what the client does about it
     /// (never a logout).
     AppStateSyncError { collection: String, reason: String, recovery: AppStateRecovery },
+    /// Our privacy settings changed (set here or on another device of ours; whatsmeow
+    /// `events.PrivacySettings`): the settings that changed, with their new values (the
+    /// others are none). Its fields sit beside `type` in JSON.
+    PrivacySettings(Box<PrivacySettings>),
+    /// Our blocklist changed on another device of ours (whatsmeow `events.Blocklist`): each
+    /// user blocked or unblocked; `dhash` is the new list's hash.
+    Blocklist { dhash: String, changes: Vec<BlocklistChange> },
 }
 
 #[cfg(test)]

@@ -24,5 +24,6 @@ pub use message_info::{MessageInfo, OwnJids};
 pub use presence::{ChatState, ChatStateMedia, Presence};
 pub use receipt::{Receipt, ReceiptParticipant, ReceiptType};
 pub use user::{
-    Blocklist, BlocklistAction, BlocklistChange, IsOnWhatsApp, ProfilePicture, UserInfo,
+    Blocklist, BlocklistAction, BlocklistChange, IsOnWhatsApp, PrivacyCategory, PrivacySettings,
+    PrivacyValue, ProfilePicture, UserInfo,
 };

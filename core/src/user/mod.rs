@@ -1,12 +1,13 @@
 //! Users as pure protocol code (whatsmeow user.go): usync queries for "is this number on
 //! WhatsApp" ([`on_whatsapp`]) and user info ([`info`]), and the profile-picture iq
-//! ([`picture`]), and the blocklist ([`blocklist`]). No I/O: the client sends them and reads
-//! the answers with these parsers.
+//! ([`picture`]), the blocklist ([`blocklist`]) and privacy settings ([`privacy`]). No I/O:
+//! the client sends them and reads the answers with these parsers.
 pub mod blocklist;
 mod error;
 pub mod info;
 pub mod on_whatsapp;
 pub mod picture;
+pub mod privacy;
 pub mod usync;
 
 pub use blocklist::{
@@ -18,3 +19,4 @@ pub use on_whatsapp::{is_on_whatsapp_query, normalize_phone, parse_is_on_whatsap
 pub use picture::{
     parse_profile_picture, parse_set_picture, profile_picture_query, set_picture_query,
 };
+pub use privacy::{parse_privacy_answer, parse_privacy_settings, privacy_query, set_privacy_query};

@@ -27,6 +27,8 @@ pub const KNOWN: &[&str] = &[
     "ConnectFailure",
     "StreamError",
     "OfflineSyncCompleted",
+    "PrivacySettings",
+    "Blocklist",
 ];
 
 /// `events` as sent: a list or a comma-separated string.

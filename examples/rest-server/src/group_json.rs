@@ -4,8 +4,8 @@
 use serde_json::{json, Map, Value};
 use wazap::binary::Jid;
 use wazap::types::{
-    Blocklist, GroupChange, GroupInfo, GroupParticipant, JoinedGroup, ParticipantUpdate,
-    ProfilePicture, UserInfo,
+    Blocklist, BlocklistChange, GroupChange, GroupInfo, GroupParticipant, JoinedGroup,
+    ParticipantUpdate, PrivacySettings, PrivacyValue, ProfilePicture, UserInfo,
 };
 
 use crate::timefmt::rfc3339;
@@ -163,6 +163,47 @@ pub fn user(info: &UserInfo) -> Value {
 /// Our blocklist as whatsmeow's `types.Blocklist`.
 pub fn blocklist(list: &Blocklist) -> Value {
     json!({ "DHash": list.dhash, "JIDs": list.jids.iter().map(Jid::to_string).collect::<Vec<_>>() })
+}
+
+/// Privacy settings as whatsmeow's `types.PrivacySettings` (`""` for one not told).
+pub fn privacy(settings: &PrivacySettings) -> Value {
+    let name = |v: Option<PrivacyValue>| v.map(|v| v.name()).unwrap_or_default();
+    json!({
+        "GroupAdd": name(settings.group_add),
+        "LastSeen": name(settings.last_seen),
+        "Status": name(settings.status),
+        "Profile": name(settings.profile),
+        "ReadReceipts": name(settings.read_receipts),
+        "CallAdd": name(settings.call_add),
+        "Online": name(settings.online),
+        "Messages": name(settings.messages),
+    })
+}
+
+/// A privacy change as whatsmeow's `events.PrivacySettings`: the new values (`NewSettings`)
+/// and an `…Changed` flag for each setting that changed.
+pub fn privacy_change(changed: &PrivacySettings) -> Value {
+    json!({
+        "NewSettings": privacy(changed),
+        "GroupAddChanged": changed.group_add.is_some(),
+        "LastSeenChanged": changed.last_seen.is_some(),
+        "StatusChanged": changed.status.is_some(),
+        "ProfileChanged": changed.profile.is_some(),
+        "ReadReceiptsChanged": changed.read_receipts.is_some(),
+        "CallAddChanged": changed.call_add.is_some(),
+        "OnlineChanged": changed.online.is_some(),
+        "MessagesChanged": changed.messages.is_some(),
+    })
+}
+
+/// A blocklist change as whatsmeow's `events.Blocklist` (`DHash`, `Changes` of `JID` and
+/// `Action`).
+pub fn blocklist_change(dhash: &str, changes: &[BlocklistChange]) -> Value {
+    let changes: Vec<Value> = changes
+        .iter()
+        .map(|c| json!({ "JID": c.jid.to_string(), "Action": c.action.name() }))
+        .collect();
+    json!({ "Action": "", "DHash": dhash, "PrevDHash": "", "Changes": changes })
 }
 
 /// Where to get a profile picture, with the field names of the API's documentation

@@ -152,6 +152,14 @@ pub fn to_webhook(event: &Event, own: &[Jid]) -> Option<(&'static str, Value)> {
             "JoinedGroup",
             json!({ "type": "JoinedGroup", "event": group_json::joined_group(joined) }),
         ),
+        Event::PrivacySettings(changed) => (
+            "PrivacySettings",
+            json!({ "type": "PrivacySettings", "event": group_json::privacy_change(changed) }),
+        ),
+        Event::Blocklist { dhash, changes } => (
+            "Blocklist",
+            json!({ "type": "Blocklist", "event": group_json::blocklist_change(dhash, changes) }),
+        ),
         // Undecryptable messages (and events added to wazap later) are not forwarded, as
         // wuzapi does not forward whatsmeow's UndecryptableMessage.
         _ => return None,

@@ -6,7 +6,7 @@
 use wazap::binary::Node;
 use wazap::user::blocklist::build_blocklist;
 
-use super::{require_login, IqError, IqResult};
+use super::{require_login, routing, IqError, IqResult};
 use crate::conn::ConnCtx;
 use crate::state::State;
 
@@ -21,9 +21,10 @@ fn list(state: &State, id: &str, phone: &str) -> Node {
 }
 
 pub fn handle(ctx: &mut ConnCtx, id: &str, kind: &str, iq: &Node) -> IqResult {
-    let (phone, _) = require_login(ctx)?;
+    let (phone, device) = require_login(ctx)?;
     let mut state = ctx.shared.state();
     if kind == "set" {
+        let mut changes = Vec::new();
         for item in iq.children_by_tag("item") {
             let target = state.phone_of(&item.req_jid("jid")?).ok_or(IqError::NotFound)?;
             let block = match item.req_str("action")? {
@@ -33,12 +34,28 @@ pub fn handle(ctx: &mut ConnCtx, id: &str, kind: &str, iq: &Node) -> IqResult {
             };
             let account = state.account_mut(&phone).ok_or(IqError::NotAuthorized)?;
             if block {
-                account.blocked.insert(target);
+                account.blocked.insert(target.clone());
             } else {
                 account.blocked.remove(&target);
             }
+            changes.push((target, block));
         }
         state.save();
+        let answer = list(&state, id, &phone);
+        // The account's other devices hear of it (`<blocklist dhash><item jid action/>`).
+        let dhash = answer.child_by_tag("list").and_then(|l| l.attr_str("dhash")).unwrap_or("");
+        let items: Vec<Node> = changes
+            .iter()
+            .filter_map(|(target, block)| {
+                let jid = state.account(target)?.lid_jid();
+                let action = if *block { "block" } else { "unblock" };
+                Some(Node::new("item").attr("jid", jid).attr("action", action))
+            })
+            .collect();
+        let child = Node::new("blocklist").attr("dhash", dhash.to_owned()).children(items);
+        drop(state);
+        routing::account_sync(&ctx.shared, &phone, device, child);
+        return Ok(answer);
     }
     Ok(list(&state, id, &phone))
 }

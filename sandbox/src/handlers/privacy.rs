@@ -2,8 +2,9 @@
 //! `<privacy><category name value/></privacy>` changes one (whatsmeow privacysettings.go, Baileys
 //! `fetchPrivacySettings` / `privacyQuery`).
 use wazap::binary::Node;
+use wazap::user::privacy::build_privacy;
 
-use super::{require_login, stanza, IqError, IqResult};
+use super::{require_login, routing, stanza, IqError, IqResult};
 use crate::conn::ConnCtx;
 
 /// Every category with its allowed values; the first is the default of a new account
@@ -20,11 +21,12 @@ pub const CATEGORIES: &[(&str, &[&str])] = &[
 ];
 
 pub fn handle(ctx: &mut ConnCtx, id: &str, kind: &str, iq: &Node) -> IqResult {
-    let (phone, _) = require_login(ctx)?;
+    let (phone, device) = require_login(ctx)?;
     let privacy = iq.req_child("privacy")?;
     let mut state = ctx.shared.state();
     let account = state.account_mut(&phone).ok_or(IqError::NotAuthorized)?;
     if kind == "set" {
+        let mut changed = Vec::new();
         for category in privacy.children_by_tag("category") {
             let name = category.req_str("name")?;
             let value = category.req_str("value")?;
@@ -37,8 +39,12 @@ pub fn handle(ctx: &mut ConnCtx, id: &str, kind: &str, iq: &Node) -> IqResult {
                 return Err(IqError::BadRequest(format!("{value} is not allowed for {name}")));
             }
             account.privacy.insert(name.to_owned(), value.to_owned());
+            changed.push((name, value));
         }
         state.save();
+        drop(state);
+        // The account's other devices hear of it, as from WhatsApp.
+        routing::account_sync(&ctx.shared, &phone, device, build_privacy(&changed));
         return Ok(stanza::iq_result(id));
     }
     let categories = CATEGORIES.iter().map(|(name, values)| {

@@ -38,6 +38,22 @@ pub fn deliver(shared: &Shared, phone: &str, device: u16, node: Node) {
     }
 }
 
+/// `<notification type="account_sync">` carrying `child` to every companion of `phone` but
+/// `except` (the device that made the change): how WhatsApp tells our other devices of a
+/// privacy or blocklist change (whatsmeow `handleAccountSyncNotification`).
+pub fn account_sync(shared: &Shared, phone: &str, except: u16, child: Node) {
+    let (from, devices): (_, Vec<u16>) = {
+        let state = shared.state();
+        let Some(account) = state.account(phone) else { return };
+        let devices = account.devices.keys().copied().filter(|d| *d != 0 && *d != except);
+        (account.jid(), devices.collect())
+    };
+    for device in devices {
+        let node = super::stanza::notification(from.clone(), "account_sync", child.clone());
+        deliver(shared, phone, device, node);
+    }
+}
+
 /// Sends what waited for a device that just logged in, then the end-of-offline marker
 /// (whatsmeow `handleIB` "offline", Baileys `CB:ib,,offline`). The stanzas stay in flight
 /// until acked.

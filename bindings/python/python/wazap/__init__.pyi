@@ -364,6 +364,27 @@ class AppStateSyncErrorEvent(Event):
     recovery: str
 
 @dataclass(frozen=True)
+class PrivacySettingsEvent(Event):
+    last_seen: Optional[str]
+    online: Optional[str]
+    profile: Optional[str]
+    status: Optional[str]
+    read_receipts: Optional[str]
+    group_add: Optional[str]
+    call_add: Optional[str]
+    messages: Optional[str]
+
+@dataclass(frozen=True)
+class BlocklistChange:
+    jid: str
+    action: str
+
+@dataclass(frozen=True)
+class BlocklistEvent(Event):
+    dhash: str
+    changes: List[BlocklistChange]
+
+@dataclass(frozen=True)
 class UnknownEvent(Event):
     event_type: str
     data: Dict[str, Any]

@@ -490,6 +490,35 @@ class AppStateSyncErrorEvent(Event, type="app_state_sync_error"):
     recovery: str
 
 
+# -- privacy and blocklist ------------------------------------------------------------------
+class PrivacySettingsEvent(Event, type="privacy_settings"):
+    """Our privacy settings changed (here or on another device of ours): the settings that
+    changed hold their new value (``all``, ``contacts``, ``none``...), the others ``None``."""
+
+    last_seen: Optional[str] = None
+    online: Optional[str] = None
+    profile: Optional[str] = None
+    status: Optional[str] = None
+    read_receipts: Optional[str] = None
+    group_add: Optional[str] = None
+    call_add: Optional[str] = None
+    messages: Optional[str] = None
+
+
+class BlocklistChange(Record):
+    """One user blocked or unblocked (``action``: ``block`` or ``unblock``)."""
+
+    jid: str
+    action: str
+
+
+class BlocklistEvent(Event, type="blocklist"):
+    """Our blocklist changed on another device of ours; ``dhash`` is the new list's hash."""
+
+    dhash: str
+    changes: List[BlocklistChange] = field(default_factory=list)
+
+
 class UnknownEvent(Event, type="unknown", register=False):
     """An event type this version of the package has no class for."""
 
@@ -552,6 +581,9 @@ __all__ = [
     "AppStateEvent",
     "AppStateSyncCompleteEvent",
     "AppStateSyncErrorEvent",
+    "PrivacySettingsEvent",
+    "BlocklistChange",
+    "BlocklistEvent",
     "UnknownEvent",
     "EVENT_TYPES",
     "parse_event",

@@ -67,6 +67,7 @@ pub fn router(state: AppState, media_body_limit: usize) -> Router {
         .route("/user/info", post(users::info))
         .route("/user/avatar", get(users::avatar).post(users::avatar))
         .route("/user/blocklist", get(users::blocklist).post(users::update_blocklist))
+        .route("/user/privacy", get(users::privacy).post(users::set_privacy))
         .route("/group/list", get(groups::list))
         .route("/group/info", get(groups::info))
         .route("/group/invitelink", get(groups::invite_link))

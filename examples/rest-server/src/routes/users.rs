@@ -153,6 +153,53 @@ pub async fn update_blocklist(
     Ok(ok(group_json::blocklist(&list)))
 }
 
+/// `GET /user/privacy` (a wazap route: wuzapi has none): our privacy settings, as whatsmeow's
+/// `types.PrivacySettings` (`{"GroupAdd", "LastSeen", "Status", "Profile", "ReadReceipts",
+/// "CallAdd", "Online", "Messages"}`).
+pub async fn privacy(UserAuth(user): UserAuth) -> ApiResult {
+    ready(&user)?;
+    let settings = user
+        .session
+        .client
+        .call(api::GetPrivacySettings {})
+        .await
+        .map_err(|e| refused("cannot get the privacy settings", e))?;
+    Ok(ok(group_json::privacy(&settings)))
+}
+
+#[derive(Deserialize)]
+pub struct SetPrivacy {
+    name: String,
+    value: String,
+}
+
+/// `POST /user/privacy` (a wazap route, after whatsmeow's `SetPrivacySetting`): `{"Name":
+/// "last"|"online"|"profile"|"status"|"readreceipts"|"groupadd"|"calladd"|"messages",
+/// "Value": "all"|"contacts"|"contact_blacklist"|"none"|"match_last_seen"|"known"}`; answers
+/// the settings after the change as `GET` does.
+pub async fn set_privacy(UserAuth(user): UserAuth, Body(request): Body<SetPrivacy>) -> ApiResult {
+    let parse = |text: &str, what: &str| -> Result<String, ApiError> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "" => Err(ApiError::bad_request(format!("missing {what} in payload"))),
+            text => Ok(text.to_owned()),
+        }
+    };
+    let name = parse(&request.name, "Name")?
+        .parse()
+        .map_err(|e| ApiError::bad_request(format!("invalid Name: {e}")))?;
+    let value = parse(&request.value, "Value")?
+        .parse()
+        .map_err(|e| ApiError::bad_request(format!("invalid Value: {e}")))?;
+    ready(&user)?;
+    let settings = user
+        .session
+        .client
+        .call(api::SetPrivacySetting { name, value })
+        .await
+        .map_err(|e| refused("cannot set the privacy setting", e))?;
+    Ok(ok(group_json::privacy(&settings)))
+}
+
 #[derive(Deserialize)]
 pub struct SetPresence {
     #[serde(rename = "type")]

@@ -198,3 +198,31 @@ async fn a_blocked_contact_is_listed_and_its_messages_do_not_arrive() {
     assert_error(&(status, value), 409, "not connected");
     env.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn privacy_settings_are_read_and_set() {
+    common::logs();
+    let env = Env::start("users-privacy").await;
+    let yan = "15551250001";
+    phone(&env, yan, "Yan", false).await;
+    let mut hook = Hook::start().await;
+    env.user("yan", &hook.receiver.url, "Connected", "").await;
+    pair(&env, &mut hook, "yan", yan).await;
+    let (status, settings) = env.api.user("GET", "/user/privacy", "yan", None).await;
+    assert_eq!((status, &settings["data"]["LastSeen"]), (200, &json!("all")), "{settings}");
+    assert_eq!(settings["data"]["ReadReceipts"], json!("all"), "{settings}");
+
+    let after =
+        post(&env, "yan", "/user/privacy", json!({ "Name": "readreceipts", "Value": "none" }))
+            .await;
+    assert_eq!(after["ReadReceipts"], json!("none"), "{after}");
+    assert_eq!(after["LastSeen"], json!("all"), "{after}");
+    let (_, read) = env.api.user("GET", "/user/privacy", "yan", None).await;
+    assert_eq!(read["data"], after);
+
+    let call = |body: &'static str| env.api.user("POST", "/user/privacy", "yan", Some(body));
+    assert_error(&call(r#"{"Name":"seen","Value":"all"}"#).await, 400, "invalid Name");
+    assert_error(&call(r#"{"Name":"last","Value":""}"#).await, 400, "missing Value");
+    assert_error(&call(r#"{"Name":"online","Value":"none"}"#).await, 400, "online takes");
+    env.server.shutdown().await;
+}

@@ -1,7 +1,8 @@
 //! Users end to end: on-WhatsApp checks, user info (status, devices, LID, picture id) and
 //! profile pictures, asked by a companion of one account about another through the sandbox.
 use wazap::binary::Jid;
-use wazap::ClientError;
+use wazap::types::{BlocklistChange, PrivacyCategory, PrivacySettings, PrivacyValue};
+use wazap::{ClientError, Event};
 use wazap_e2e::{bounded, create_account, link_companion, sandbox};
 
 fn pn(phone: &str) -> Jid {
@@ -114,6 +115,7 @@ async fn a_blocked_user_is_listed_and_its_messages_do_not_arrive() {
     create_account(&sandbox, a).await;
     create_account(&sandbox, b).await;
     let mut a1 = link_companion(&sandbox, a).await;
+    let mut a2 = link_companion(&sandbox, a).await;
     assert!(bounded(a1.client.get_blocklist()).await.expect("blocklist").jids.is_empty());
 
     // Blocking B by phone number: the client finds B's LID (the server keeps users by LID).
@@ -122,6 +124,11 @@ async fn a_blocked_user_is_listed_and_its_messages_do_not_arrive() {
     assert_eq!(list.jids, std::slice::from_ref(&b_lid));
     assert!(!list.dhash.is_empty());
     assert_eq!(bounded(a1.client.get_blocklist()).await.expect("blocklist"), list);
+    // A's other companion hears of it (account_sync), with the new list's hash.
+    let event = wazap_e2e::wait_for(&mut a2.events, |e| matches!(e, Event::Blocklist { .. })).await;
+    let Event::Blocklist { dhash, changes } = event else { unreachable!() };
+    assert_eq!(dhash, list.dhash);
+    assert_eq!(changes, [BlocklistChange { jid: b_lid.clone(), action: Block }]);
 
     // B's phone writes while blocked and after: only the second message reaches A.
     let addr = sandbox.local_addr();
@@ -140,4 +147,43 @@ async fn a_blocked_user_is_listed_and_its_messages_do_not_arrive() {
     let id = send("after unblocking").await;
     let (info, content) = wazap_e2e::next_message(&mut a1.events).await;
     assert_eq!((info.id.as_str(), content.text()), (id.as_str(), Some("after unblocking")));
+}
+
+#[tokio::test]
+async fn privacy_settings_are_read_set_and_reach_our_other_devices() {
+    use PrivacyCategory::{LastSeen, ReadReceipts};
+    let sandbox = sandbox().await;
+    let a = "15550053001";
+    create_account(&sandbox, a).await;
+    let a1 = link_companion(&sandbox, a).await;
+    let mut a2 = link_companion(&sandbox, a).await;
+
+    // A new account's defaults, every setting told.
+    let settings = bounded(a1.client.privacy_settings()).await.expect("privacy settings");
+    assert_eq!(settings.get(LastSeen), Some(PrivacyValue::All));
+    assert_eq!(settings.get(ReadReceipts), Some(PrivacyValue::All));
+    assert_eq!(settings.online, Some(PrivacyValue::All));
+
+    let after = bounded(a1.client.set_privacy_setting(LastSeen, PrivacyValue::Contacts))
+        .await
+        .expect("set last seen");
+    assert_eq!(after, PrivacySettings { last_seen: Some(PrivacyValue::Contacts), ..settings });
+    assert_eq!(bounded(a2.client.privacy_settings()).await.expect("read again"), after);
+    // The other companion is told what changed, and only that.
+    let event =
+        wazap_e2e::wait_for(&mut a2.events, |e| matches!(e, Event::PrivacySettings(_))).await;
+    let Event::PrivacySettings(changed) = event else { unreachable!() };
+    assert_eq!(
+        *changed,
+        PrivacySettings { last_seen: Some(PrivacyValue::Contacts), ..Default::default() }
+    );
+
+    // A value the setting does not take is refused before anything is sent.
+    let refused = a1.client.set_privacy_setting(ReadReceipts, PrivacyValue::Contacts).await;
+    assert!(
+        matches!(refused, Err(ClientError::InvalidArgument(ref m)) if m.contains("readreceipts")),
+        "{refused:?}"
+    );
+    let unchanged = bounded(a1.client.privacy_settings()).await.expect("privacy settings");
+    assert_eq!(unchanged, after);
 }
