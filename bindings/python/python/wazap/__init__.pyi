@@ -371,6 +371,7 @@ class UnknownEvent(Event):
 EVENT_TYPES: Dict[str, Type[Event]]
 
 def parse_event(raw: str) -> Event: ...
+def qr_terminal(text: str) -> str: ...
 
 @dataclass(frozen=True)
 class SendResult:
