@@ -1,6 +1,6 @@
 //! Compiles every schema in `proto/` with prost. protox parses the .proto files in Rust, so no
-//! system `protoc` is needed. The schemas live inside the crate so that its package (crates.io,
-//! the Python sdist) carries them.
+//! system `protoc` is needed. `proto` is a link to the repository's `proto/`, so that the crate's
+//! package (crates.io, the Python sdist) carries the schemas.
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

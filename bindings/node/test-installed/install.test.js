@@ -128,7 +128,7 @@ test('the TypeScript example type-checks with tsc --strict against the installed
   fs.writeFileSync(path.join(project, 'tsconfig.wrong.json'), JSON.stringify(config));
   assert.throws(
     () => execFileSync(process.execPath, [tsc, '-p', 'tsconfig.wrong.json'], { cwd: project, stdio: 'pipe' }),
-    (error) => /storePath/.test(String(error.stdout)),
+    (error) => /wrong\.mts\(2,\d+\): error TS2322/.test(String(error.stdout)),
   );
 });
 
@@ -141,6 +141,7 @@ test('the echo bot runs from the fresh project against the sandbox', async () =>
   await h.createAccount(sandbox, friend);
   const env = { ...process.env, WAZAP_NODE_MODULE: 'wazap' };
   delete env.WAZAP_NODE_ADDON;
+  delete env.NODE_TEST_CONTEXT; // the bot is a program, not a test file of this run
   const child = spawn(process.execPath, [bot, ':memory:'], {
     cwd: project,
     env: {
@@ -157,11 +158,15 @@ test('the echo bot runs from the fresh project against the sandbox', async () =>
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   try {
     const lines = readline.createInterface({ input: child.stdout });
-    await h.withTimeout(
-      new Promise((resolve) => lines.on('line', (l) => l.startsWith('connected as') && resolve())),
-      h.WAIT_MS,
-      `the bot to connect (${stderr})`,
-    );
+    const line = (prefix) =>
+      h.withTimeout(
+        new Promise((resolve) => lines.on('line', (l) => l.startsWith(prefix) && resolve())),
+        h.WAIT_MS,
+        `the bot to print '${prefix}' (${stderr})`,
+      );
+    await line('connected as');
+    // Its send acked (printed after the echo reached the phone's inbox): SIGINT comes after.
+    const echoed = line('echoed as');
     const sent = await h.control(sandbox, 'POST', '/control/send', {
       from: friend,
       to: botPhone,
@@ -179,6 +184,7 @@ test('the echo bot runs from the fresh project against the sandbox', async () =>
       await new Promise((resolve) => setTimeout(resolve, 20));
       inbox = (await h.control(sandbox, 'GET', `/control/inbox?phone=${friend}`)).body;
     }
+    await echoed;
     child.kill('SIGINT');
     assert.equal(await h.withTimeout(exited, h.WAIT_MS, 'the bot to exit'), 0, stderr);
   } finally {
