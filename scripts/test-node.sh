@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The Node.js binding's tests: builds the sandbox and the addon (dev profile), installs the npm
-# dependencies from the committed lockfile, runs `node --test` against the sandbox.
+# dependencies from the committed lockfile, runs `node --test` against the sandbox; then packs
+# the npm packages into dist/ (scripts/pack.js, the layout scripts/release.sh publishes: the
+# same dev-profile addon, release builds are for scripts/release.sh) and tests them installed
+# offline in a fresh npm project (test-installed/: CommonJS, ES module, tsc --strict, the echo
+# bot against the sandbox).
 # Usage: ./scripts/test-node.sh   (needs cargo and Node.js >= 20; installs Node with apt if absent)
+#   WAZAP_DIST=DIR: test the tarballs already in DIR (e.g. release ones) instead of packing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -31,3 +36,11 @@ echo "== npm ci"
 npm ci --no-audit --no-fund
 echo "== node --test"
 node --test --test-concurrency=1 test/
+
+dist=${WAZAP_DIST:-$root/dist}
+if [ -z "${WAZAP_DIST:-}" ]; then
+  echo "== npm pack -> $dist"
+  node scripts/pack.js "$dist"
+fi
+echo "== node --test test-installed/ (the packed packages in a fresh project)"
+WAZAP_NODE_DIST="$dist" node --test --test-concurrency=1 test-installed/

@@ -31,10 +31,12 @@ export interface ClientOptions {
   preKeys?: { minCount?: number; initialBatch?: number; refillBatch?: number };
 }
 
+/** The kind of client the phone shows for a device paired by code. */
 export type CompanionClientType =
   | 'chrome' | 'edge' | 'firefox' | 'ie' | 'opera' | 'safari' | 'electron' | 'uwp'
   | 'other_web_client' | 'macos' | 'android' | 'unknown';
 
+/** Options of `pairPhone`: what the phone's notification and device list show. */
 export interface PairPhoneOptions {
   /** Default true. */
   showPushNotification?: boolean;
@@ -44,9 +46,17 @@ export interface PairPhoneOptions {
   displayName?: string;
 }
 
-/** Events: the core's JSON events, named by their `type` (snake_case, as in C and Python). */
+/**
+ * Events: the core's JSON events, named by their `type` (snake_case, as in C and Python); the
+ * fields are described in the core's core/src/types/EVENTS.md.
+ *
+ * A QR code to show; the phone scans it to link this device (the next one replaces it after
+ * `timeout_ms`). `qrTerminal(code)` draws it for a terminal.
+ */
 export interface QrEvent { type: 'qr'; code: string; timeout_ms: number }
+/** No QR code was scanned in time: pairing stopped (a terminal event). */
 export interface QrTimeoutEvent { type: 'qr_timeout' }
+/** The phone linked this device: `jid` is its device JID (`lid` its LID). */
 export interface PairSuccessEvent {
   type: 'pair_success';
   jid: string;
@@ -54,15 +64,25 @@ export interface PairSuccessEvent {
   platform: string;
   business_name: string;
 }
+/** Pairing failed after the phone scanned (`reason` says why). */
 export interface PairErrorEvent { type: 'pair_error'; reason: string }
+/** Logged in: the client is online and can send. */
 export interface ConnectedEvent { type: 'connected' }
+/** The connection ended; the client reconnects by itself unless a terminal event follows. */
 export interface DisconnectedEvent { type: 'disconnected'; reason: string }
+/** The device was unlinked (from the phone, or refused at connect: `on_connect`); a terminal event. */
 export interface LoggedOutEvent { type: 'logged_out'; reason: string; on_connect: boolean }
+/** Another connection of this device took over the session; a terminal event. */
 export interface StreamReplacedEvent { type: 'stream_replaced' }
+/** The account is banned for `expire_secs` seconds; a terminal event. */
 export interface TemporaryBanEvent { type: 'temporary_ban'; code: number; expire_secs: number }
+/** The server refuses this client's version; a terminal event. */
 export interface ClientOutdatedEvent { type: 'client_outdated' }
+/** The server refused the login with `reason` (a numeric code) and `message`. */
 export interface ConnectFailureEvent { type: 'connect_failure'; reason: number; message: string }
+/** The server ended the stream with an error `code`. */
 export interface StreamErrorEvent { type: 'stream_error'; code: string }
+/** The messages queued while we were offline (`count`) have all been delivered. */
 export interface OfflineSyncCompletedEvent { type: 'offline_sync_completed'; count: number }
 
 /** What the attributes of a received message say (the core's MessageInfo). */
@@ -89,6 +109,7 @@ export interface MessageInfo {
   [key: string]: unknown;
 }
 
+/** A reaction (`emoji`, empty when removed) to message `id` in `chat`. */
 export interface Reaction {
   chat: string | null;
   id: string;
@@ -110,7 +131,9 @@ export interface MessageContent {
   raw: string;
 }
 
+/** A message received (or sent by our other devices: `info.is_from_me`), already stored. */
 export interface MessageEvent { type: 'message'; info: MessageInfo; message: MessageContent }
+/** Delivery, read or played receipts for messages `ids` in `chat`. */
 export interface ReceiptEvent {
   type: 'receipt';
   /** 'delivered', 'read', 'played', 'sender', 'read-self', 'played-self', 'inactive', ... */
@@ -123,6 +146,7 @@ export interface ReceiptEvent {
   is_group: boolean;
   timestamp: number | null;
 }
+/** A message that could not be decrypted; a retry was asked of the sender (`unavailable`: nothing to decrypt). */
 export interface UndecryptableMessageEvent {
   type: 'undecryptable_message';
   info: MessageInfo;
@@ -137,7 +161,9 @@ export interface IdentityChangeEvent {
   timestamp: number;
   implicit: boolean;
 }
+/** A contact's presence (after `subscribePresence`): online, or last seen. */
 export interface PresenceEvent { type: 'presence'; from: string; available: boolean; last_seen: number | null }
+/** A contact is typing or recording (`composing`) or stopped (`paused`) in `chat`. */
 export interface ChatPresenceEvent {
   type: 'chat_presence';
   chat: string;
@@ -240,6 +266,7 @@ export interface HistoryConversation {
   messages: HistoryMessage[];
 }
 
+/** A contact's push name (the name they chose), from a history sync. */
 export interface PushName { jid: string; name: string }
 /** A phone-number JID (`user@s.whatsapp.net`) and its LID (`user@lid`). */
 export interface LidMapping { pn: string; lid: string }
@@ -399,6 +426,7 @@ export interface SendResult {
   timestamp: number;
 }
 
+/** The events of `Client`, by name: what `on(name, listener)` gives the listener. */
 export interface ClientEvents {
   qr: QrEvent;
   qr_timeout: QrTimeoutEvent;
@@ -459,13 +487,17 @@ export declare const ErrorCode: {
   readonly INTERNAL: 'ERR_INTERNAL';
 };
 
+/** One of the `ErrorCode` values. */
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** What this module throws: an Error (TypeError for ERR_INVALID_ARG_TYPE) with a code. */
 export interface WazapError extends Error {
+  /** The stable code of the error (`ErrorCode`). */
   code: ErrorCodeValue;
 }
 
+/** A WhatsApp linked device: one account of the store at `storePath`. Promise-returning methods,
+ * and an EventEmitter of the core's events (`ClientEvents`, every one also as 'event'). */
 export declare class Client extends EventEmitter {
   constructor(options: ClientOptions);
 
@@ -506,27 +538,35 @@ export declare class Client extends EventEmitter {
   setProfilePicture(jpeg: Uint8Array | null): Promise<string | null>;
   /** Every group we are in, with its members. */
   joinedGroups(): Promise<GroupInfo[]>;
+  /** The group's name, topic, settings and members. */
   groupInfo(group: string): Promise<GroupInfo>;
   /** Creates a group with us as its admin and `participants` in it. */
   createGroup(name: string, participants?: string[]): Promise<GroupInfo>;
+  /** Renames the group (members get a 'group_info' event). */
   setGroupName(group: string, name: string): Promise<void>;
   /** An empty topic deletes the description. */
   setGroupTopic(group: string, topic: string): Promise<void>;
+  /** Whether only admins may send messages. */
   setGroupAnnounce(group: string, announce: boolean): Promise<void>;
+  /** Whether only admins may edit the group's info. */
   setGroupLocked(group: string, locked: boolean): Promise<void>;
   /** 'https://chat.whatsapp.com/<code>'; `reset` revokes the old link first. */
   groupInviteLink(group: string, options?: { reset?: boolean }): Promise<string>;
   /** Joins by invite link (or its code); resolves with the group's JID. */
   joinGroupWithLink(link: string): Promise<string>;
+  /** Leaves the group. */
   leaveGroup(group: string): Promise<void>;
+  /** Adds, removes, promotes or demotes members; one result per participant. */
   updateGroupParticipants(
     group: string,
     participants: string[],
     action: 'add' | 'remove' | 'promote' | 'demote',
   ): Promise<ParticipantUpdate[]>;
+  /** Which of the phone numbers have WhatsApp, with their JIDs. */
   isOnWhatsapp(phones: string[]): Promise<IsOnWhatsApp[]>;
   /** By user JID. */
   userInfo(users: string[]): Promise<Record<string, UserInfo>>;
+  /** The user's (or group's) picture URL; `preview` for the thumbnail; null if none. */
   profilePicture(user: string, options?: { preview?: boolean }): Promise<ProfilePicture | null>;
   /** The users we blocked. */
   getBlocklist(): Promise<Blocklist>;
@@ -543,7 +583,9 @@ export declare class Client extends EventEmitter {
   subscribePresence(jid: string): Promise<void>;
   /** Marks messages of `chat` read; `sender` is their author in a group. */
   markRead(ids: string[], chat: string, sender?: string | null): Promise<void>;
+  /** Our own presence (available: online to contacts who subscribed). */
   sendPresence(presence: 'available' | 'unavailable'): Promise<void>;
+  /** Typing (or recording audio) in `chat`, or stopped. */
   sendChatPresence(chat: string, state: 'composing' | 'paused', media?: 'text' | 'audio'): Promise<void>;
   /** Reacts to message `id` in `chat` by `sender`; an empty emoji removes the reaction. */
   sendReaction(
@@ -558,16 +600,32 @@ export declare class Client extends EventEmitter {
 
   /** The QR code to show now, while the device waits to be paired. */
   readonly qr: string | null;
+  /** Whether the connection is up. */
   readonly isConnected: boolean;
+  /** Whether the device is logged in (connected and accepted). */
   readonly isLoggedIn: boolean;
+  /** Our device JID once paired, else null. */
   readonly jid: string | null;
+  /** Our LID once known, else null. */
   readonly lid: string | null;
+  /** Whether `close()` was called. */
   readonly closed: boolean;
 
+  /** Listens to event `event` (a `ClientEvents` name, or 'event' for all). */
   on<K extends keyof ClientEvents>(event: K, listener: (event: ClientEvents[K]) => void): this;
   on(event: 'event', listener: (event: WazapEvent) => void): this;
+  /** Listens to the next event `event` only. */
   once<K extends keyof ClientEvents>(event: K, listener: (event: ClientEvents[K]) => void): this;
   once(event: 'event', listener: (event: WazapEvent) => void): this;
+  /** Removes a listener. */
   off<K extends keyof ClientEvents>(event: K, listener: (event: ClientEvents[K]) => void): this;
   off(event: 'event', listener: (event: WazapEvent) => void): this;
 }
+
+/**
+ * The pairing QR code `text` (a 'qr' event's `code`) drawn with Unicode half blocks, to print
+ * in a terminal for the phone to scan (light modules are the drawn blocks, for the usual light
+ * on dark terminal); lines end with '\n'. Throws ERR_INVALID_ARG for a text too long for a QR
+ * code.
+ */
+export declare function qrTerminal(text: string): string;

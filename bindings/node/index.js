@@ -1,5 +1,6 @@
 'use strict';
-// wazap for Node.js: `new Client(options)` wraps the native addon (wazap.node, built by
+// wazap for Node.js: `new Client(options)` wraps the native addon (found by native.js: the
+// platform package `@wazap/<platform>`, or wazap.node built in the source tree by
 // `npm run build` / scripts/build.js) into an EventEmitter with Promise-returning methods.
 //
 // Events are named after the core's event types, verbatim (snake_case: 'qr', 'pair_success',
@@ -10,9 +11,8 @@
 // Errors are `Error`s (a `TypeError` for a wrong argument type) with a stable `code`.
 
 const { EventEmitter } = require('node:events');
-const path = require('node:path');
 
-const native = require(process.env.WAZAP_NODE_ADDON || path.join(__dirname, 'wazap.node'));
+const native = require('./native.js');
 
 /**
  * The stable error codes: `ERR_` + each error kind of the core in capitals, and the two of
@@ -604,4 +604,19 @@ class Client extends EventEmitter {
   }
 }
 
-module.exports = { Client, ErrorCode };
+/**
+ * The pairing QR code `text` (a 'qr' event's `code`) drawn with Unicode half blocks, to print
+ * in a terminal for the phone to scan (light modules are the drawn blocks, for the usual light
+ * on dark terminal); lines end with '\n'. Throws ERR_INVALID_ARG for a text too long for
+ * a QR code. The core draws it, the same as for the other hosts.
+ */
+function qrTerminal(text) {
+  requireString(text, 'text');
+  try {
+    return native.qrTerminal(text);
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+module.exports = { Client, ErrorCode, qrTerminal };

@@ -13,15 +13,17 @@
 //   WAZAP_CONTROL=http://127.0.0.1:7000/control WAZAP_PHONE=15550001111 \
 //     node examples/node/echo-bot.js bot.db
 //   # With WAZAP_CONTROL and WAZAP_PHONE set, the bot "scans" its own QR through the sandbox's
-//   # control API; without them it prints the QR string for a real phone to scan.
+//   # control API; without them it draws the QR code in the terminal for a real phone to scan.
 //   # Then write to 15550001111 from another client paired with another sandbox account: the
 //   # bot answers with the same text (bindings/node/test/echo-bot.test.js does exactly that).
 //
-// Against the real service: node examples/node/echo-bot.js bot.db, scan the QR it prints.
+// Against the real service: node examples/node/echo-bot.js bot.db, scan the QR it draws.
+// Installed from npm (`npm install wazap`): WAZAP_NODE_MODULE=wazap, or require('wazap').
+// The same bot in TypeScript: echo-bot.mts.
 // Stop with Ctrl-C (the client is closed, the process exits).
 
 // quick-start:begin
-const { Client } = require(process.env.WAZAP_NODE_MODULE || '../../bindings/node');
+const { Client, qrTerminal } = require(process.env.WAZAP_NODE_MODULE || '../../bindings/node');
 
 const storePath = process.argv[2] || 'echo-bot.db';
 const options = { storePath, deviceName: 'wazap echo bot' };
@@ -32,7 +34,8 @@ const client = new Client(options);
 client.on('qr', async ({ code }) => {
   const { WAZAP_CONTROL: control, WAZAP_PHONE: phone } = process.env;
   if (!control || !phone) {
-    console.log(`scan this QR with WhatsApp (Linked devices): ${code}`);
+    console.log(qrTerminal(code)); // drawn in half blocks
+    console.log('scan this QR with WhatsApp (Settings > Linked devices)');
     return;
   }
   const response = await fetch(`${control}/pair`, {

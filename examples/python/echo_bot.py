@@ -12,7 +12,7 @@ Against the sandbox (everything local, no phone needed), from the repository roo
     WAZAP_CONTROL=http://127.0.0.1:7000/control WAZAP_PHONE=15550001111 \\
       .venv-test/bin/python examples/python/echo_bot.py bot.db
     # With WAZAP_CONTROL and WAZAP_PHONE set, the bot "scans" its own QR through the sandbox's
-    # control API; without them it prints the QR string for a real phone to scan.
+    # control API; without them it draws the QR code in the terminal for a real phone to scan.
     # Then make a simulated phone write to the bot; the bot's answer lands in that phone's inbox:
     curl -s -X POST http://127.0.0.1:7000/control/accounts \\
          -H 'content-type: application/json' -d '{"phone":"15550002222","push_name":"Friend"}'
@@ -20,7 +20,7 @@ Against the sandbox (everything local, no phone needed), from the repository roo
          -d '{"from":"15550002222","to":"15550001111","text":"ping"}'
     curl -s 'http://127.0.0.1:7000/control/inbox?phone=15550002222'
 
-Against the real service: `python examples/python/echo_bot.py bot.db`, scan the QR it prints.
+Against the real service: `python examples/python/echo_bot.py bot.db`, scan the QR it draws.
 Stop with Ctrl-C (the client is closed, the process exits).
 bindings/python/tests/test_echo_bot.py runs exactly this against the sandbox.
 """
@@ -49,7 +49,8 @@ stop = threading.Event()
 def on_qr(event: wazap.QrEvent) -> None:
     control, phone = os.environ.get("WAZAP_CONTROL"), os.environ.get("WAZAP_PHONE")
     if not (control and phone):
-        print("scan this QR with WhatsApp (Linked devices):", event.code, flush=True)
+        print(wazap.qr_terminal(event.code), flush=True)  # drawn in half blocks
+        print("scan this QR with WhatsApp (Settings > Linked devices)", flush=True)
         return
     # In the sandbox, its control API plays the phone that scans the code.
     body = json.dumps({"phone": phone, "qr": event.code}).encode()

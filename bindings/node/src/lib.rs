@@ -20,3 +20,10 @@ pub fn error_kinds() -> Vec<&'static str> {
 pub fn requests() -> Vec<&'static str> {
     wazap::api::REQUESTS.to_vec()
 }
+
+/// The pairing QR code `text` drawn with Unicode half blocks for a terminal (the core's
+/// `api::qr_terminal`).
+#[napi]
+pub fn qr_terminal(text: String) -> napi::Result<String> {
+    wazap::api::qr_terminal(&text).map_err(error::from_api)
+}

@@ -16,6 +16,15 @@ mod errors;
 mod shutdown;
 mod subscription;
 
+/// The pairing QR code `text` (a `QrEvent.code`) drawn with Unicode half blocks, to print in
+/// a terminal for the phone to scan (light modules are the drawn blocks, for the usual light on
+/// dark terminal); lines end with a newline. Raises `wazap.InvalidArgument` for a text too long
+/// for a QR code. (The core's `api::qr_terminal`, shared with the other hosts.)
+#[pyfunction]
+fn qr_terminal(py: Python<'_>, text: &str) -> PyResult<String> {
+    wazap::api::qr_terminal(text).map_err(|e| errors::BindingError::from(e).into_pyerr(py))
+}
+
 /// The extension module, installed as `wazap._native`.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -26,6 +35,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let kinds: Vec<&str> = wazap::api::ErrorKind::ALL.iter().map(|k| k.code()).collect();
     m.add("ERROR_KINDS", kinds)?;
     m.add("REQUESTS", wazap::api::REQUESTS.to_vec())?;
+    m.add_function(wrap_pyfunction!(qr_terminal, m)?)?;
     let close = wrap_pyfunction!(shutdown::_close_at_exit, m)?;
     m.py().import("atexit")?.call_method1("register", (close,))?;
     Ok(())

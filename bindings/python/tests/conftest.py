@@ -8,6 +8,7 @@ import json
 import os
 import queue
 import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -22,6 +23,10 @@ import wazap
 WAIT = 20.0
 
 REPO = Path(__file__).resolve().parents[3]
+
+#: The interpreter the examples and the command line run with: scripts/test-python.sh points it
+#: at a fresh venv where only the built wheel is installed; by default this one.
+INSTALLED_PYTHON = os.environ.get("WAZAP_INSTALLED_PYTHON", sys.executable)
 
 
 def sandbox_binary() -> Path:

@@ -8,12 +8,11 @@ import os
 import queue
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any, Dict, List
 
-from conftest import REPO, WAIT, Sandbox, eventually
+from conftest import INSTALLED_PYTHON, REPO, WAIT, Sandbox, eventually
 
 BOT = REPO / "examples" / "python" / "echo_bot.py"
 
@@ -32,8 +31,9 @@ def test_the_echo_bot_answers_a_phone_and_exits_on_sigint(
         WAZAP_PHONE=bot_phone,
     )
     bot = subprocess.Popen(
-        [sys.executable, str(BOT), str(tmp_path / "bot.db")],
+        [INSTALLED_PYTHON, str(BOT), str(tmp_path / "bot.db")],
         env=env,
+        cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -12,7 +12,7 @@
 """
 
 from . import _errors, _events, _results
-from ._native import __version__
+from ._native import __version__, qr_terminal
 from ._client import Client
 from ._stream import EventStream
 from ._results import *  # noqa: F401,F403  (SendResult)
@@ -24,6 +24,7 @@ __all__ = [
     "__version__",
     "Client",
     "EventStream",
+    "qr_terminal",
     *_results.__all__,
     *_errors.__all__,
     *_events.__all__,

@@ -1,5 +1,7 @@
 # Type stubs of the public `wazap` package. Kept in sync with the package by
 # tests/test_stubs.py (every public name and member, both ways).
+from __future__ import annotations
+
 import builtins
 import os
 from dataclasses import dataclass
@@ -392,6 +394,7 @@ class UnknownEvent(Event):
 EVENT_TYPES: Dict[str, Type[Event]]
 
 def parse_event(raw: str) -> Event: ...
+def qr_terminal(text: str) -> str: ...
 
 @dataclass(frozen=True)
 class SendResult:

@@ -421,6 +421,7 @@ class Client:
 
     @_twin
     def set_group_name(self, group: str, name: str) -> _Call:
+        """Renames the group (members get a ``GroupInfoEvent``)."""
         return _Call("set_group_name", {"group": group, "text": _str(name, "name")})
 
     @_twin
@@ -450,6 +451,7 @@ class Client:
 
     @_twin
     def leave_group(self, group: str) -> _Call:
+        """Leaves the group."""
         return _Call("leave_group", {"group": group})
 
     @_twin
@@ -566,10 +568,12 @@ class Client:
 
     @property
     def is_connected(self) -> bool:
+        """Whether the connection is up."""
         return bool(self._native.is_connected)
 
     @property
     def is_logged_in(self) -> bool:
+        """Whether the device is logged in (connected and accepted)."""
         return bool(self._native.is_logged_in)
 
     @property
@@ -579,6 +583,7 @@ class Client:
 
     @property
     def lid(self) -> Optional[str]:
+        """Our LID (``…@lid``) once known, else ``None``."""
         return self._native.lid  # type: ignore[no-any-return]
 
     # -- events ----------------------------------------------------------------------------
@@ -634,6 +639,7 @@ class Client:
         self._stop_dispatcher()
 
     async def close_async(self) -> None:
+        """``close()`` for asyncio: disconnects and stops the dispatcher."""
         await self.disconnect_async()
         self._stop_dispatcher()
 

@@ -135,6 +135,8 @@ class PairSuccessEvent(Event, type="pair_success"):
 
 
 class PairErrorEvent(Event, type="pair_error"):
+    """Pairing failed after the phone scanned; ``reason`` says why."""
+
     reason: str
 
 
@@ -160,6 +162,8 @@ class StreamReplacedEvent(Event, type="stream_replaced"):
 
 
 class TemporaryBanEvent(Event, type="temporary_ban"):
+    """The account is banned for ``expire_secs`` seconds (``code``: the reason); a final event."""
+
     code: int
     expire_secs: int
 
@@ -169,11 +173,15 @@ class ClientOutdatedEvent(Event, type="client_outdated"):
 
 
 class ConnectFailureEvent(Event, type="connect_failure"):
+    """The server refused the login with ``reason`` (a numeric code) and ``message``."""
+
     reason: int
     message: str
 
 
 class StreamErrorEvent(Event, type="stream_error"):
+    """The server ended the stream with the error ``code``."""
+
     code: str
 
 
@@ -390,12 +398,16 @@ class GroupInfo(Record):
 
 
 class GroupName(Record):
+    """A group's name, with who set it and when."""
+
     name: str
     set_by: Optional[str]
     set_at: Optional[int]
 
 
 class GroupTopic(Record):
+    """A group's topic (description), with who set it and when."""
+
     topic: str
     id: Optional[str]
     set_by: Optional[str]

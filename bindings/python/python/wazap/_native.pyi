@@ -8,6 +8,9 @@ __version__: str
 ERROR_KINDS: List[str]
 REQUESTS: List[str]
 
+# The pairing QR code drawn in Unicode half blocks (wazap.qr_terminal).
+def qr_terminal(text: str) -> str: ...
+
 _Done = Callable[[Optional[BaseException], object], None]
 
 class EventSubscription:

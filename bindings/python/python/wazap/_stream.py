@@ -92,4 +92,5 @@ class EventStream:
 
     @property
     def closed(self) -> bool:
+        """Whether the stream ended and every event it got was taken."""
         return bool(self._subscription.closed) and not any(self._buffer)
