@@ -1,6 +1,5 @@
 //! Decoding stored columns, shared by the SQLite and PostgreSQL backends: a value that does
 //! not decode is [`StoreError::Corrupt`], naming what it was.
-use crate::binary::Jid;
 use crate::crypto::KeyPair;
 use crate::store::StoreError;
 
@@ -18,7 +17,9 @@ pub(crate) fn key_pair(public: Vec<u8>, private: Vec<u8>) -> Result<KeyPair, Sto
     Ok(pair)
 }
 
-pub(crate) fn parse_jid(text: &str, what: &'static str) -> Result<Jid, StoreError> {
+/// A JID stored as text (only the PostgreSQL backend decodes them here).
+#[cfg(feature = "postgres")]
+pub(crate) fn parse_jid(text: &str, what: &'static str) -> Result<crate::binary::Jid, StoreError> {
     text.parse().map_err(|_| StoreError::Corrupt(what))
 }
 

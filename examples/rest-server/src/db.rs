@@ -188,6 +188,15 @@ impl Db {
         .await
     }
 
+    /// The user's webhook signing key (empty: deliveries unsigned).
+    pub async fn set_hmac_key(&self, id: i64, key: String) -> Result<(), DbError> {
+        self.call(move |c| {
+            c.execute("UPDATE wuzapi_users SET hmac_key = ?2 WHERE id = ?1", params![id, key])?;
+            Ok(())
+        })
+        .await
+    }
+
     pub async fn set_events(&self, id: i64, events: String) -> Result<(), DbError> {
         self.call(move |c| {
             c.execute("UPDATE wuzapi_users SET events = ?2 WHERE id = ?1", params![id, events])?;

@@ -6,6 +6,7 @@ pub mod chat;
 pub mod download;
 pub mod groups;
 pub mod health;
+pub mod hmac;
 pub mod media;
 pub mod outgoing;
 pub mod refused;
@@ -43,6 +44,7 @@ pub fn router(state: AppState, media_body_limit: usize) -> Router {
         .route("/session/qr", get(session::qr))
         .route("/session/pairphone", post(session::pair_phone))
         .route("/session/proxy", post(session::set_proxy))
+        .route("/session/hmac/config", get(hmac::get).post(hmac::set).delete(hmac::delete))
         .route(
             "/webhook",
             get(webhook::get).post(webhook::set).put(webhook::update).delete(webhook::delete),

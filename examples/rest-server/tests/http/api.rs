@@ -505,3 +505,49 @@ async fn https_with_wuzapi_certificate_flags() {
     let message = bad.err().expect("refused").to_string();
     assert!(message.contains("localhost.key"), "{message}");
 }
+
+#[tokio::test]
+async fn the_hmac_key_is_configured_read_and_deleted_by_route() {
+    let env = Env::start("hmac").await;
+    let mut hook = Receiver::start(0).await;
+    env.user("hana", &hook.url, "QR", "").await;
+    let config = |method, body| env.api.user(method, "/session/hmac/config", "hana", body);
+
+    let (status, value) = config("GET", None).await;
+    assert_eq!((status, &value["data"]["hmac_configured"]), (200, &Value::from(false)));
+    assert_error(&config("POST", Some(r#"{"hmac_key":"too short"}"#)).await, 400, "32");
+    assert_error(&config("POST", Some(r#"{"hmac":"x"}"#)).await, 400, "hmac_key");
+    let key = "0123456789abcdef0123456789abcdef";
+    let set = format!(r#"{{"hmac_key":"{key}"}}"#);
+    let (status, value) = config("POST", Some(&set)).await;
+    assert_eq!(status, 200, "{value}");
+    assert_eq!(value["data"]["Details"], "HMAC key configured successfully");
+    let (_, value) = config("GET", None).await;
+    assert_eq!(value["data"]["hmac_configured"], true);
+
+    // Deliveries from now on are signed with the new key.
+    let connect = Some(r#"{"Subscribe":["QR"],"Immediate":true}"#);
+    let (status, value) = env.api.user("POST", "/session/connect", "hana", connect).await;
+    assert_eq!(status, 200, "{value}");
+    let signed = hook.next().await;
+    assert_eq!(signed.body["type"], "QR");
+    assert_eq!(signed.signature.as_deref(), Some(signature(key.as_bytes(), &signed.raw).as_str()));
+
+    let (status, value) = config("DELETE", None).await;
+    assert_eq!(status, 200, "{value}");
+    assert_eq!(value["data"]["Details"], "HMAC configuration deleted successfully");
+    let (_, value) = config("GET", None).await;
+    assert_eq!(value["data"]["hmac_configured"], false);
+    // A new connection's QR code goes out unsigned (one signed before the delete may still be
+    // on its way; the receiver's wait is bounded, so a key that stayed fails the test).
+    let (status, value) = env.api.user("POST", "/session/disconnect", "hana", None).await;
+    assert_eq!(status, 200, "{value}");
+    let (status, value) = env.api.user("POST", "/session/connect", "hana", connect).await;
+    assert_eq!(status, 200, "{value}");
+    loop {
+        let next = hook.next().await;
+        if next.body["type"] == "QR" && next.signature.is_none() {
+            break;
+        }
+    }
+}
