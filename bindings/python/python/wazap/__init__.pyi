@@ -50,6 +50,8 @@ _EventName = Literal[
     "app_state",
     "app_state_sync_complete",
     "app_state_sync_error",
+    "privacy_settings",
+    "blocklist",
     "*",
 ]
 _ClientType = Literal[
